@@ -1,0 +1,21 @@
+"""The home page: each person to their work; the public to the published rankings."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts import roles
+from indicators.models import Region
+from public.selectors import latest_published_year
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to where their work is; the public sees the published rankings."""
+    user = request.user
+    if roles.is_officer(user):
+        return redirect("submissions:officer_home")
+    if roles.is_staff_reader(user):
+        return redirect("submissions:queue")
+    return render(request, "home.html", {
+        "latest_year": latest_published_year(),
+        "regions": Region.objects.filter(ranked=True).order_by("order"),
+    })

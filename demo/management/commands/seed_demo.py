@@ -1,0 +1,84 @@
+"""`seed_demo`: demo accounts and a clearly labelled synthetic data set (idempotent)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import User
+from demo.data import element_values
+from indicators.models import ModelVersion, Region
+from scoring.selectors import latest_published_run
+from scoring.services import run_create, run_publish
+from submissions.bulk import bulk_import
+from submissions.models import Cycle
+from submissions.services import cycle_create
+
+DEMO_PASSWORD = "demo-password-2017"  # noqa: S105 - printed for the demo on purpose
+NOTE = "演示数据（合成，非真实统计）/ synthetic demo data"
+
+
+class Command(BaseCommand):
+    help = "Demo accounts and a synthetic demo data set: 2016 and 2017 published, 2018 open."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        admin = self._accounts()
+        model = ModelVersion.objects.get(code="2017")
+        for year, scale in ((2016, 0.93), (2017, 1.0)):
+            if Cycle.objects.filter(year=year).exists():
+                continue
+            result = bulk_import(content=self._csv(year, scale), filename=f"demo-{year}.csv",
+                                 year=year, actor=admin, approve=True)
+            if not result.ok:
+                raise RuntimeError(f"demo data for {year} did not validate: {result.errors[:3]}")
+            cycle = Cycle.objects.get(year=year)
+            if latest_published_run(cycle) is None:
+                run_publish(run=run_create(cycle=cycle, actor=admin), actor=admin,
+                            note=f"{year} 年度演示数据发布（合成数据）")
+        if not Cycle.objects.filter(year=2018).exists():
+            today = timezone.localdate()
+            cycle_create(year=2018, model_version=model, opens_on=today,
+                         deadline=today + timedelta(days=30), actor=admin)
+        self._print_logins()
+
+    def _accounts(self) -> User:
+        def person(username: str, role: str, **extra: Any) -> User:
+            user, created = User.objects.get_or_create(username=username, defaults=extra)
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+            return user
+
+        for region in Region.objects.all():
+            person(f"officer-{region.code}", roles.OFFICER, region=region,
+                   full_name=f"{region.short_name_zh}填报员（演示）")
+        person("reviewer", roles.REVIEWER, full_name="审核员（演示）")
+        person("auditor", roles.AUDITOR, full_name="审计员（演示）")
+        return person("admin", roles.ADMINISTRATOR, full_name="管理员（演示）", is_staff=True,
+                      is_superuser=True)
+
+    def _csv(self, year: int, scale: float) -> bytes:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["region_code", "element_code", "value", "note", "year"])
+        for region in Region.objects.all():
+            for code, value in element_values(region.code, scale=scale).items():
+                writer.writerow([region.code, code, value, NOTE, year])
+        return buffer.getvalue().encode("utf-8")
+
+    def _print_logins(self) -> None:
+        self.stdout.write(
+            "Demo logins (password for all: " + DEMO_PASSWORD + "):\n"
+            "  admin           administrator (also the Django admin)\n"
+            "  reviewer        reviewer of all regions\n"
+            "  auditor         auditor, read-only\n"
+            "  officer-110000  province officer of 北京 (officer-<GB/T 2260 code> for others)"
+        )

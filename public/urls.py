@@ -1,0 +1,16 @@
+from django.urls import path
+
+from public import views
+
+app_name = "public"
+urlpatterns = [
+    path("", views.latest, name="latest"),
+    path("publications/", views.publications, name="publications"),
+    path("find/", views.region_find, name="region_find"),
+    path("regions/<str:code>/", views.region_redirect, name="region_latest"),
+    path("<int:year>/", views.overall, name="overall"),
+    path("<int:year>/grid/", views.grid, name="grid"),
+    path("<int:year>/dimensions/<str:code>/", views.dimension, name="dimension"),
+    path("<int:year>/regions/<str:code>/", views.region, name="region"),
+    path("<int:year>/<str:table>.<str:fmt>", views.download, name="download"),
+]

@@ -1,0 +1,192 @@
+"""Public pages: published rankings only, no login. A published run never changes, so the
+pages are cached by run id and language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from indicators.models import Region
+from public import selectors
+from public.pdf import table_pdf
+from scoring.exports import CONTENT_TYPES, render_table
+from scoring.models import ScoringRun
+
+CACHE_SECONDS = 24 * 3600
+
+
+def _cached(request: HttpRequest, run: ScoringRun, name: str,
+            build: Callable[[], str]) -> HttpResponse:
+    key = f"public:{run.pk}:{name}:{get_language()}:{request.user.is_authenticated}"
+    return HttpResponse(cache.get_or_set(key, build, CACHE_SECONDS))
+
+
+def _run_from(request: HttpRequest, year: int) -> ScoringRun:
+    run_id = request.GET.get("run")
+    return selectors.published_run(year, int(run_id) if run_id and run_id.isdigit() else None)
+
+
+@require_GET
+def latest(request: HttpRequest) -> HttpResponse:
+    year = selectors.latest_published_year()
+    if year is None:
+        return HttpResponse(render_to_string("public/nothing.html", request=request))
+    return redirect("public:overall", year=year)
+
+
+@require_GET
+def overall(request: HttpRequest, year: int) -> HttpResponse:
+    run = _run_from(request, year)
+
+    def build() -> str:
+        rows = selectors.overall_rows(run)
+        return render_to_string("public/overall.html", {
+            "run": run, "rows": rows, "unranked": selectors.overall_rows(run, ranked=False),
+            "dimensions": list(run.model_version.dimensions.all()),
+            "chart": {"labels": [r.label for r in rows],
+                      "totals": [float(r.total) if r.total is not None else None
+                                 for r in rows]},
+            "publications": selectors.published_runs().filter(cycle=run.cycle),
+            "years": sorted({r.cycle.year for r in selectors.published_runs()}, reverse=True),
+        }, request=request)
+
+    return _cached(request, run, f"overall:{request.GET.get('run', '')}", build)
+
+
+@require_GET
+def dimension(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    run = _run_from(request, year)
+    dim = get_object_or_404(run.model_version.dimensions, code=code)
+
+    def build() -> str:
+        indicators, rows = selectors.dimension_rows(run, dim)
+        return render_to_string("public/dimension.html", {
+            "run": run, "dimension": dim, "indicators": indicators, "rows": rows,
+            "dimensions": list(run.model_version.dimensions.all()),
+        }, request=request)
+
+    return _cached(request, run, f"dim:{code}:{request.GET.get('run', '')}", build)
+
+
+@require_GET
+def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    run = _run_from(request, year)
+    result = selectors.region_result(run, code)
+
+    def build() -> str:
+        dimensions = list(run.model_version.dimensions.all())
+        medians = selectors.national_medians(run)
+        indicators = list(run.model_version.indicators.select_related("dimension"))
+        history = selectors.region_history(result.region)
+        chart = {
+            "indicators": [{"name": d.name, "max": float(d.points)} for d in dimensions],
+            "region": [result.dimensions.get(d.code, {}).get("points") for d in dimensions],
+            "median": [medians.get(d.code) for d in dimensions],
+            "region_label": selectors.region_label(result.region),
+            "median_label": _("全国中位数"),
+            "history_years": [year for year, _r in history],
+            "history_totals": [r.total for _y, r in history],
+        }
+        return render_to_string("public/region.html", {
+            "run": run, "result": result, "label": selectors.region_label(result.region),
+            "rows": [(d, selectors.round_half_up(result.dimensions.get(d.code, {}).get("points")),
+                      result.dimensions.get(d.code, {}).get("rank"),
+                      selectors.round_half_up(medians.get(d.code))) for d in dimensions],
+            "indicators": [(i, selectors.round_half_up(result.indicators.get(i.code, {}).get("value")),
+                            selectors.round_half_up(_percent(result.indicators.get(i.code, {}).get("score"))))
+                           for i in indicators],
+            "history": [(y, r, selectors.round_half_up(r.total)) for y, r in history],
+            "chart": chart, "dimensions": dimensions,
+        }, request=request)
+
+    return _cached(request, run, f"region:{code}:{request.GET.get('run', '')}", build)
+
+
+def _percent(score: float | None) -> float | None:
+    return None if score is None else score * 100
+
+
+@require_GET
+def grid(request: HttpRequest, year: int) -> HttpResponse:
+    run = _run_from(request, year)
+
+    def build() -> str:
+        rows = selectors.overall_rows(run)
+        totals = [float(r.total) for r in rows if r.total is not None]
+        low, high = (min(totals), max(totals)) if totals else (0.0, 1.0)
+        tiles = []
+        for row in rows:
+            share = 0.0 if row.total is None or high == low else (float(row.total) - low) / (high - low)
+            tiles.append({"row": row, "shade": int(round(share * 4)),
+                          "grid_row": row.region.grid_row, "grid_col": row.region.grid_col})
+        return render_to_string("public/grid.html", {"run": run, "tiles": tiles},
+                                request=request)
+
+    return _cached(request, run, f"grid:{request.GET.get('run', '')}", build)
+
+
+@require_GET
+def publications(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(render_to_string("public/publications.html",
+                                         {"runs": selectors.published_runs()}, request=request))
+
+
+@require_GET
+def download(request: HttpRequest, year: int, table: str, fmt: str) -> HttpResponse:
+    run = _run_from(request, year)
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise Http404
+    title, columns, rows = _table(run, table)
+    if fmt == "pdf":
+        content = table_pdf(title=title, subtitle=_("发布于 %(date)s，第 %(n)s 次发布") % {
+            "date": run.published_at.date() if run.published_at else "",
+            "n": run.publication_number}, header=columns, rows=[[r[c] for c in columns] for r in rows])
+        content_type = "application/pdf"
+    else:
+        content = render_table(fmt, columns, rows)
+        content_type = CONTENT_TYPES[fmt]
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{year}-{table}.{fmt}"'
+    return response
+
+
+def _table(run: ScoringRun, table: str) -> tuple[str, list[str], list[dict[str, object]]]:
+    dimensions = list(run.model_version.dimensions.all())
+    if table == "overall":
+        header = [_("排名"), _("地区"), *[d.name for d in dimensions], _("总分"), _("等级"),
+                  _("排名变化")]
+        rows = []
+        for r in selectors.overall_rows(run):
+            values = [r.rank, r.label, *r.dimensions, r.total, r.tier, r.rank_change]
+            rows.append(dict(zip(header, values, strict=True)))
+        return _("%(year)s 年度信息化发展评价指数") % {"year": run.cycle.year}, header, rows
+    dim = next((d for d in dimensions if d.code == table), None)
+    if dim is None:
+        raise Http404
+    indicators, dim_rows = selectors.dimension_rows(run, dim)
+    header = [_("排名"), _("地区"), dim.name, *[i.name for i in indicators]]
+    rows = [dict(zip(header, [r.rank, r.label, r.points, *r.indicators], strict=True))
+            for r in dim_rows]
+    return _("%(year)s 年度%(name)s指数") % {"year": run.cycle.year, "name": dim.name}, header, rows
+
+
+@require_GET
+def region_find(request: HttpRequest) -> HttpResponse:
+    """The home page's "my province" form: ?code=110000."""
+    return region_redirect(request, request.GET.get("code", ""))
+
+
+@require_GET
+def region_redirect(request: HttpRequest, code: str) -> HttpResponse:
+    get_object_or_404(Region, code=code)
+    year = selectors.latest_published_year()
+    if year is None:
+        raise Http404
+    return redirect("public:region", year=year, code=code)

@@ -1,0 +1,620 @@
+"""The pure scoring core: element values in, indicator scores, dimension points, totals, ranks
+and tiers out. NumPy only — nothing here imports Django, so the core can be tested, profiled and
+reused (exports, the benchmark, a notebook) without a database.
+
+The contract is the "Scoring rules (exact)" section of the model specification
+(``index-model-2017.md``).
+This module adds the decisions the spec leaves open; each is also stated where it is applied:
+
+* **Missing values.** A non-finite element value is missing. An indicator value is missing
+  when its formula meets a missing element or is not finite (division by zero, overflow).
+* **Missing dimension in the total.** A unit with no indicator value in a dimension gets no
+  points (NaN) and no rank for that dimension; its total is the sum of the dimensions it has
+  (a missing dimension counts 0), it keeps a total rank, and ``total_incomplete`` says so. The
+  total is NaN — and unranked — only when every dimension is missing.
+* **Rank convention.** Ranks are 1-based standard competition ranks (1, 2, 2, 4), descending,
+  on the unrounded value, over the ranked units only. ``UNRANKED`` (0) marks a unit that is
+  not ranked (e.g. 新疆生产建设兵团) or has no value; such a unit never takes a rank from others.
+* **Target, lower is better.** ``s = min(T / x, 1)``, i.e. 1 for every ``x <= T`` (including
+  zero and negative values) and ``T / x`` above the target. Higher is better: ``s = x / T``
+  capped to [0, 1] — the same as goalposts ``0..T``.
+* **Ordinal, lower is better.** ``s = (M - x) / M``, capped to [0, 1] — goalposts ``M..0``.
+* **minmax.** L and U are the minimum and maximum of the indicator over every unit scored in
+  the run (ranked or not) that has a value; when they are equal every unit with a value gets 1.
+* **Tiers** are assigned on the total as it is, for ranked and unranked units alike, including
+  incomplete totals; a NaN total, or one below every tier, gets ``None``.
+
+Exactness and ties
+------------------
+Ranks compare floats with ``==`` and ``>``, no tolerance: a tolerance is not transitive, and
+the spec ranks on the unrounded value. That only works if mathematically equal results are
+bit-identical floats, and plain float arithmetic does not give that: in the policy dimension
+(six ordinal items, max level 3) the levels (2,2,2,2,2,2) and (3,3,3,3,0,0) both mean
+``10 * 12 / 18``, yet summed naively they come out as 6.666666666666665 and 6.666666666666667
+and would be ranked apart. So from the indicator value on, the core works in double-double
+arithmetic (error-free transformations, about 32 significant digits) and rounds once:
+
+* an indicator value ``x`` is the formula evaluated in ordinary float64 (it is a stored input);
+* ``indicator_scores`` and ``dimension_points`` are the exact rule applied to ``x``, rounded to
+  the nearest float64 once (the dimension uses the unrounded scores);
+* ``totals`` are the sum of the float64 ``dimension_points`` as reported, rounded once — so a
+  reader who adds up the stored dimension points gets the stored total, and
+  :mod:`scoring.uncertainty` can reproduce it from the dimension points alone.
+
+"Rounded once" holds up to the double-double error (~1e-32 relative): a result within that
+distance of the midpoint between two floats may round the other way. :mod:`scoring.reference`
+computes the same numbers with exact fractions and is the oracle of the tests. The error-free
+transformations assume magnitudes well inside the float64 range (below ~1e290); where one
+overflows, the plain float64 result is used instead.
+
+No dimension sum uses a BLAS matrix product: BLAS kernels may round a row differently depending
+on where it sits in the matrix (edge kernels, FMA), which would break "identical inputs give
+identical results". ``CompiledModel.weights`` (indicators × dimensions) is still precomputed for
+callers that want the matrix view.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from indicators.expressions import Expression, ExpressionError, parse_expression
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+NORMALISATIONS = ("goalposts", "ordinal", "minmax", "target")
+#: The rank of a unit that is not ranked or has no value.
+UNRANKED = 0
+#: Model parameters (goalposts, levels, targets, weights, points) must stay below this, so the
+#: error-free transformations below never overflow.
+MAX_PARAMETER = 1e100
+
+
+class ModelError(ValueError):
+    """The model specification cannot be scored; the message names the offending item."""
+
+
+@dataclass(frozen=True)
+class DimensionSpec:
+    code: str
+    points: float
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    dimension: str
+    formula: str
+    direction: int  # +1 higher is better, -1 lower is better
+    normalisation: str  # "goalposts" | "ordinal" | "minmax" | "target"
+    lower: float | None = None  # goalposts
+    upper: float | None = None  # goalposts
+    max_level: float | None = None  # ordinal
+    target: float | None = None  # target
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Tier:
+    min_total: float
+    code: str
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    elements: tuple[str, ...]  # column order of the values array
+    dimensions: tuple[DimensionSpec, ...]
+    indicators: tuple[IndicatorSpec, ...]
+    tiers: tuple[Tier, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Everything one scoring pass produces; arrays are read-only, rows are units in input
+    order, columns follow the model's indicator and dimension order."""
+
+    indicator_values: FloatArray  # units × indicators, NaN where missing
+    indicator_scores: FloatArray  # units × indicators, in [0, 1], NaN where missing
+    dimension_points: FloatArray  # units × dimensions, NaN where the unit has no value in it
+    dimension_incomplete: BoolArray  # units × dimensions: some or every indicator missing
+    totals: FloatArray  # units; sum of the dimensions present, NaN if none
+    total_ranks: IntArray  # units; 1-based competition ranks, UNRANKED (0) otherwise
+    dimension_ranks: IntArray  # units × dimensions, same convention
+    tiers: tuple[str | None, ...]  # per unit, code of the highest tier reached
+    total_incomplete: BoolArray  # units; some dimension of the unit is incomplete
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledModel:
+    """A checked model with its formulas parsed once and its parameters laid out as arrays.
+
+    Build it with :func:`compile_model`; the arrays are read-only. ``weights`` is the
+    indicators × dimensions matrix (``w_i`` where indicator ``i`` belongs to the dimension,
+    else 0); the other arrays are per indicator (``m``) or per dimension (``d``).
+    """
+
+    spec: ModelSpec
+    expressions: tuple[Expression, ...]
+    weights: FloatArray  # m × d
+    points: FloatArray  # d
+    indicator_dimension: IntArray  # m: the dimension column of each indicator
+    # Formula evaluation: bare element formulas are one gather, the others evaluated one by one.
+    direct_indicators: IntArray
+    direct_elements: IntArray
+    formula_indicators: IntArray
+    # Normalisation parameters per indicator. Everything but "target, lower is better" is
+    # goalposts lower..upper (ordinal: 0..M, target: 0..T); minmax bounds are NaN here and
+    # taken from the data of each run.
+    lower: FloatArray
+    upper: FloatArray
+    higher_is_better: BoolArray
+    is_minmax: BoolArray
+    is_target_lower: BoolArray
+    indicator_weight: FloatArray
+    # Dimension layout: slots[j, k] is the k-th indicator of dimension j, -1 as padding.
+    slots: IntArray
+    indicators_per_dimension: IntArray
+    tier_thresholds: FloatArray  # ascending
+    tier_codes: tuple[str, ...]  # in the order of tier_thresholds
+
+    @property
+    def element_codes(self) -> tuple[str, ...]:
+        return self.spec.elements
+
+    @property
+    def indicator_codes(self) -> tuple[str, ...]:
+        return tuple(i.code for i in self.spec.indicators)
+
+    @property
+    def dimension_codes(self) -> tuple[str, ...]:
+        return tuple(d.code for d in self.spec.dimensions)
+
+    @property
+    def total_points(self) -> float:
+        """The model's scale (100 for the 2017 model): the sum of the dimensions' points."""
+        return math.fsum(float(p) for p in self.points)
+
+
+# --------------------------------------------------------------------------------------------
+# Compilation
+
+
+def _parameter(value: float | None, what: str, *, positive: bool = False) -> float:
+    if value is None:
+        raise ModelError(f"{what} is required")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ModelError(f"{what} must be a number, not {value!r}") from None
+    if not math.isfinite(number) or abs(number) > MAX_PARAMETER:
+        raise ModelError(f"{what} must be a finite number below {MAX_PARAMETER:g}")
+    if positive and number <= 0:
+        raise ModelError(f"{what} must be positive, not {number:g}")
+    return number
+
+
+def _unique(codes: Sequence[str], what: str) -> None:
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            raise ModelError(f"{what} {code} appears twice")
+        seen.add(code)
+
+
+def _read_only(array: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
+    array.setflags(write=False)
+    return array
+
+
+def compile_model(spec: ModelSpec) -> CompiledModel:
+    """Check ``spec`` and prepare it for scoring.
+
+    Formulas are parsed once (against the model's element codes) and every normalisation is
+    reduced to a few parameter arrays, so :func:`score` runs without Python loops over units.
+    Parameters that do not apply to an indicator's normalisation (say ``lower`` on an ordinal
+    indicator, as a database row may carry) are ignored. Raises :class:`ModelError`.
+    """
+    _unique(spec.elements, "element")
+    _unique([d.code for d in spec.dimensions], "dimension")
+    _unique([i.code for i in spec.indicators], "indicator")
+    if not spec.dimensions:
+        raise ModelError("the model has no dimension")
+    element_index = {code: j for j, code in enumerate(spec.elements)}
+    dimension_index = {d.code: j for j, d in enumerate(spec.dimensions)}
+    points = np.array(
+        [_parameter(d.points, f"points of dimension {d.code}", positive=True)
+         for d in spec.dimensions],
+        dtype=np.float64,
+    )
+
+    m, d = len(spec.indicators), len(spec.dimensions)
+    expressions: list[Expression] = []
+    direct_indicators: list[int] = []
+    direct_elements: list[int] = []
+    formula_indicators: list[int] = []
+    lower = np.full(m, np.nan)
+    upper = np.full(m, np.nan)
+    higher = np.ones(m, dtype=bool)
+    is_minmax = np.zeros(m, dtype=bool)
+    is_target_lower = np.zeros(m, dtype=bool)
+    weight = np.ones(m)
+    dimension_of = np.zeros(m, dtype=np.int64)
+    probe = {code: np.ones(1) for code in spec.elements}
+
+    for i, ind in enumerate(spec.indicators):
+        where = f"indicator {ind.code}"
+        if ind.dimension not in dimension_index:
+            raise ModelError(f"{where}: unknown dimension {ind.dimension!r}")
+        dimension_of[i] = dimension_index[ind.dimension]
+        try:
+            expression = parse_expression(ind.formula, known_codes=set(spec.elements))
+        except ExpressionError as exc:
+            raise ModelError(f"{where}: {exc}") from exc
+        if expression.is_comparison:
+            raise ModelError(f"{where}: formula {ind.formula!r} is a comparison")
+        if not expression.codes:
+            raise ModelError(f"{where}: formula {ind.formula!r} reads no data element")
+        try:  # a constant sub-expression such as 1/0 fails on any data: refuse it now
+            with np.errstate(all="ignore"):
+                expression.evaluate(probe)
+        except (ZeroDivisionError, OverflowError) as exc:
+            raise ModelError(f"{where}: formula {ind.formula!r} cannot be evaluated") from exc
+        expressions.append(expression)
+        if isinstance(expression.tree, ast.Name):
+            direct_indicators.append(i)
+            direct_elements.append(element_index[expression.tree.id])
+        else:
+            formula_indicators.append(i)
+
+        if ind.direction not in (1, -1) or isinstance(ind.direction, bool):
+            raise ModelError(f"{where}: direction must be +1 or -1, not {ind.direction!r}")
+        higher[i] = ind.direction == 1
+        weight[i] = _parameter(ind.weight, f"{where}: weight", positive=True)
+        if ind.normalisation == "goalposts":
+            lower[i] = _parameter(ind.lower, f"{where}: lower goalpost")
+            upper[i] = _parameter(ind.upper, f"{where}: upper goalpost")
+            if not lower[i] < upper[i]:
+                raise ModelError(f"{where}: lower goalpost must be below the upper one")
+        elif ind.normalisation == "ordinal":
+            lower[i] = 0.0
+            upper[i] = _parameter(ind.max_level, f"{where}: max level", positive=True)
+        elif ind.normalisation == "target":
+            lower[i] = 0.0
+            upper[i] = _parameter(ind.target, f"{where}: target", positive=True)
+            is_target_lower[i] = not higher[i]
+        elif ind.normalisation == "minmax":
+            is_minmax[i] = True
+        else:
+            raise ModelError(
+                f"{where}: normalisation must be one of {', '.join(NORMALISATIONS)}, "
+                f"not {ind.normalisation!r}"
+            )
+
+    counts = np.bincount(dimension_of, minlength=d).astype(np.int64)
+    empty = [spec.dimensions[j].code for j in range(d) if counts[j] == 0]
+    if empty:
+        raise ModelError(f"dimension(s) {', '.join(empty)} have no indicator")
+    slots = np.full((d, int(counts.max()) if m else 0), -1, dtype=np.int64)
+    filled = np.zeros(d, dtype=np.int64)
+    for i, j in enumerate(dimension_of):
+        slots[j, filled[j]] = i
+        filled[j] += 1
+    weights = np.zeros((m, d))
+    weights[np.arange(m), dimension_of] = weight
+
+    tiers = sorted(spec.tiers, key=lambda t: float(t.min_total))
+    _unique([t.code for t in tiers], "tier")
+    thresholds = np.array(
+        [_parameter(t.min_total, f"tier {t.code}: min_total") for t in tiers], dtype=np.float64
+    )
+    if np.any(np.diff(thresholds) == 0):
+        raise ModelError("two tiers have the same min_total")
+
+    def ints(values: list[int]) -> IntArray:
+        return np.array(values, dtype=np.int64)
+
+    return CompiledModel(
+        spec=spec,
+        expressions=tuple(expressions),
+        weights=_read_only(weights),
+        points=_read_only(points),
+        indicator_dimension=_read_only(dimension_of),
+        direct_indicators=_read_only(ints(direct_indicators)),
+        direct_elements=_read_only(ints(direct_elements)),
+        formula_indicators=_read_only(ints(formula_indicators)),
+        lower=_read_only(lower),
+        upper=_read_only(upper),
+        higher_is_better=_read_only(higher),
+        is_minmax=_read_only(is_minmax),
+        is_target_lower=_read_only(is_target_lower),
+        indicator_weight=_read_only(weight),
+        slots=_read_only(slots),
+        indicators_per_dimension=_read_only(counts),
+        tier_thresholds=_read_only(thresholds),
+        tier_codes=tuple(t.code for t in tiers),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Double-double arithmetic (Dekker 1971, Knuth; the "sloppy" operations of the QD library).
+# A value is a pair (hi, lo) of float64 arrays with hi = fl(hi + lo); hi is then the value
+# rounded to float64. No FMA is needed, so the results are the same on every IEEE machine.
+
+DD = tuple[FloatArray, FloatArray]
+_SPLITTER = 134217729.0  # 2**27 + 1: splits a float64 into two 26-bit halves
+
+
+def _two_sum(a: FloatArray, b: FloatArray) -> DD:
+    """a + b exactly, as the rounded sum and its error."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _quick_two_sum(a: FloatArray, b: FloatArray) -> DD:
+    """a + b exactly when |a| >= |b| (or a == 0): renormalises a pair."""
+    s = a + b
+    return s, b - (s - a)
+
+
+def _split(a: FloatArray) -> DD:
+    c = _SPLITTER * a
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def _two_prod(a: FloatArray, b: FloatArray) -> DD:
+    """a * b exactly (barring underflow), as the rounded product and its error."""
+    p = a * b
+    a_hi, a_lo = _split(a)
+    b_hi, b_lo = _split(b)
+    return p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+
+
+def _dd_add(a: DD, b: DD) -> DD:
+    """a + b for operands of the same sign (all sums in scoring add non-negative terms)."""
+    s, e = _two_sum(a[0], b[0])
+    return _quick_two_sum(s, e + (a[1] + b[1]))
+
+
+def _dd_mul(a: DD, b: FloatArray) -> DD:
+    """a * b for a double-double a and a float64 b."""
+    p, e = _two_prod(a[0], b)
+    return _quick_two_sum(p, e + a[1] * b)
+
+
+def _dd_div(a: DD, b: DD) -> DD:
+    """a / b: a first quotient, the remainder a - q1 * b computed exactly, a correction."""
+    q1 = a[0] / b[0]
+    p, e = _two_prod(q1, b[0])
+    s, t = _two_sum(a[0], -p)
+    r = s + (((t - e) + a[1]) - q1 * b[1])
+    return _quick_two_sum(q1, r / b[0])
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring
+
+
+def _indicator_values(model: CompiledModel, values: FloatArray) -> FloatArray:
+    """Evaluate every formula over all units at once (one loop over indicators, none over
+    units); a non-finite result — a missing element, division by zero — becomes NaN."""
+    n = values.shape[0]
+    x = np.empty((n, len(model.expressions)))
+    x[:, model.direct_indicators] = values[:, model.direct_elements]
+    if model.formula_indicators.size:
+        columns = np.ascontiguousarray(values.T)
+        mapping = {code: columns[j] for j, code in enumerate(model.spec.elements)}
+        for i in model.formula_indicators:
+            x[:, i] = model.expressions[i].evaluate(mapping)
+    x[~np.isfinite(x)] = np.nan
+    return x
+
+
+def _indicator_scores(model: CompiledModel, x: FloatArray) -> DD:
+    """Normalised scores in [0, 1] as double-double, NaN where the value is missing.
+
+    Every normalisation but "target, lower is better" is goalposts ``L..U``: values at or
+    beyond a goalpost are capped (exactly 0 or 1), values strictly between are divided. The
+    division ``(x - L) / (U - L)`` (or ``(U - x) / (U - L)``) runs in double-double, with both
+    differences exact. "Target, lower is better" is ``T / x`` above the target and 1 otherwise.
+    """
+    n = x.shape[0]
+    lower = model.lower.copy()
+    upper = model.upper.copy()
+    if model.is_minmax.any() and n:
+        # Over every unit scored in this run that has a value; fmin/fmax skip NaN.
+        lower[model.is_minmax] = np.fmin.reduce(x[:, model.is_minmax], axis=0)
+        upper[model.is_minmax] = np.fmax.reduce(x[:, model.is_minmax], axis=0)
+    higher = model.higher_is_better
+    target_lower = model.is_target_lower
+    present = ~np.isnan(x)
+    below = x <= lower  # at or below L (False for NaN)
+    above = x >= upper  # at or beyond U
+    # Higher is better: 1 at or above U, 0 at or below L; lower is better: the reverse. When
+    # minmax finds L == U both hold and either direction gives 1, as the spec asks.
+    cap = np.where(higher, above, below).astype(np.float64)
+    interior = present & ~below & ~above
+    cap[:, target_lower] = 1.0
+    interior[:, target_lower] = x[:, target_lower] > upper[target_lower]  # T / x above T
+
+    num_hi, num_lo = _two_sum(np.where(higher, x, upper), -np.where(higher, lower, x))
+    den_hi_row, den_lo_row = _two_sum(upper, -lower)
+    zero = np.zeros_like(x)
+    num_hi = np.where(target_lower, upper, num_hi)
+    num_lo = np.where(target_lower, 0.0, num_lo)
+    den_hi = np.where(target_lower, x, den_hi_row)
+    den_lo = np.where(target_lower, 0.0, den_lo_row + zero)
+    # Harmless operands outside the interior keep NaN and inf out of the arithmetic.
+    num_hi = np.where(interior, num_hi, 0.0)
+    num_lo = np.where(interior, num_lo, 0.0)
+    den_hi = np.where(interior, den_hi, 1.0)
+    den_lo = np.where(interior, den_lo, 0.0)
+    q_hi, q_lo = _dd_div((num_hi, num_lo), (den_hi, den_lo))
+    exact = np.isfinite(q_hi) & np.isfinite(q_lo)
+    if not exact.all():  # an error-free step overflowed: fall back to the float64 quotient
+        q_hi = np.where(exact, q_hi, num_hi / den_hi)
+        q_lo = np.where(exact, q_lo, 0.0)
+    s_hi = np.where(interior, q_hi, cap)
+    s_lo = np.where(interior, q_lo, 0.0)
+    # The exact quotient lies in (0, 1); keep its double-double image there too.
+    over = (s_hi > 1.0) | ((s_hi == 1.0) & (s_lo > 0.0))
+    under = (s_hi < 0.0) | ((s_hi == 0.0) & (s_lo < 0.0))
+    s_hi = np.where(over, 1.0, np.where(under, 0.0, s_hi)) + 0.0  # + 0.0: no negative zero
+    s_lo = np.where(over | under, 0.0, s_lo)
+    s_hi[~present] = np.nan
+    s_lo[~present] = np.nan
+    return s_hi, s_lo
+
+
+def _dimension_points(model: CompiledModel, s_hi: FloatArray, s_lo: FloatArray
+                      ) -> tuple[FloatArray, BoolArray]:
+    """``points * Σ w_i s_i / Σ w_i`` over the indicators present, rounded once.
+
+    Indicators are laid out as units × dimensions × slots (padding weighs 0), so the sums run
+    over the slots for all units and dimensions at once; a missing indicator contributes 0 to
+    both sums, which is re-weighting it away.
+    """
+    n, m = s_hi.shape
+    present = ~np.isnan(s_hi)
+    terms = _dd_mul((np.where(present, s_hi, 0.0), np.where(present, s_lo, 0.0)),
+                    model.indicator_weight)
+    present_weight = np.where(present, model.indicator_weight, 0.0)
+    slots = np.where(model.slots < 0, m, model.slots)  # column m is the zero padding
+
+    def laid_out(a: FloatArray) -> FloatArray:
+        return np.concatenate([a, np.zeros((n, 1))], axis=1)[:, slots]
+
+    t_hi, t_lo, w_all = laid_out(terms[0]), laid_out(terms[1]), laid_out(present_weight)
+    counts = laid_out(present.astype(np.float64)).sum(axis=2)
+    zeros = np.zeros((n, slots.shape[0]))
+    num: DD = (zeros, zeros)
+    den: DD = (zeros, zeros)
+    for k in range(slots.shape[1]):
+        num = _dd_add(num, (t_hi[:, :, k], t_lo[:, :, k]))
+        den = _dd_add(den, (w_all[:, :, k], zeros))
+    has_value = counts > 0
+    den = (np.where(has_value, den[0], 1.0), np.where(has_value, den[1], 0.0))
+    points = _dd_div(_dd_mul(num, model.points), den)[0]
+    points = np.where(has_value, points, np.nan)
+    incomplete = counts < model.indicators_per_dimension
+    return points, incomplete
+
+
+def weighted_totals(dimension_points: FloatArray, scales: FloatArray | None = None
+                    ) -> FloatArray:
+    """Totals ``Σ_j D_j * c_j`` of units × dimensions points, each rounded once.
+
+    ``scales`` is replications × dimensions (``None``: one row of ones, the plain total) and
+    the result replications × units (``None``: units). A NaN dimension counts 0; a unit whose
+    every dimension is NaN totals NaN. :mod:`scoring.uncertainty` calls this with perturbed
+    scales, so a spread of 0 reproduces the core's totals bit for bit.
+    """
+    points = np.asarray(dimension_points, dtype=np.float64)
+    plain = scales is None
+    factors = np.ones((1, points.shape[1])) if scales is None else np.asarray(scales, np.float64)
+    present = ~np.isnan(points)
+    filled = np.where(present, points, 0.0)
+    shape = (factors.shape[0], points.shape[0])
+    acc: DD = (np.zeros(shape), np.zeros(shape))
+    with np.errstate(all="ignore"):
+        for j in range(points.shape[1]):
+            acc = _dd_add(acc, _two_prod(filled[None, :, j], factors[:, j, None]))
+    totals = np.where(present.any(axis=1)[None, :], acc[0], np.nan)
+    return totals[0] if plain else totals
+
+
+def competition_ranks(values: FloatArray, mask: BoolArray, *, axis: int = 0) -> IntArray:
+    """Standard competition ranks (1, 2, 2, 4), descending, along ``axis``.
+
+    Only the entries where ``mask`` holds and the value is not NaN are ranked; the others get
+    ``UNRANKED`` (0) and take no rank from anyone. Equal means ``==`` on the floats: no
+    tolerance (see the module docstring for why equal results are equal floats). ``mask`` has
+    the shape of ``values`` or, for a 2-D ``values``, is one flag per position along ``axis``.
+    Vectorised: one argsort along the axis, however many rows are ranked at once.
+    """
+    data = np.asarray(values, dtype=np.float64)
+    flags = np.asarray(mask, dtype=bool)
+    axis = axis % max(data.ndim, 1)
+    if flags.ndim < data.ndim:
+        shape = [1] * data.ndim
+        shape[axis] = flags.shape[0]
+        flags = flags.reshape(shape)
+    flags = np.broadcast_to(flags, data.shape)
+    ranks = np.zeros(data.shape, dtype=np.int64)
+    if data.size == 0:
+        return ranks
+    key = np.moveaxis(np.where(flags & ~np.isnan(data), -data, np.nan), axis, -1)
+    order = np.argsort(key, axis=-1, kind="stable")  # descending values first, NaN last
+    ordered = np.take_along_axis(key, order, axis=-1)
+    position = np.arange(1, key.shape[-1] + 1, dtype=np.int64)
+    starts = np.ones(key.shape, dtype=bool)
+    starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    in_order = np.maximum.accumulate(np.where(starts, position, 0), axis=-1)
+    in_order[np.isnan(ordered)] = UNRANKED
+    moved = np.moveaxis(ranks, axis, -1)  # a view: filling it fills ranks
+    np.put_along_axis(moved, order, in_order, axis=-1)
+    return ranks
+
+
+def assign_tiers(model: CompiledModel, totals: FloatArray) -> tuple[str | None, ...]:
+    """Per unit, the code of the highest tier whose ``min_total <= total``; None when the
+    total is NaN or below every tier."""
+    if not model.tier_codes:
+        return (None,) * len(totals)
+    index = np.searchsorted(model.tier_thresholds, totals, side="right") - 1
+    index[np.isnan(totals)] = -1
+    return tuple(model.tier_codes[k] if k >= 0 else None for k in index.tolist())
+
+
+def score(model: CompiledModel | ModelSpec, values: FloatArray, ranked: BoolArray
+          ) -> ScoreResult:
+    """Score every unit of one run.
+
+    ``values`` is units × elements (the model's element order), NaN (or any non-finite value)
+    where missing; ``ranked`` flags the units that take part in the rankings. No Python loop
+    runs over units; the loops are over indicators and dimensions.
+    """
+    compiled = model if isinstance(model, CompiledModel) else compile_model(model)
+    data = np.array(values, dtype=np.float64)  # a copy: the caller's array is left alone
+    if data.ndim != 2 or data.shape[1] != len(compiled.spec.elements):
+        raise ValueError(
+            f"values must be units × {len(compiled.spec.elements)} elements, "
+            f"not of shape {data.shape}"
+        )
+    flags = np.asarray(ranked)
+    if flags.shape != (data.shape[0],):
+        raise ValueError(f"ranked must have one flag per unit ({data.shape[0]}), "
+                         f"not shape {flags.shape}")
+    flags = flags.astype(bool)
+    data[~np.isfinite(data)] = np.nan
+    with np.errstate(all="ignore"):
+        x = _indicator_values(compiled, data)
+        s_hi, s_lo = _indicator_scores(compiled, x)
+        points, incomplete = _dimension_points(compiled, s_hi, s_lo)
+        totals = weighted_totals(points)
+    total_ranks = competition_ranks(totals, flags)
+    dimension_ranks = competition_ranks(points, flags, axis=0)
+    arrays = (x, s_hi, points, incomplete, totals, total_ranks, dimension_ranks)
+    for array in arrays:
+        array.setflags(write=False)
+    total_incomplete = incomplete.any(axis=1)
+    total_incomplete.setflags(write=False)
+    return ScoreResult(
+        indicator_values=x,
+        indicator_scores=s_hi,
+        dimension_points=points,
+        dimension_incomplete=incomplete,
+        totals=totals,
+        total_ranks=total_ranks,
+        dimension_ranks=dimension_ranks,
+        tiers=assign_tiers(compiled, totals),
+        total_incomplete=total_incomplete,
+    )

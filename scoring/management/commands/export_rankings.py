@@ -1,0 +1,28 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from scoring.exports import render_table
+from scoring.selectors import RANKING_COLUMNS, latest_published_run, ranking_rows
+from submissions.models import Cycle
+
+
+class Command(BaseCommand):
+    help = "Export the latest published ranking of a cycle (csv with BOM, xlsx or json)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cycle", type=int, required=True)
+        parser.add_argument("--format", choices=["csv", "xlsx", "json"], required=True)
+        parser.add_argument("-o", "--output", type=Path, required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        cycle = Cycle.objects.filter(year=options["cycle"]).first()
+        if cycle is None:
+            raise CommandError(f"no cycle {options['cycle']}")
+        run = latest_published_run(cycle)
+        if run is None:
+            raise CommandError(f"cycle {cycle.year} has no published ranking")
+        rows = ranking_rows(run)
+        options["output"].write_bytes(render_table(options["format"], RANKING_COLUMNS, rows))
+        self.stdout.write(f"{len(rows)} rows of run {run.pk} written to {options['output']}")

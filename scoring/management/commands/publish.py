@@ -1,0 +1,41 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.models import User
+from accounts.selectors import operator_user
+from scoring.models import ScoringRun
+from scoring.services import ScoringError, run_publish
+from submissions.models import Cycle
+
+
+class Command(BaseCommand):
+    help = "Publish a scoring run of a cycle (the latest unless --run); a later one is a revision."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cycle", type=int, required=True)
+        parser.add_argument("--run", type=int, help="the run's id (default: the cycle's latest)")
+        parser.add_argument("--note", default="", help="required for a revision")
+        parser.add_argument("--allow-incomplete", action="store_true",
+                            help="publish although a ranked region has no approved submission")
+        parser.add_argument("--user", help="record the action as this user (default: operator)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        cycle = Cycle.objects.filter(year=options["cycle"]).first()
+        if cycle is None:
+            raise CommandError(f"no cycle {options['cycle']}")
+        runs = ScoringRun.objects.filter(cycle=cycle)
+        run = runs.filter(pk=options["run"]).first() if options["run"] else runs.order_by(
+            "-number").first()
+        if run is None:
+            raise CommandError(f"no scoring run {options['run'] or ''} in cycle {cycle.year}")
+        try:
+            actor = operator_user(options["user"])
+            run = run_publish(run=run, actor=actor, note=options["note"],
+                              allow_incomplete=options["allow_incomplete"])
+        except User.DoesNotExist:
+            raise CommandError(f"no user {options['user']!r}") from None
+        except ScoringError as exc:
+            raise CommandError(exc.message) from None
+        kind = f"revision of run {run.revision_of.pk}" if run.revision_of else "first publication"
+        self.stdout.write(f"published run {run.pk} of cycle {cycle.year} ({kind})")

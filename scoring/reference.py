@@ -1,0 +1,167 @@
+"""A deliberately plain implementation of the scoring rules, the oracle of the core's tests.
+
+It reads like the spec and shares no arithmetic with :mod:`scoring.core`: Python loops over
+units, indicators and dimensions, and exact rational arithmetic (:class:`fractions.Fraction`)
+from the indicator value on. The only float steps are the ones the core defines as float:
+
+* the indicator value — the formula evaluated in float64 (Python floats round like NumPy);
+* each reported score and dimension points — the exact value rounded to the nearest float;
+* the total — the exact sum of the reported (float) dimension points, rounded once.
+
+So the core's double-double results should equal these bit for bit, except for a result lying
+within ~1e-32 (relative) of the midpoint between two floats; the tests allow 1e-9. It is slow
+on purpose (seconds for 3,000 units); the benchmark reports how much faster the core is.
+Decisions the spec leaves open are the core's; see :mod:`scoring.core`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from indicators.expressions import Expression, parse_expression
+from scoring.core import UNRANKED, CompiledModel, IndicatorSpec, ModelSpec, ScoreResult
+
+NAN = math.nan
+
+
+def _value(expression: Expression, unit: dict[str, float]) -> float:
+    """One indicator value of one unit in float64; NaN when an element is missing (NaN
+    propagates through the arithmetic) or the formula fails (division by zero)."""
+    try:
+        value = float(expression.evaluate(unit))
+    except (ZeroDivisionError, OverflowError):
+        return NAN
+    return value if math.isfinite(value) else NAN
+
+
+def _score(ind: IndicatorSpec, x: float, low: float, high: float) -> Fraction | None:
+    """The normalised score of one value, exactly; ``low``/``high`` are the run's min and max
+    of the indicator (used by minmax only)."""
+    if math.isnan(x):
+        return None
+    value = Fraction(x)
+    higher = ind.direction == 1
+    if ind.normalisation == "goalposts":
+        lower, upper = Fraction(float(ind.lower or 0)), Fraction(float(ind.upper or 0))
+        s = (value - lower) / (upper - lower) if higher else (upper - value) / (upper - lower)
+    elif ind.normalisation == "ordinal":
+        level = Fraction(float(ind.max_level or 0))
+        s = value / level if higher else (level - value) / level
+    elif ind.normalisation == "target":
+        target = Fraction(float(ind.target or 0))
+        if not higher:
+            return Fraction(1) if value <= target else target / value
+        s = min(value / target, Fraction(1))
+    else:  # minmax
+        if low == high:
+            return Fraction(1)
+        lower, upper = Fraction(low), Fraction(high)
+        s = (value - lower) / (upper - lower) if higher else (upper - value) / (upper - lower)
+    return min(max(s, Fraction(0)), Fraction(1))
+
+
+def _ranks(values: Sequence[float], ranked: Sequence[bool]) -> list[int]:
+    """1 + the number of ranked units with a strictly greater value; 0 for the others."""
+    result = []
+    for i, v in enumerate(values):
+        if not ranked[i] or math.isnan(v):
+            result.append(UNRANKED)
+            continue
+        greater = 0
+        for j, other in enumerate(values):
+            if ranked[j] and not math.isnan(other) and other > v:
+                greater += 1
+        result.append(1 + greater)
+    return result
+
+
+def score_reference(model: ModelSpec | CompiledModel, values: npt.ArrayLike,
+                    ranked: Sequence[bool] | npt.ArrayLike) -> ScoreResult:
+    """Score like :func:`scoring.core.score`, one unit and one indicator at a time.
+
+    The model is assumed valid (the core's :func:`~scoring.core.compile_model` checks it).
+    """
+    spec = model.spec if isinstance(model, CompiledModel) else model
+    rows: list[list[float]] = np.asarray(values, dtype=np.float64).tolist()
+    flags = [bool(f) for f in np.asarray(ranked).tolist()]
+    expressions = [parse_expression(ind.formula, known_codes=set(spec.elements))
+                   for ind in spec.indicators]
+
+    # Indicator values.
+    xs: list[list[float]] = []
+    for row in rows:
+        unit = {code: (v if math.isfinite(v) else NAN) for code, v in zip(spec.elements, row,
+                                                                         strict=True)}
+        xs.append([_value(expression, unit) for expression in expressions])
+
+    # The run's min and max of every indicator, for minmax.
+    lows, highs = [], []
+    for k in range(len(spec.indicators)):
+        present = [unit[k] for unit in xs if not math.isnan(unit[k])]
+        lows.append(min(present) if present else NAN)
+        highs.append(max(present) if present else NAN)
+
+    scores: list[list[float]] = []
+    dimension_points: list[list[float]] = []
+    incomplete: list[list[bool]] = []
+    totals: list[float] = []
+    for unit in xs:
+        exact = [_score(ind, unit[k], lows[k], highs[k]) for k, ind in enumerate(spec.indicators)]
+        scores.append([NAN if s is None else float(s) for s in exact])
+        points_row, incomplete_row = [], []
+        for dim in spec.dimensions:
+            weighted = Fraction(0)
+            weights = Fraction(0)
+            members = missing = 0
+            for k, ind in enumerate(spec.indicators):
+                if ind.dimension != dim.code:
+                    continue
+                members += 1
+                s = exact[k]
+                if s is None:
+                    missing += 1
+                    continue
+                weighted += Fraction(float(ind.weight)) * s
+                weights += Fraction(float(ind.weight))
+            if members == missing:
+                points_row.append(NAN)
+            else:
+                points_row.append(float(Fraction(float(dim.points)) * weighted / weights))
+            incomplete_row.append(missing > 0)
+        dimension_points.append(points_row)
+        incomplete.append(incomplete_row)
+        present_points = [p for p in points_row if not math.isnan(p)]
+        totals.append(float(sum(Fraction(p) for p in present_points)) if present_points
+                      else NAN)
+
+    total_ranks = _ranks(totals, flags)
+    columns = [_ranks([row[j] for row in dimension_points], flags)
+               for j in range(len(spec.dimensions))]
+    dimension_ranks = [[columns[j][i] for j in range(len(spec.dimensions))]
+                       for i in range(len(rows))]
+
+    tiers: list[str | None] = []
+    for total in totals:
+        reached = None
+        for tier in sorted(spec.tiers, key=lambda t: float(t.min_total)):
+            if not math.isnan(total) and float(tier.min_total) <= total:
+                reached = tier.code
+        tiers.append(reached)
+
+    n, m, d = len(rows), len(spec.indicators), len(spec.dimensions)
+    return ScoreResult(
+        indicator_values=np.array(xs, dtype=np.float64).reshape(n, m),
+        indicator_scores=np.array(scores, dtype=np.float64).reshape(n, m),
+        dimension_points=np.array(dimension_points, dtype=np.float64).reshape(n, d),
+        dimension_incomplete=np.array(incomplete, dtype=bool).reshape(n, d),
+        totals=np.array(totals, dtype=np.float64).reshape(n),
+        total_ranks=np.array(total_ranks, dtype=np.int64).reshape(n),
+        dimension_ranks=np.array(dimension_ranks, dtype=np.int64).reshape(n, d),
+        tiers=tuple(tiers),
+        total_incomplete=np.array([any(r) for r in incomplete], dtype=bool).reshape(n),
+    )

@@ -1,0 +1,111 @@
+"""Reads of the scoring app: the model as the pure core wants it, the approved inputs of a
+cycle, runs and their results as pages and exports show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+from django.db.models import QuerySet
+
+from indicators.models import ModelVersion, Region
+from scoring import core
+from scoring.models import ScoringRun, UnitResult
+from submissions import selectors as submission_selectors
+from submissions.models import Cycle
+
+
+def model_spec(version: ModelVersion) -> core.ModelSpec:
+    return core.ModelSpec(
+        elements=tuple(version.elements.values_list("code", flat=True)),
+        dimensions=tuple(core.DimensionSpec(d.code, float(d.points))
+                         for d in version.dimensions.all()),
+        indicators=tuple(
+            core.IndicatorSpec(
+                code=i.code, dimension=i.dimension.code, formula=i.formula,
+                direction=i.direction, normalisation=i.normalisation, lower=i.lower,
+                upper=i.upper, max_level=i.max_level, target=i.target, weight=i.weight,
+            )
+            for i in version.indicators.select_related("dimension")
+        ),
+        tiers=tuple(core.Tier(t.min_total, t.code) for t in version.tiers.all()),
+    )
+
+
+@dataclass(frozen=True)
+class ApprovedInputs:
+    regions: list[Region]
+    versions: list[int]          # the version id read for each region
+    values: np.ndarray           # regions × elements, NaN where missing
+    ranked: np.ndarray           # bool per region
+    elements: tuple[str, ...]
+
+
+def approved_inputs(cycle: Cycle, elements: tuple[str, ...]) -> ApprovedInputs:
+    """The cycle's approved data as a units × elements array, in region order."""
+    approved = submission_selectors.approved_versions(cycle)
+    column = {code: j for j, code in enumerate(elements)}
+    values = np.full((len(approved), len(elements)), np.nan)
+    for i, item in enumerate(approved):
+        for code, value in item.values.items():
+            if code in column:
+                values[i, column[code]] = value
+    return ApprovedInputs(
+        regions=[item.region for item in approved],
+        versions=[item.version_id for item in approved],
+        values=values,
+        ranked=np.array([item.region.ranked for item in approved], dtype=bool),
+        elements=elements,
+    )
+
+
+def latest_published_run(cycle: Cycle) -> ScoringRun | None:
+    return (ScoringRun.objects.filter(cycle=cycle, published_at__isnull=False)
+            .order_by("-publication_number").first())
+
+
+def previous_published_run(cycle: Cycle) -> ScoringRun | None:
+    before = Cycle.objects.filter(year__lt=cycle.year).order_by("-year")
+    for earlier in before:
+        run = latest_published_run(earlier)
+        if run is not None:
+            return run
+    return None
+
+
+def run_results(run: ScoringRun) -> QuerySet[UnitResult]:
+    return run.results.select_related("region").order_by("rank", "region__code")
+
+
+CENT = Decimal("0.01")
+
+
+def round_half_up(value: float | None) -> Decimal | None:
+    """2 decimals, half up, from the float's shortest repr (9.444… → 9.44, 2.675 → 2.68)."""
+    if value is None:
+        return None
+    return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+RANKING_COLUMNS = ["rank", "region_code", "region_name", "D1", "D2", "D3", "D4", "D5", "D6",
+                   "total", "rank_D1", "rank_D2", "rank_D3", "rank_D4", "rank_D5", "rank_D6"]
+
+
+def ranking_rows(run: ScoringRun) -> list[dict[str, object]]:
+    """The published ranking of the ranked units, as the exports and pages show it."""
+    dims = list(run.model_version.dimensions.values_list("code", flat=True))
+    rows = []
+    for result in run_results(run).filter(region__ranked=True):
+        row: dict[str, object] = {
+            "rank": result.rank, "region_code": result.region.code,
+            "region_name": result.region.short_name_zh,
+        }
+        for code in dims:
+            row[code] = round_half_up(result.dimensions.get(code, {}).get("points"))
+        row["total"] = round_half_up(result.total)
+        for code in dims:
+            row[f"rank_{code}"] = result.dimensions.get(code, {}).get("rank")
+        rows.append(row)
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["region_code"]))
+    return rows

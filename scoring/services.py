@@ -1,0 +1,176 @@
+"""Writes of the scoring app: scoring runs and their publication."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import log_action
+from scoring import core, selectors
+from scoring.models import ScoringRun, UnitResult
+from scoring.uncertainty import rank_uncertainty
+from submissions.models import Cycle
+from submissions.selectors import regions_without_approval
+
+NOTHING_APPROVED = _("{year} 年度还没有审核通过的填报，无法测算")
+ALREADY_PUBLISHED = _("测算 #{number} 已经发布，不能再次发布；如需更正，请重新测算后作为修订版发布")
+NOTE_REQUIRED = _("修订版发布必须填写说明")
+INCOMPLETE = _("以下参与排名的地区还没有审核通过的填报：{regions}")
+NO_RUN = _("{year} 年度还没有测算结果")
+
+
+class ScoringError(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def _canonical(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _float(value: float) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def input_hash(*, model_sha256: str, inputs: selectors.ApprovedInputs, replications: int,
+               spread: float) -> str:
+    """SHA-256 of everything the results depend on: the model, every value, the parameters.
+    Values are hashed by their shortest repr, so equal inputs give equal hashes everywhere."""
+    payload = {
+        "model": model_sha256,
+        "elements": list(inputs.elements),
+        "units": [
+            {"region": region.code, "ranked": bool(ranked),
+             "values": [None if math.isnan(v) else repr(float(v)) for v in row]}
+            for region, ranked, row in zip(inputs.regions, inputs.ranked, inputs.values,
+                                           strict=True)
+        ],
+        "replications": replications,
+        "spread": repr(float(spread)),
+    }
+    return hashlib.sha256(_canonical(payload)).hexdigest()
+
+
+def run_create(*, cycle: Cycle, actor: Any, replications: int | None = None,
+               spread: float | None = None) -> ScoringRun:
+    """Score the cycle's approved data and store the result as a new immutable run."""
+    version = cycle.model_version
+    spec = selectors.model_spec(version)
+    inputs = selectors.approved_inputs(cycle, spec.elements)
+    if not inputs.regions:
+        raise ScoringError(str(NOTHING_APPROVED).format(year=cycle.year))
+    replications = replications or settings.UNCERTAINTY_REPLICATIONS
+    spread = settings.UNCERTAINTY_SPREAD if spread is None else spread
+    digest = input_hash(model_sha256=version.source_sha256, inputs=inputs,
+                        replications=replications, spread=spread)
+    # The seed comes from the inputs: the same inputs give the same uncertainty intervals.
+    seed = int(digest[:15], 16)
+    result = core.score(core.compile_model(spec), inputs.values, inputs.ranked)
+    points = np.array([d.points for d in spec.dimensions])
+    uncertainty = rank_uncertainty(result.dimension_points, points, inputs.ranked,
+                                   replications=replications, spread=spread, seed=seed)
+    previous = selectors.previous_published_run(cycle)
+    previous_ranks = ({r.region_id: r.rank for r in previous.results.all()}
+                      if previous else {})
+    rows = _unit_rows(spec, inputs, result, uncertainty, previous_ranks)
+    result_digest = hashlib.sha256(_canonical([
+        {k: v for k, v in row.items() if k != "region"} | {"region": row["region"].code}
+        for row in rows
+    ])).hexdigest()
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        number = (ScoringRun.objects.filter(cycle=locked).count()) + 1
+        run = ScoringRun.objects.create(
+            cycle=locked, number=number, model_version=version,
+            inputs={"versions": {r.code: v for r, v in zip(inputs.regions, inputs.versions,
+                                                            strict=True)}},
+            input_hash=digest, result_hash=result_digest, seed=seed,
+            replications=replications, spread=spread, created_by=actor, previous_run=previous,
+        )
+        UnitResult.objects.bulk_create(
+            [UnitResult(run=run, **row) for row in rows], batch_size=1000
+        )
+        if locked.state in (Cycle.State.OPEN, Cycle.State.CLOSED):
+            locked.state = Cycle.State.SCORED
+            locked.save(update_fields=["state"])
+        log_action(actor=actor, action="scoring.run", obj=run, cycle_year=cycle.year,
+                   data={"run": number, "input_hash": digest, "result_hash": result_digest,
+                         "units": len(rows)})
+    return run
+
+
+def _unit_rows(spec: core.ModelSpec, inputs: selectors.ApprovedInputs, result: core.ScoreResult,
+               uncertainty: Any, previous_ranks: dict[int, int | None]) -> list[dict[str, Any]]:
+    rows = []
+    for i, region in enumerate(inputs.regions):
+        ranked = bool(inputs.ranked[i])
+        dimensions = {
+            d.code: {
+                "points": _float(result.dimension_points[i, j]),
+                "rank": int(result.dimension_ranks[i, j]) or None if ranked else None,
+                "incomplete": bool(result.dimension_incomplete[i, j]),
+            }
+            for j, d in enumerate(spec.dimensions)
+        }
+        indicators = {
+            ind.code: {"value": _float(result.indicator_values[i, k]),
+                       "score": _float(result.indicator_scores[i, k])}
+            for k, ind in enumerate(spec.indicators)
+        }
+        rank = int(result.total_ranks[i]) or None if ranked else None
+        rows.append({
+            "region": region,
+            "version_id_read": inputs.versions[i],
+            "total": _float(result.totals[i]),
+            "rank": rank,
+            "tier": result.tiers[i] or "",
+            "incomplete": bool(result.dimension_incomplete[i].any()),
+            "dimensions": dimensions,
+            "indicators": indicators,
+            "rank_median": _float(uncertainty.median[i]) if ranked else None,
+            "rank_p05": _float(uncertainty.p05[i]) if ranked else None,
+            "rank_p95": _float(uncertainty.p95[i]) if ranked else None,
+            "previous_rank": previous_ranks.get(region.pk) if ranked else None,
+        })
+    return rows
+
+
+def run_publish(*, run: ScoringRun, actor: Any, note: str = "",
+                allow_incomplete: bool = False) -> ScoringRun:
+    """Make a run's rankings public. A later publication in the same cycle is a revision of
+    the earlier one and needs a note; the earlier one stays visible."""
+    with transaction.atomic():
+        locked_cycle = Cycle.objects.select_for_update().get(pk=run.cycle_id)
+        run = ScoringRun.objects.select_for_update().get(pk=run.pk)
+        if run.is_published:
+            raise ScoringError(str(ALREADY_PUBLISHED).format(number=run.number))
+        missing = regions_without_approval(locked_cycle, ranked_only=True)
+        if missing and not allow_incomplete:
+            raise ScoringError(str(INCOMPLETE).format(
+                regions="、".join(r.short_name_zh for r in missing)))
+        revision_of = selectors.latest_published_run(locked_cycle)
+        if revision_of is not None and not note.strip():
+            raise ScoringError(str(NOTE_REQUIRED))
+        run.published_at = timezone.now()
+        run.published_by = actor
+        run.publication_number = (revision_of.publication_number or 0) + 1 if revision_of else 1
+        run.revision_of = revision_of
+        run.note = note.strip()
+        run.save(update_fields=["published_at", "published_by", "publication_number",
+                                "revision_of", "note"])
+        locked_cycle.state = Cycle.State.PUBLISHED
+        locked_cycle.save(update_fields=["state"])
+        log_action(actor=actor, action="scoring.publish", obj=run, cycle_year=locked_cycle.year,
+                   data={"run": run.number, "publication": run.publication_number,
+                         "revision_of": revision_of.number if revision_of else None,
+                         "note": run.note, "incomplete": [r.code for r in missing]})
+    return run

@@ -1,0 +1,80 @@
+"""The administrators' scoring pages: runs per cycle, scoring in a worker, publication."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from scoring import selectors, services
+from scoring.exports import CONTENT_TYPES, render_table
+from scoring.permissions import (
+    get_cycle_for_administrator,
+    get_run_for_administrator,
+    get_run_for_staff,
+    require_staff_reader,
+)
+from scoring.tasks import score_cycle
+from submissions.models import Cycle
+
+
+@login_required
+@require_GET
+def runs(request: HttpRequest) -> HttpResponse:
+    require_staff_reader(request)
+    cycles = Cycle.objects.select_related("model_version").prefetch_related(
+        "runs__created_by", "runs__published_by").order_by("-year")
+    return render(request, "scoring/runs.html", {"cycles": cycles})
+
+
+@login_required
+@require_POST
+def score(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for_administrator(request, cycle_id)
+    user_id = request.user.pk
+    transaction.on_commit(lambda: score_cycle.delay(cycle.pk, user_id))
+    messages.success(request, _("已开始测算 %(year)s 年度，完成后刷新本页查看结果")
+                     % {"year": cycle.year})
+    return redirect("scoring:runs")
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = get_run_for_administrator(request, run_id)
+    try:
+        services.run_publish(run=run, actor=request.user, note=request.POST.get("note", ""),
+                             allow_incomplete=request.POST.get("allow_incomplete") == "on")
+    except services.ScoringError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已发布"))
+    return redirect("scoring:runs")
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = get_run_for_staff(request, run_id)
+    return render(request, "scoring/run_detail.html", {
+        "run": run, "rows": selectors.ranking_rows(run),
+        "dimensions": list(run.model_version.dimensions.all()),
+        "results": selectors.run_results(run),
+    })
+
+
+@login_required
+@require_GET
+def run_download(request: HttpRequest, run_id: int, fmt: str) -> HttpResponse:
+    run = get_run_for_staff(request, run_id)
+    if fmt not in ("csv", "xlsx", "json"):
+        fmt = "csv"
+    content = render_table(fmt, selectors.RANKING_COLUMNS, selectors.ranking_rows(run))
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="ranking-{run.cycle.year}-run{run.number}.{fmt}"')
+    return response

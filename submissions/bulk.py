@@ -1,0 +1,277 @@
+"""Bulk loads of official or historic data (``import_values``): one row per value, many
+regions, through the same parser and rules as an officer's upload.
+
+All or nothing: every problem of every region is collected first; if any is an error,
+nothing is stored. Otherwise one transaction stores one new version per region (and approves
+it when asked), with batched inserts, so that a county-level cycle of 180,000 values loads in
+seconds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import Action as AuditAction
+from audit.services import log_actions
+from indicators.models import ModelVersion, Region
+from indicators.selectors import normalise_region_key, region_index
+from submissions import rules
+from submissions.models import Cycle, Submission, Transition, UploadedFile, Version
+from submissions.readers import BULK_FIELDS, FileRejected, RawRow, read_table
+from submissions.selectors import (
+    approved_values_by_region,
+    current_values_by_region,
+    previous_cycle,
+    ruleset_for,
+)
+from submissions.services import cycle_create, file_store, issues_insert_many, value_rows, values_insert
+from submissions.workflow import Action, Actor, TransitionError, next_state
+
+UNKNOWN_REGION = ("地区「{value}」无法识别（可填写行政区划代码、全称、简称或英文名）",
+                  "Region “{value}” is not known (use its GB/T 2260 code, full, short or "
+                  "English name)")
+YEAR_MISMATCH = ("年份 {value} 与导入的年度 {year} 不一致", "Year {value} does not match the "
+                 "cycle being imported ({year})")
+NO_MODEL = ("没有 {year} 年度的指标体系版本", "There is no index model version for {year}")
+APPROVED_ALREADY = ("{region} 的填报已审核通过，需管理员先重新打开", "The submission of {region} "
+                    "is approved; an administrator must reopen it first")
+
+
+@dataclass(frozen=True)
+class BulkProblem:
+    region: str
+    row: int | None
+    column: str
+    element_code: str
+    severity: str
+    rule_code: str
+    message_zh: str
+    message_en: str
+
+
+@dataclass
+class BulkResult:
+    year: int
+    created_cycle: bool = False
+    versions: list[Version] = field(default_factory=list)
+    errors: list[BulkProblem] = field(default_factory=list)
+    warnings: list[BulkProblem] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _problem(region: str, issue: rules.Issue) -> BulkProblem:
+    return BulkProblem(region, issue.position.row, issue.position.column, issue.element_code,
+                       issue.severity, issue.rule_code, issue.message_zh, issue.message_en)
+
+
+def _row_problem(row: RawRow, column_field: str, code: str, texts: tuple[str, str],
+                 **params: Any) -> BulkProblem:
+    cell = row.cells.get(column_field)
+    return BulkProblem("", row.number, cell.column if cell else "", "", rules.ERROR, code,
+                       texts[0].format(**params), texts[1].format(**params))
+
+
+def _model_for_year(year: int) -> ModelVersion | None:
+    cycle = Cycle.objects.filter(year=year).select_related("model_version").first()
+    if cycle is not None:
+        return cycle.model_version
+    return (ModelVersion.objects.filter(code=str(year)).first()
+            or ModelVersion.objects.filter(year=year).first())
+
+
+def _group_rows(table_rows: list[RawRow], year: int, result: BulkResult
+                ) -> dict[Region, list[RawRow]]:
+    index = region_index()
+    grouped: dict[Region, list[RawRow]] = defaultdict(list)
+    for row in table_rows:
+        region_cell = row.cells.get("region")
+        raw = "" if region_cell is None or region_cell.value is None else str(region_cell.value)
+        if isinstance(region_cell and region_cell.value, float) and raw.endswith(".0"):
+            raw = raw[:-2]  # 110000 read from a spreadsheet as 110000.0
+        region = index.get(normalise_region_key(raw))
+        if region is None:
+            result.errors.append(_row_problem(row, "region", "UNKNOWN_REGION", UNKNOWN_REGION,
+                                              value=raw))
+            continue
+        year_cell = row.cells.get("year")
+        if year_cell is not None and year_cell.value not in (None, ""):
+            text = str(year_cell.value).strip().removesuffix(".0")
+            if text != str(year):
+                result.errors.append(_row_problem(row, "year", "YEAR_MISMATCH", YEAR_MISMATCH,
+                                                  value=text, year=year))
+                continue
+        grouped[region].append(row)
+    return grouped
+
+
+def bulk_check(*, content: bytes, filename: str, year: int
+               ) -> tuple[BulkResult, dict[Region, dict[str, rules.Cell]], ModelVersion | None]:
+    """Read and check a bulk file; store nothing."""
+    result = BulkResult(year=year)
+    try:
+        table = read_table(content, filename, fields=BULK_FIELDS,
+                           max_bytes=settings.BULK_MAX_BYTES, max_rows=settings.BULK_MAX_ROWS)
+    except FileRejected as exc:
+        result.errors.append(BulkProblem("", exc.row, exc.column or "", "", rules.ERROR,
+                                         exc.rule_code, exc.message_zh, exc.message_en))
+        return result, {}, None
+    result.rows = len(table.rows)
+    model = _model_for_year(year)
+    if model is None:
+        result.errors.append(BulkProblem("", None, "", "", rules.ERROR, "NO_MODEL",
+                                         NO_MODEL[0].format(year=year),
+                                         NO_MODEL[1].format(year=year)))
+        return result, {}, None
+    ruleset = ruleset_for(model)
+    grouped = _group_rows(table.rows, year, result)
+    units: dict[Region, dict[str, rules.Cell]] = {}
+    for region, rows in grouped.items():
+        cells, issues = rules.parse_rows(ruleset, rows, sheet=table.sheet or "")
+        units[region] = cells
+        _collect(result, region, issues)
+    _check_units(result, ruleset, units, year)
+    return result, units, model
+
+
+def _check_units(result: BulkResult, ruleset: rules.RuleSet,
+                 units: dict[Region, dict[str, rules.Cell]], year: int) -> None:
+    cycle = Cycle.objects.filter(year=year).first()
+    before = previous_cycle(cycle) if cycle else Cycle.objects.filter(year__lt=year).order_by(
+        "-year").first()
+    previous = approved_values_by_region(before) if before else {}
+    for region, cells in units.items():
+        issues = [*rules.check_cells(ruleset, cells),
+                  *rules.check_year_over_year(ruleset, cells, previous.get(region.pk, {}))]
+        _collect(result, region, issues)
+    in_file = {region.pk for region in units}
+    peers = []
+    if cycle is not None:
+        peers = [p for rid, p in current_values_by_region(cycle).items() if rid not in in_file]
+    regions = list(units)
+    outliers = rules.outlier_issues(ruleset, [units[r] for r in regions], peers,
+                                    threshold=settings.VALIDATION_OUTLIER_THRESHOLD)
+    for region, issues in zip(regions, outliers, strict=True):
+        _collect(result, region, issues)
+
+
+def _collect(result: BulkResult, region: Region, issues: list[rules.Issue]) -> None:
+    for issue in issues:
+        problem = _problem(region.short_name_zh, issue)
+        (result.errors if issue.severity == rules.ERROR else result.warnings).append(problem)
+
+
+def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve: bool
+                ) -> BulkResult:
+    result, units, model = bulk_check(content=content, filename=filename, year=year)
+    if not result.ok or model is None:
+        return result
+    record = file_store(content=content, filename=filename, cycle=None, region=None,
+                        purpose=UploadedFile.Purpose.BULK, actor=actor)
+    with transaction.atomic():
+        cycle, result.created_cycle = cycle_get_or_create(year=year, model_version=model,
+                                                          actor=actor)
+        record.cycle = cycle
+        record.save()
+        result.versions = _store_units(cycle, units, result, record, actor, approve)
+    return result
+
+
+def cycle_get_or_create(*, year: int, model_version: ModelVersion, actor: Any
+                        ) -> tuple[Cycle, bool]:
+    cycle = Cycle.objects.filter(year=year).first()
+    if cycle is not None:
+        return cycle, False
+    return cycle_create(year=year, model_version=model_version, opens_on=timezone.localdate(),
+                        deadline=date(year + 1, 3, 31), actor=actor), True
+
+
+def _store_units(cycle: Cycle, units: dict[Region, dict[str, rules.Cell]], result: BulkResult,
+                 record: UploadedFile, actor: Any, approve: bool) -> list[Version]:
+    submissions = {s.region_id: s for s in Submission.objects.select_for_update().filter(
+        cycle=cycle, region__in=list(units)).select_related("region")}
+    for region in units:
+        submission = submissions.get(region.pk)
+        if submission is not None and submission.state == Submission.State.APPROVED:
+            raise TransitionError(APPROVED_ALREADY[0].format(region=region.short_name_zh))
+    warnings_by_region: dict[str, list[BulkProblem]] = defaultdict(list)
+    for problem in result.warnings:
+        warnings_by_region[problem.region].append(problem)
+    elements = {e.code: e for e in cycle.model_version.elements.all()}
+    now = timezone.now()
+    versions = []
+    for region in units:
+        submission = submissions[region.pk]
+        submission.version_count += 1
+        region_warnings = warnings_by_region.get(region.short_name_zh, [])
+        cells = units[region]
+        versions.append(Version(
+            submission=submission, number=submission.version_count, source=Version.Source.BULK,
+            file=record, created_by=actor, validation=Version.Validation.VALID,
+            validated_at=now, warning_count=len(region_warnings),
+            unexplained_warning_count=sum(
+                1 for w in region_warnings
+                if not (cells.get(w.element_code) and cells[w.element_code].note.strip())),
+        ))
+    Version.objects.bulk_create(versions, batch_size=1000)
+    rows, issue_rows = [], []
+    for version, region in zip(versions, units, strict=True):
+        rows.extend(value_rows(version, units[region], elements))
+        issue_rows.extend(
+            (version, rules.Issue(w.element_code, w.severity, w.rule_code, w.message_zh,
+                                  w.message_en, rules.Position("", w.row, w.column)))
+            for w in warnings_by_region.get(region.short_name_zh, []))
+    values_insert(rows)
+    issues_insert_many(issue_rows)
+    transitions, audit = _bulk_transitions(submissions, versions, units, actor, approve, now)
+    Submission.objects.bulk_update(
+        list(submissions.values()),
+        ["version_count", "current_version", "state", "approved_at", "updated_at"],
+        batch_size=1000,
+    )
+    Transition.objects.bulk_create(transitions, batch_size=1000)
+    log_actions(actor=actor, actions=audit)
+    return versions
+
+
+def _bulk_transitions(submissions: dict[int, Submission], versions: list[Version],
+                      units: dict[Region, dict[str, rules.Cell]], actor: Any, approve: bool,
+                      now: Any) -> tuple[list[Transition], list[AuditAction]]:
+    transitions, audit = [], []
+    for version, region in zip(versions, units, strict=True):
+        submission = submissions[region.pk]
+        submission.current_version = version
+        submission.updated_at = now
+        before = submission.state
+        steps = []
+        if before in (Submission.State.INVALID, Submission.State.RETURNED):
+            steps.append(Action.NEW_VERSION)
+        if approve:
+            steps.append(Action.BULK_APPROVE)
+        for action in steps:
+            from_state = submission.state
+            submission.state = next_state(action, from_state, Actor.ADMINISTRATOR)
+            transitions.append(Transition(
+                submission=submission, version=version, action=action, from_state=from_state,
+                to_state=submission.state, actor=actor,
+                reason="import_values --approve" if action == Action.BULK_APPROVE else "",
+            ))
+        if submission.state == Submission.State.APPROVED:
+            submission.approved_at = now
+        audit.append(AuditAction(
+            action="version.bulk_import", object_type="submissions.version",
+            object_id=str(version.pk), region_code=region.code, cycle_year=submission.cycle.year,
+            data={"version": version.number, "values": len(units[region]), "from": before,
+                  "to": submission.state, "sha256": version.file.sha256 if version.file else ""},
+        ))
+    return transitions, audit

@@ -1,0 +1,74 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.models import User
+from accounts.selectors import operator_user
+from submissions.bulk import BulkProblem, bulk_import
+from submissions.workflow import TransitionError
+
+
+class Command(BaseCommand):
+    help = ("Load a bulk file (one row per value: region_code, element_code, value, note, "
+            "year) through the same validation as uploads; all or nothing.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--cycle", type=int, required=True, help="the cycle's year")
+        parser.add_argument("--approve", action="store_true",
+                            help="approve each region's new version in the same step")
+        parser.add_argument("--async", dest="run_async", action="store_true",
+                            help="queue the load for a Celery worker instead of running it here")
+        parser.add_argument("--user", help="record the action as this user (default: operator)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{path}: cannot be read ({exc.strerror})") from None
+        try:
+            actor = operator_user(options["user"])
+        except User.DoesNotExist:
+            raise CommandError(f"no user {options['user']!r}") from None
+        if options["run_async"]:
+            from submissions.services import file_store
+            from submissions.tasks import bulk_import_file
+
+            record = file_store(content=content, filename=path.name, cycle=None, region=None,
+                                purpose="bulk", actor=actor)
+            bulk_import_file.delay(record.file.name, path.name, options["cycle"], actor.pk,
+                                   options["approve"])
+            self.stdout.write(f"queued: {path.name} (sha256 {record.sha256})")
+            return
+        try:
+            result = bulk_import(content=content, filename=path.name, year=options["cycle"],
+                                 actor=actor, approve=options["approve"])
+        except TransitionError as exc:
+            raise CommandError(exc.message) from None
+        for problem in result.warnings:
+            self.stdout.write("warning: " + _line(path.name, problem))
+        if not result.ok:
+            for problem in result.errors:
+                self.stderr.write("error: " + _line(path.name, problem))
+            raise CommandError(
+                f"{path}: {len(result.errors)} error(s); nothing was stored"
+            )
+        if result.created_cycle:
+            self.stdout.write(f"created cycle {options['cycle']}")
+        approved = " and approved" if options["approve"] else ""
+        self.stdout.write(
+            f"{path.name}: {result.rows} rows, {len(result.versions)} region(s) stored"
+            f"{approved}, {len(result.warnings)} warning(s)"
+        )
+
+
+def _line(filename: str, p: BulkProblem) -> str:
+    place = ", ".join(part for part in (
+        p.region and f"region {p.region}",
+        p.row is not None and f"row {p.row}",
+        p.column and f"column {p.column}",
+        p.element_code and f"element {p.element_code}",
+    ) if part)
+    return f"{filename}: {place}: [{p.rule_code}] {p.message_en} / {p.message_zh}"

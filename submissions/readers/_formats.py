@@ -1,0 +1,316 @@
+"""django-import-export's formats, wrapped where they fall short for uploads.
+
+What the library gives (``import_export.formats.base_formats``): one class per format with
+``create_dataset(in_stream)`` returning a tablib ``Dataset`` built from the *first* sheet (hidden
+or not) with its *first row* as headers; CSV decoded with one fixed encoding; XLSX through
+openpyxl (about 10,000 rows/s); XLS through xlrd; ODS through odfpy, which builds the whole
+document tree in memory.
+
+What each subclass here adds: ``open_book(data, ...)``, which returns the sheets that may be read
+(visible ones; the platform's "填报数据" first) as rows that keep their spreadsheet positions, with
+the container facts (merged ranges, formulas without a cached value, error and percent cells)
+that read_table needs, after the safety checks of ``_container``. XLSX and ODS values are read
+with python-calamine (~120,000 rows/s, and no DOM); XLS stays on xlrd, the library's engine,
+opened with formatting info (merged ranges, percent formats) and ragged rows (a stray cell at
+IV65536 must not make 16 million empty cells). ``create_dataset`` is kept working on top of the
+same path (first readable sheet, first row as headers), so the classes can still serve
+django-import-export resources.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import python_calamine
+import tablib
+from import_export.formats import base_formats
+
+from submissions.readers import _container, _detect
+from submissions.readers._base import FileRejected, column_letter
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_SHEET: Final = "填报数据"
+
+# (0-based row, 0-based column of values[0], values)
+RowTriple = tuple[int, int, Sequence[object]]
+
+
+@dataclass
+class SheetRows:
+    name: str | None
+    rows: Iterator[RowTriple]
+    facts: _container.SheetFacts = field(default_factory=_container.SheetFacts)
+
+
+@dataclass
+class Book:
+    format: str
+    candidates: list[Callable[[], SheetRows]]  # sheets that may be read, in order of preference
+    sheet_names: list[str | None]  # the same, for messages
+    encoding: str | None = None
+
+
+def _preferred(names_visible: list[tuple[str, bool]]) -> list[str]:
+    """The platform's data sheet when it is visible; otherwise every visible sheet in order."""
+    visible = [name for name, is_visible in names_visible if is_visible]
+    return [TEMPLATE_SHEET] if TEMPLATE_SHEET in visible else visible
+
+
+def _dataset(book: Book) -> tablib.Dataset:
+    """The library's shape: the first readable sheet, its first row as headers."""
+    dataset = tablib.Dataset()
+    if not book.candidates:
+        return dataset
+    rows = [list(values) for _r, _c, values in book.candidates[0]().rows]
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [None] * (width - len(r)) for r in rows]
+    if rows:
+        dataset.headers = [str(v) if v is not None else "" for v in rows[0]]
+        for values in rows[1:]:
+            dataset.append(values)
+    return dataset
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+class CSV(base_formats.CSV):
+    """The library's CSV, reading bytes in whatever encoding Excel saved them in."""
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> tablib.Dataset:
+        if isinstance(in_stream, bytes):
+            in_stream = _detect.decode_text(in_stream).text
+        return super().create_dataset(in_stream, **kwargs)
+
+    def open_book(self, data: bytes, **_limits: int) -> Book:
+        decoded = _detect.decode_text(data)
+        _detect.check_text(decoded)
+        text = decoded.text
+        if not text.strip(" \t\r\n\ufeff,;"):
+            raise empty_file()
+        # Excel's "Unicode text" is UTF-16 and tab-separated; otherwise commas come first.
+        delimiters = ("\t", ",") if decoded.encoding == "utf-16" else (",", "\t")
+        return Book(
+            "csv",
+            [lambda d=d: SheetRows(None, _csv_rows(text, d)) for d in delimiters],  # type: ignore[misc]
+            [None, None],
+            encoding=decoded.encoding,
+        )
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[RowTriple]:
+    """Records with the line where each starts (a quoted field may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous_line = 0
+    try:
+        for record in reader:
+            start = previous_line
+            previous_line = reader.line_num
+            if record:
+                yield start, 0, record
+    except csv.Error as exc:
+        line = reader.line_num
+        raise FileRejected(
+            "FILE_CORRUPT",
+            f"第 {line} 行无法按 CSV 格式读取（{exc}）；请在 Excel 中打开并另存为 CSV 或 .xlsx 后"
+            "重新上传",
+            f"Line {line} cannot be read as CSV ({exc}); open the file in Excel, save it as CSV "
+            "or .xlsx and upload it again",
+            row=line,
+        ) from None
+
+
+def empty_file() -> FileRejected:
+    return FileRejected(
+        "FILE_EMPTY",
+        "文件是空的，没有任何内容；请检查是否选错了文件",
+        "The file is empty; check that you picked the right file",
+    )
+
+
+# --- XLSX and ODS through calamine -----------------------------------------------------------
+
+
+class _CalamineBook:
+    def __init__(self, data: bytes, container: _container.Container) -> None:
+        self.container = container
+        try:
+            self.workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            calamine_names = self.workbook.sheet_names
+        except python_calamine.PasswordError:
+            raise _container.encrypted_rejected() from None
+        except Exception as exc:
+            logger.info("calamine could not open a %s: %s", container.kind, exc)
+            raise _container._corrupt() from None
+        if [s.name for s in container.sheets] != list(calamine_names):
+            raise _container._corrupt("工作表目录不一致", "inconsistent sheet directory")
+
+    def book(self) -> Book:
+        names = _preferred([(s.name, s.visible) for s in self.container.sheets])
+        return Book(
+            self.container.kind,
+            [lambda n=n: self.open(n) for n in names],  # type: ignore[misc]
+            list(names),
+        )
+
+    def open(self, name: str) -> SheetRows:
+        facts = self.container.facts.get(name, _container.SheetFacts())
+        rows, cols = facts.max_row + 1, facts.max_col + 1
+        if rows * cols > _container.MAX_SHEET_CELLS:
+            raise _container.sheet_too_large(name, rows, cols)
+        try:
+            sheet = self.workbook.get_sheet_by_name(name)
+            merged = sheet.merged_cell_ranges or []
+            start = sheet.start
+        except Exception as exc:
+            logger.info("calamine could not read sheet %r: %s", name, exc)
+            raise _container._corrupt() from None
+        facts.merged.extend((r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged)
+        offset = start[1] if start else 0
+        # calamine's iter_rows starts at row 0 but at the first used column.
+        iterator = ((index, offset, values) for index, values in enumerate(sheet.iter_rows()))
+        return SheetRows(name, iterator, facts)
+
+
+class XLSX(base_formats.XLSX):
+    """XLSX read with python-calamine instead of openpyxl, after the container checks."""
+
+    def create_dataset(self, in_stream: Any) -> tablib.Dataset:  # type: ignore[override]
+        return _dataset(self.open_book(bytes(in_stream)))
+
+    def open_book(self, data: bytes, *, max_uncompressed_bytes: int = 200 * 2**20) -> Book:
+        container = _container.inspect_zip(data, max_uncompressed_bytes=max_uncompressed_bytes)
+        return book_for_container(data, container)
+
+
+class ODS(base_formats.ODS):
+    """ODS read with python-calamine instead of odfpy, after the container checks."""
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> tablib.Dataset:
+        return _dataset(self.open_book(bytes(in_stream)))
+
+    def open_book(self, data: bytes, *, max_uncompressed_bytes: int = 200 * 2**20) -> Book:
+        container = _container.inspect_zip(data, max_uncompressed_bytes=max_uncompressed_bytes)
+        return book_for_container(data, container)
+
+
+def book_for_container(data: bytes, container: _container.Container) -> Book:
+    """An xlsx or ods book: which one is decided by the content, not by the format class."""
+    return _CalamineBook(data, container).book()
+
+
+# --- XLS through xlrd ------------------------------------------------------------------------
+
+
+class XLS(base_formats.XLS):
+    """The library's xlrd reading, with visibility, merged ranges and cell types kept."""
+
+    def create_dataset(self, in_stream: Any) -> tablib.Dataset:  # type: ignore[override]
+        return _dataset(self.open_book(bytes(in_stream)))
+
+    def open_book(self, data: bytes, **_limits: int) -> Book:
+        import xlrd
+
+        _container.inspect_ole(data)
+        try:
+            workbook = xlrd.open_workbook(
+                file_contents=data,
+                formatting_info=True,
+                ragged_rows=True,
+                logfile=io.StringIO(),
+            )
+        except xlrd.XLRDError as exc:
+            if "encrypted" in str(exc).lower():
+                raise _container.encrypted_rejected() from None
+            raise _container._corrupt() from None
+        except Exception as exc:
+            logger.info("xlrd could not open an xls: %s", exc)
+            raise _container._corrupt() from None
+        sheets = workbook.sheets()
+        names = _preferred([(s.name, s.visibility == 0) for s in sheets])
+        by_name = {s.name: s for s in sheets}
+        percent = _xls_percent_formats(workbook)
+        return Book(
+            "xls",
+            [lambda n=n: _xls_sheet(workbook, by_name[n], percent) for n in names],  # type: ignore[misc]
+            list(names),
+        )
+
+
+def _xls_percent_formats(workbook: Any) -> frozenset[int]:
+    indexes = set()
+    for index, xf in enumerate(workbook.xf_list):
+        fmt = workbook.format_map.get(xf.format_key)
+        if fmt is not None and "%" in _container._strip_literals(fmt.format_str):
+            indexes.add(index)
+    return frozenset(indexes)
+
+
+def _xls_sheet(workbook: Any, sheet: Any, percent: frozenset[int]) -> SheetRows:
+    facts = _container.SheetFacts()
+    facts.merged.extend((r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells)
+    return SheetRows(sheet.name, _xls_rows(workbook, sheet, percent), facts)
+
+
+def _xls_rows(workbook: Any, sheet: Any, percent: frozenset[int]) -> Iterator[RowTriple]:
+    import xlrd
+
+    for r in range(sheet.nrows):
+        types = sheet.row_types(r)
+        values = sheet.row_values(r)
+        out: list[object] = []
+        for c, (kind, value) in enumerate(zip(types, values, strict=True)):
+            if kind == xlrd.XL_CELL_NUMBER:
+                if percent and sheet.cell_xf_index(r, c) in percent:
+                    out.append(_container.percent_text(repr(value)))
+                else:
+                    out.append(value)
+            elif kind == xlrd.XL_CELL_TEXT:
+                out.append(value)
+            elif kind == xlrd.XL_CELL_DATE:
+                try:
+                    out.append(xlrd.xldate.xldate_as_datetime(value, workbook.datemode))
+                except Exception:
+                    out.append(value)
+            elif kind == xlrd.XL_CELL_BOOLEAN:
+                out.append(bool(value))
+            elif kind == xlrd.XL_CELL_ERROR:
+                out.append(xlrd.error_text_from_code.get(value, "#ERROR!"))
+            else:
+                out.append(None)
+        yield r, 0, out
+
+
+# --- dispatch --------------------------------------------------------------------------------
+
+FORMATS: Final = {"csv": CSV, "xlsx": XLSX, "xls": XLS, "ods": ODS}
+
+
+def open_book(data: bytes, filename: str, *, max_uncompressed_bytes: int) -> Book:
+    """Choose the format from the content; the extension is only a hint (and not needed: the
+    magic bytes and the container's own directory always decide)."""
+    del filename  # kept in the signature: a future ambiguous format would use it
+    kind = _detect.sniff(data)
+    if kind == _detect.ZIP:
+        container = _container.inspect_zip(data, max_uncompressed_bytes=max_uncompressed_bytes)
+        return book_for_container(data, container)
+    if kind == _detect.OLE:
+        return XLS().open_book(data)
+    return CSV().open_book(data)
+
+
+def letter(col: int) -> str:
+    return column_letter(col)
+
+
+__all__ = ["CSV", "FORMATS", "ODS", "XLS", "XLSX", "Book", "SheetRows", "open_book"]
+
+if sys.version_info < (3, 11):  # pragma: no cover
+    raise RuntimeError("Python 3.11+ required")

@@ -1,0 +1,363 @@
+"""The validation rules engine: raw rows in, values and issues out. No database.
+
+Every problem is reported in one pass, each at its place (sheet, row, column, element code),
+with a stable rule code and a message in Chinese and English. The model's cross-element rules
+are data (``indicators.Rule``) evaluated by the safe expression parser; nothing here knows the
+2017 model.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+
+from indicators.expressions import Expression
+from submissions.readers import RawRow
+from submissions.values import ValueParseError, parse_value
+
+ERROR = "error"
+WARNING = "warning"
+
+# Stable rule codes and their messages. Tests import these; never reword a code.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "UNKNOWN_ELEMENT": ("数据项代码「{code}」不在 {model} 指标体系中",
+                        "Element code “{code}” is not in the {model} index model"),
+    "MISSING_CODE": ("该行有数值但没有数据项代码", "This row has a value but no element code"),
+    "DUPLICATE_ELEMENT": ("数据项 {code} 出现多次且数值不同（另见第 {other_row} 行）",
+                          "Element {code} appears more than once with different values "
+                          "(see also row {other_row})"),
+    "MISSING_VALUE": ("缺少数据项 {code}（{name_zh}）的数值", "No value for {code} ({name_en})"),
+    "NOT_INTEGER": ("{code}（{name_zh}）应为整数，填报值为 {value}",
+                    "{code} ({name_en}) must be a whole number, got {value}"),
+    "NOT_ORDINAL": ("{code}（{name_zh}）应为 0 至 {max_level} 的整数等级，填报值为 {value}",
+                    "{code} ({name_en}) must be a whole level from 0 to {max_level}, got {value}"),
+    "BELOW_MIN": ("{code}（{name_zh}）应{op} {limit}，填报值为 {value}",
+                  "{code} ({name_en}) must be {op_en} {limit}, got {value}"),
+    "ABOVE_MAX": ("{code}（{name_zh}）应不大于 {limit}，填报值为 {value}",
+                  "{code} ({name_en}) must be at most {limit}, got {value}"),
+    "RULE_UNDEFINED": ("无法检查规则 {rule}（{expression}）：除数为零",
+                       "Rule {rule} ({expression}) cannot be checked: division by zero"),
+    "YOY_CHANGE": ("{code}（{name_zh}）较上年审定值 {previous} 变化 {change}，超过 {threshold}，"
+                   "请核实并在备注中说明",
+                   "{code} ({name_en}) changed by {change} against last year's approved "
+                   "{previous}, more than {threshold}; please check and explain in the note"),
+    "OUTLIER": ("{indicator}（{indicator_name_zh}）为 {value}，明显偏离其他地区（修正 Z 值 {z}），"
+                "请核实并在备注中说明",
+                "{indicator} ({indicator_name_en}) is {value}, far outside the other regions "
+                "(modified z-score {z}); please check and explain in the note"),
+}
+
+
+def message(rule_code: str, **params: object) -> tuple[str, str]:
+    zh, en = MESSAGES[rule_code]
+    return zh.format(**params), en.format(**params)
+
+
+@dataclass(frozen=True)
+class Position:
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+
+@dataclass(frozen=True)
+class ElementRule:
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    kind: str  # "number" | "integer" | "ordinal"
+    minimum: Decimal | None = None
+    minimum_exclusive: bool = False
+    maximum: Decimal | None = None
+    max_level: int | None = None
+    yoy_threshold: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class CrossRule:
+    code: str
+    expression: Expression
+    severity: str
+    message_zh: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class IndicatorCheck:
+    code: str
+    name_zh: str
+    name_en: str
+    expression: Expression
+    primary_code: str  # the cell a warning about this indicator points at (its numerator)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    model: str
+    elements: Mapping[str, ElementRule]  # in the model's order
+    rules: Sequence[CrossRule] = ()
+    indicators: Sequence[IndicatorCheck] = ()
+
+
+@dataclass
+class Cell:
+    code: str
+    value: Decimal | None
+    raw: str = ""
+    note: str = ""
+    position: Position = field(default_factory=Position)
+    unreadable: bool = False  # the text was not a value; its own error is reported already
+
+
+@dataclass(frozen=True)
+class Issue:
+    element_code: str
+    severity: str
+    rule_code: str
+    message_zh: str
+    message_en: str
+    position: Position = Position()
+
+
+def primary_code(expression: Expression) -> str:
+    """The first element code of a formula in reading order (the numerator of a ratio)."""
+    names = [node for node in ast.walk(expression.tree) if isinstance(node, ast.Name)]
+    names.sort(key=lambda node: node.col_offset)
+    return names[0].id if names else ""
+
+
+def _raw_text(value: object) -> str:
+    return "" if value is None else str(value)[:200]
+
+
+def parse_rows(ruleset: RuleSet, rows: Iterable[RawRow], *, sheet: str = "") -> tuple[dict[str, Cell], list[Issue]]:
+    """Parse the raw rows of one reporting unit into cells; report every unreadable cell."""
+    cells: dict[str, Cell] = {}
+    issues: list[Issue] = []
+    for row in rows:
+        code_cell = row.cells.get("code")
+        value_cell = row.cells.get("value")
+        note_cell = row.cells.get("note")
+        code = _raw_text(code_cell.value if code_cell else None).strip().upper()
+        raw_value = value_cell.value if value_cell else None
+        value_column = value_cell.column if value_cell else ""
+        position = Position(sheet, row.number, value_column)
+        if not code:
+            if raw_value not in (None, ""):
+                zh, en = message("MISSING_CODE")
+                issues.append(Issue("", ERROR, "MISSING_CODE", zh, en,
+                                    Position(sheet, row.number, code_cell.column if code_cell else "")))
+            continue
+        element = ruleset.elements.get(code)
+        if element is None:
+            zh, en = message("UNKNOWN_ELEMENT", code=code, model=ruleset.model)
+            issues.append(Issue(code, ERROR, "UNKNOWN_ELEMENT", zh, en,
+                                Position(sheet, row.number, code_cell.column if code_cell else "")))
+            continue
+        try:
+            value = parse_value(raw_value, unit=element.unit)
+        except ValueParseError as exc:
+            issues.append(Issue(code, ERROR, exc.rule_code, exc.message_zh, exc.message_en, position))
+            value = None
+            parsed_ok = False
+        else:
+            parsed_ok = True
+        note = _raw_text(note_cell.value if note_cell else None).strip()
+        previous = cells.get(code)
+        if previous is not None:
+            if previous.value != value or not parsed_ok:
+                zh, en = message("DUPLICATE_ELEMENT", code=code, other_row=previous.position.row)
+                issues.append(Issue(code, ERROR, "DUPLICATE_ELEMENT", zh, en, position))
+            continue
+        cells[code] = Cell(code, value, _raw_text(raw_value), note, position,
+                           unreadable=not parsed_ok)
+    return cells, issues
+
+
+def _fmt(value: Decimal | float) -> str:
+    text = f"{value:f}" if isinstance(value, Decimal) else f"{value:.6g}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def check_cells(ruleset: RuleSet, cells: Mapping[str, Cell], *, complete: bool = True) -> list[Issue]:
+    """Type, integer, ordinal level, range, cross-element rules and completeness."""
+    issues: list[Issue] = []
+    usable: dict[str, float] = {}
+    for code, element in ruleset.elements.items():
+        cell = cells.get(code)
+        if cell is None or cell.value is None:
+            if complete and not (cell is not None and cell.unreadable):
+                zh, en = message("MISSING_VALUE", code=code, name_zh=element.name_zh,
+                                 name_en=element.name_en)
+                issues.append(Issue(code, ERROR, "MISSING_VALUE", zh, en,
+                                    cell.position if cell else Position()))
+            continue
+        found = _element_issues(element, cell)
+        issues.extend(found)
+        if not found:
+            usable[code] = float(cell.value)
+    issues.extend(_cross_rule_issues(ruleset, cells, usable))
+    return issues
+
+
+def _element_issues(element: ElementRule, cell: Cell) -> list[Issue]:
+    value = cell.value
+    assert value is not None
+    params = {"code": element.code, "name_zh": element.name_zh, "name_en": element.name_en,
+              "value": _fmt(value)}
+    issues = []
+    if element.kind == "ordinal":
+        top = element.max_level or 0
+        if value != value.to_integral_value() or not 0 <= value <= top:
+            zh, en = message("NOT_ORDINAL", max_level=top, **params)
+            return [Issue(element.code, ERROR, "NOT_ORDINAL", zh, en, cell.position)]
+        return []
+    if element.kind == "integer" and value != value.to_integral_value():
+        zh, en = message("NOT_INTEGER", **params)
+        issues.append(Issue(element.code, ERROR, "NOT_INTEGER", zh, en, cell.position))
+    if element.minimum is not None:
+        below = value <= element.minimum if element.minimum_exclusive else value < element.minimum
+        if below:
+            op, op_en = (("大于", "greater than") if element.minimum_exclusive
+                         else ("不小于", "at least"))
+            zh, en = message("BELOW_MIN", op=op, op_en=op_en, limit=_fmt(element.minimum), **params)
+            issues.append(Issue(element.code, ERROR, "BELOW_MIN", zh, en, cell.position))
+    if element.maximum is not None and value > element.maximum:
+        zh, en = message("ABOVE_MAX", limit=_fmt(element.maximum), **params)
+        issues.append(Issue(element.code, ERROR, "ABOVE_MAX", zh, en, cell.position))
+    return issues
+
+
+def _cross_rule_issues(ruleset: RuleSet, cells: Mapping[str, Cell], usable: Mapping[str, float]) -> list[Issue]:
+    issues = []
+    for rule in ruleset.rules:
+        if not rule.expression.codes <= usable.keys():
+            continue  # a missing or invalid operand is reported on its own cell already
+        try:
+            holds = bool(rule.expression.evaluate(usable))
+        except ZeroDivisionError:
+            zh, en = message("RULE_UNDEFINED", rule=rule.code, expression=rule.expression.text)
+            holds, rule_zh, rule_en = False, zh, en
+        else:
+            rule_zh, rule_en = rule.message_zh, rule.message_en
+        if holds:
+            continue
+        # Point at the rule's first operand, the value most likely to be wrong (E101 in
+        # "E101 <= P01").
+        code = primary_code(rule.expression)
+        position = cells[code].position if code in cells else Position()
+        issues.append(Issue(code, rule.severity, rule.code, rule_zh, rule_en, position))
+    return issues
+
+
+def check_year_over_year(ruleset: RuleSet, cells: Mapping[str, Cell], previous: Mapping[str, Decimal | None]) -> list[Issue]:
+    """A change of more than the element's threshold against last cycle's approved value."""
+    issues = []
+    for code, element in ruleset.elements.items():
+        cell = cells.get(code)
+        before = previous.get(code)
+        if (element.yoy_threshold is None or cell is None or cell.value is None
+                or before is None or before == 0):
+            continue
+        change = (cell.value - before) / abs(before)
+        if abs(change) > element.yoy_threshold:
+            zh, en = message(
+                "YOY_CHANGE", code=code, name_zh=element.name_zh, name_en=element.name_en,
+                previous=_fmt(before), change=f"{change * 100:+.1f}%",
+                threshold=f"{element.yoy_threshold * 100:.0f}%",
+            )
+            issues.append(Issue(code, WARNING, "YOY_CHANGE", zh, en, cell.position))
+    return issues
+
+
+MIN_PEERS_FOR_OUTLIERS = 5
+
+
+def indicator_matrix(
+    checks: Sequence[IndicatorCheck], units: Sequence[Mapping[str, float]]
+) -> np.ndarray:
+    """units × indicators, NaN where an operand is missing or the value is undefined."""
+    codes = sorted({code for check in checks for code in check.expression.codes})
+    columns = {code: np.array([u.get(code, np.nan) for u in units], dtype=float)
+               for code in codes}
+    out = np.full((len(units), len(checks)), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for j, check in enumerate(checks):
+            result = np.asarray(check.expression.evaluate(columns), dtype=float)
+            out[:, j] = np.where(np.isfinite(result), result, np.nan)
+    return out
+
+
+def modified_z_scores(matrix: np.ndarray) -> np.ndarray:
+    """Iglewicz–Hoaglin modified z-score of every cell against its column; NaN where the
+    column has fewer than MIN_PEERS_FOR_OUTLIERS + 1 values or no spread (MAD = 0)."""
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+        median = np.nanmedian(matrix, axis=0)
+        mad = np.nanmedian(np.abs(matrix - median), axis=0)
+        z = 0.6745 * (matrix - median) / mad
+    counts = np.sum(~np.isnan(matrix), axis=0)
+    z[:, (counts <= MIN_PEERS_FOR_OUTLIERS) | ~(mad > 0)] = np.nan
+    return z
+
+
+def outlier_issues(
+    ruleset: RuleSet,
+    units: Sequence[Mapping[str, Cell]],
+    peers: Sequence[Mapping[str, float]],
+    *,
+    threshold: float,
+) -> list[list[Issue]]:
+    """Outlier warnings for each of ``units``, against the distribution of all ``units`` and
+    ``peers`` (the cycle's other validated submissions) together.
+
+    Indicators, not raw elements, are compared: they are scale-free (rates, indices), while a
+    raw count such as population is rightly far larger in 广东 than in 西藏.
+    """
+    checks = list(ruleset.indicators)
+    if not checks or not units:
+        return [[] for _ in units]
+    own = [{code: float(c.value) for code, c in cells.items() if c.value is not None}
+           for cells in units]
+    matrix = indicator_matrix(checks, [*own, *peers])
+    z = modified_z_scores(matrix)
+    result: list[list[Issue]] = []
+    for i, cells in enumerate(units):
+        issues = []
+        for j in np.flatnonzero(np.abs(np.nan_to_num(z[i], nan=0.0)) > threshold):
+            check = checks[j]
+            cell = cells.get(check.primary_code)
+            zh, en = message(
+                "OUTLIER", indicator=check.code, indicator_name_zh=check.name_zh,
+                indicator_name_en=check.name_en, value=f"{matrix[i, j]:.4g}",
+                z=f"{z[i, j]:.1f}",
+            )
+            issues.append(Issue(check.primary_code, WARNING, "OUTLIER", zh, en,
+                                cell.position if cell else Position()))
+        result.append(issues)
+    return result
+
+
+def check_outliers(
+    ruleset: RuleSet,
+    cells: Mapping[str, Cell],
+    peers: Sequence[Mapping[str, float]],
+    *,
+    threshold: float,
+) -> list[Issue]:
+    return outlier_issues(ruleset, [cells], peers, threshold=threshold)[0]
+
+
+def unexplained_warnings(issues: Iterable[Issue], cells: Mapping[str, Cell]) -> int:
+    """Warnings whose value carries no note: each needs the officer's explanation."""
+    return sum(
+        1 for issue in issues
+        if issue.severity == WARNING and not (cells.get(issue.element_code)
+                                              and cells[issue.element_code].note.strip())
+    )

@@ -1,0 +1,133 @@
+"""Reads of the submissions app. Scoring and the national view read approved data only
+through the functions here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, QuerySet
+
+from indicators.expressions import parse_expression
+from indicators.models import DataElement, ModelVersion, Region
+from submissions.models import Cycle, Submission, ValidationIssue, Value, Version
+from submissions.rules import CrossRule, ElementRule, IndicatorCheck, RuleSet, primary_code
+
+
+def ruleset_for(model_version: ModelVersion) -> RuleSet:
+    elements = list(model_version.elements.all())
+    codes = {e.code for e in elements}
+    return RuleSet(
+        model=model_version.code,
+        elements={e.code: element_rule(e) for e in elements},
+        rules=[
+            CrossRule(r.code, parse_expression(r.expression, known_codes=codes), r.severity,
+                      r.message_zh, r.message_en)
+            for r in model_version.rules.all()
+        ],
+        indicators=[
+            IndicatorCheck(i.code, i.name_zh, i.name_en, expr, primary_code(expr))
+            for i in model_version.indicators.all()
+            if (expr := parse_expression(i.formula, known_codes=codes))
+        ],
+    )
+
+
+def element_rule(e: DataElement) -> ElementRule:
+    return ElementRule(
+        code=e.code, name_zh=e.name_zh, name_en=e.name_en, unit=e.unit, kind=e.kind,
+        minimum=e.min_value, minimum_exclusive=e.min_exclusive, maximum=e.max_value,
+        max_level=e.max_level, yoy_threshold=e.yoy_threshold,
+    )
+
+
+def previous_cycle(cycle: Cycle) -> Cycle | None:
+    return Cycle.objects.filter(year__lt=cycle.year).order_by("-year").first()
+
+
+def approved_values_by_region(cycle: Cycle) -> dict[int, dict[str, Decimal | None]]:
+    """region id → element code → value of the approved current versions of a cycle."""
+    result: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+    rows = Value.objects.filter(
+        version__submission__cycle=cycle,
+        version__submission__state=Submission.State.APPROVED,
+        version__submission__current_version=F("version"),
+    ).values_list("version__submission__region_id", "element__code", "value")
+    for region_id, code, value in rows:
+        result[region_id][code] = value
+    return result
+
+
+def previous_approved_values(cycle: Cycle, region: Region) -> dict[str, Decimal | None]:
+    before = previous_cycle(cycle)
+    if before is None:
+        return {}
+    return approved_values_by_region(before).get(region.pk, {})
+
+
+def current_values_by_region(cycle: Cycle) -> dict[int, dict[str, float]]:
+    """region id → code → value of the cycle's current validated versions (any state)."""
+    versions = Version.objects.filter(
+        submission__cycle=cycle,
+        validation__in=[Version.Validation.VALID, Version.Validation.INVALID],
+        submission__current_version=F("pk"),
+    )
+    result: dict[int, dict[str, float]] = defaultdict(dict)
+    for region_id, code, value in Value.objects.filter(
+        version__in=versions, value__isnull=False
+    ).values_list("version__submission__region_id", "element__code", "value"):
+        result[region_id][code] = float(value)
+    return result
+
+
+def peer_values(cycle: Cycle, *, exclude_region_id: int | None) -> list[dict[str, float]]:
+    """The current validated values of the cycle's other submissions, for outlier checks."""
+    return [values for region_id, values in current_values_by_region(cycle).items()
+            if region_id != exclude_region_id]
+
+
+def version_values(version: Version) -> QuerySet[Value]:
+    return version.values.select_related("element").order_by("element__order")
+
+
+def version_issues(version: Version) -> QuerySet[ValidationIssue]:
+    return version.issues.order_by("severity", "row", "element_code", "id")
+
+
+def submission_for_region(cycle: Cycle, region: Region) -> Submission | None:
+    return Submission.objects.filter(cycle=cycle, region=region).first()
+
+
+def open_cycles() -> QuerySet[Cycle]:
+    return Cycle.objects.select_related("model_version").order_by("-year")
+
+
+@dataclass(frozen=True)
+class ApprovedVersion:
+    region: Region
+    version_id: int
+    values: dict[str, float]
+
+
+def approved_versions(cycle: Cycle) -> list[ApprovedVersion]:
+    """The current versions of the cycle's approved submissions with their values, in region
+    order (two queries, whatever the number of units)."""
+    submissions = list(
+        Submission.objects.filter(cycle=cycle, state=Submission.State.APPROVED,
+                                  current_version__isnull=False)
+        .select_related("region").order_by("region__order", "region__code")
+    )
+    values: dict[int, dict[str, float]] = defaultdict(dict)
+    for version_id, code, value in Value.objects.filter(
+        version_id__in=[s.current_version_id for s in submissions], value__isnull=False
+    ).values_list("version_id", "element__code", "value"):
+        values[version_id][code] = float(value)
+    return [ApprovedVersion(s.region, s.current_version_id, values[s.current_version_id])
+            for s in submissions if s.current_version_id is not None]
+
+
+def regions_without_approval(cycle: Cycle, *, ranked_only: bool = True) -> list[Region]:
+    approved = Submission.objects.filter(cycle=cycle, state=Submission.State.APPROVED)
+    regions = Region.objects.exclude(pk__in=approved.values("region_id")).order_by("order")
+    return list(regions.filter(ranked=True) if ranked_only else regions)

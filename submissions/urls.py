@@ -1,0 +1,17 @@
+from django.urls import path
+
+from submissions import views
+
+app_name = "submissions"
+urlpatterns = [
+    path("", views.officer_home, name="officer_home"),
+    path("queue/", views.queue, name="queue"),
+    path("<int:submission_id>/", views.submission_detail, name="detail"),
+    path("<int:submission_id>/template.xlsx", views.template_download, name="template"),
+    path("<int:submission_id>/upload/", views.upload, name="upload"),
+    path("<int:submission_id>/edit/", views.edit_values, name="edit"),
+    path("<int:submission_id>/submit/", views.submit, name="submit"),
+    path("<int:submission_id>/review/<str:action>/", views.review_action, name="review"),
+    path("versions/<int:version_id>/status/", views.version_status, name="version_status"),
+    path("files/<int:file_id>/", views.file_download, name="file"),
+]

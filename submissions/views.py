@@ -1,0 +1,252 @@
+"""The officer's pages (template, upload, progress, correction, submission) and the staff's
+read-only submission pages. Each view starts with a permission helper."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import roles
+from submissions import selectors, services
+from submissions.forms import ReasonForm, UploadForm, ValuesForm
+from submissions.models import Submission, Version
+from submissions.permissions import (
+    get_file_for_user,
+    get_submission_for_officer,
+    get_submission_for_reviewer,
+    get_submission_for_user,
+    get_version_for_user,
+)
+from submissions.template import TemplateRow, build_template
+from submissions.workflow import Action, Actor, TransitionError
+
+
+@login_required
+@require_GET
+def officer_home(request: HttpRequest) -> HttpResponse:
+    if not roles.is_officer(request.user):
+        raise PermissionDenied
+    submissions = (Submission.objects.filter(region_id=request.user.region_id)  # type: ignore[union-attr]
+                   .select_related("cycle", "current_version").order_by("-cycle__year"))
+    return render(request, "submissions/officer_home.html", {"submissions": submissions})
+
+
+def _issues_by_code(version: Version | None) -> tuple[dict[str, list[Any]], list[Any]]:
+    by_code: dict[str, list[Any]] = defaultdict(list)
+    general = []
+    if version is None:
+        return by_code, general
+    for issue in selectors.version_issues(version):
+        (by_code[issue.element_code] if issue.element_code else general).append(issue)
+    return by_code, general
+
+
+@login_required
+@require_GET
+def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(request, submission_id)
+    current = submission.current_version
+    latest = submission.versions.select_related("file", "created_by").first()
+    by_code, general = _issues_by_code(current)
+    values = {v.element.code: v for v in selectors.version_values(current)} if current else {}
+    previous = selectors.previous_approved_values(submission.cycle, submission.region)
+    rows = [
+        {"element": e, "value": values.get(e.code), "issues": by_code.get(e.code, []),
+         "previous": previous.get(e.code)}
+        for e in submission.cycle.model_version.elements.all()
+    ]
+    can_edit = (roles.is_officer(request.user) and submission.is_editable
+                and request.user.region_id == submission.region_id)  # type: ignore[union-attr]
+    context = {
+        "submission": submission,
+        "current": current,
+        "latest": latest,
+        "pending": latest if latest and not latest.is_validated else None,
+        "rows": rows,
+        "general_issues": general,
+        "versions": submission.versions.select_related("file", "created_by"),
+        "transitions": submission.transitions.select_related("actor"),
+        "can_edit": can_edit,
+        "can_submit": can_edit and submission.state == Submission.State.DRAFT and current
+        is not None and current.is_validated and not current.error_count,
+        "upload_form": UploadForm(),
+        "days_left": (submission.cycle.deadline - timezone.localdate()).days,
+    }
+    return render(request, "submissions/submission_detail.html", context)
+
+
+@login_required
+@require_GET
+def template_download(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(request, submission_id)
+    current = submission.current_version
+    values = {v.element.code: v for v in selectors.version_values(current)} if current else {}
+    previous = selectors.previous_approved_values(submission.cycle, submission.region)
+    rows = [
+        TemplateRow(
+            code=e.code, name_zh=e.name_zh, name_en=e.name_en, unit=e.unit, kind=e.kind,
+            minimum=e.min_value, minimum_exclusive=e.min_exclusive, maximum=e.max_value,
+            max_level=e.max_level, range_note=_range_note(submission, e.code),
+            last_value=previous.get(e.code),
+            value=values[e.code].value if e.code in values else None,
+            note=values[e.code].note if e.code in values else "",
+        )
+        for e in submission.cycle.model_version.elements.all()
+    ]
+    language = "en" if (request.LANGUAGE_CODE or "").startswith("en") else "zh-hans"
+    content = build_template(
+        region_code=submission.region.code, region_name=submission.region.name_zh,
+        cycle_year=submission.cycle.year, model_version=submission.cycle.model_version.code,
+        rows=rows, generated_at=timezone.now(), language=language,
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"template-{submission.cycle.year}-{submission.region.code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _range_note(submission: Submission, code: str) -> str:
+    # The model's cross-element error rules with this element on the left ("E101 <= P01").
+    notes = []
+    for rule in submission.cycle.model_version.rules.all():
+        left, _, right = rule.expression.partition("<=")
+        if right and left.strip() == code and rule.severity == "error":
+            notes.append(f"≤ {right.strip()}")
+    return "，".join(notes)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_officer(request, submission_id)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的文件"))
+        return redirect("submissions:detail", submission_id=submission.pk)
+    uploaded = form.cleaned_data["file"]
+    try:
+        content = _read_bounded(uploaded)
+        version = services.version_create_from_upload(
+            submission=submission, content=content, filename=uploaded.name, actor=request.user
+        )
+    except services.UploadRejected as exc:
+        messages.error(request, exc.message)
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已收到文件（第 %(n)s 版），正在校验") % {"n": version.number})
+    return redirect("submissions:detail", submission_id=submission.pk)
+
+
+def _read_bounded(uploaded: Any) -> bytes:
+    from django.conf import settings
+
+    if uploaded.size > settings.UPLOAD_MAX_BYTES:
+        raise services.UploadRejected(
+            str(services.FILE_TOO_LARGE).format(size=f"{uploaded.size / 1048576:.1f} MB",
+                                                limit=f"{settings.UPLOAD_MAX_BYTES / 1048576:.1f} MB")
+        )
+    return b"".join(uploaded.chunks())
+
+
+@login_required
+@require_GET
+def version_status(request: HttpRequest, version_id: int) -> HttpResponse:
+    """Polled by htmx every second while a version is being validated."""
+    version = get_version_for_user(request, version_id)
+    progress = services.progress_get(version.pk) or {"percent": 0, "stage": "queued"}
+    response = render(request, "submissions/_version_status.html",
+                      {"version": version, "progress": progress})
+    if version.is_validated and request.htmx:  # type: ignore[attr-defined]
+        response["HX-Refresh"] = "true"  # show the results at their cells
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_values(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_officer(request, submission_id)
+    if not submission.is_editable:
+        messages.error(request, str(services.NOT_EDITABLE).format(
+            state=submission.get_state_display()))
+        return redirect("submissions:detail", submission_id=submission.pk)
+    current = submission.current_version
+    initial = {v.element.code: v for v in selectors.version_values(current)} if current else {}
+    elements = list(submission.cycle.model_version.elements.all())
+    form = ValuesForm(request.POST or None, elements=elements, initial_values=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.version_create_from_edit(
+                submission=submission, values=form.edited_values(), actor=request.user
+            )
+        except TransitionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存为第 %(n)s 版，正在校验") % {"n": version.number})
+            return redirect("submissions:detail", submission_id=submission.pk)
+    by_code, _general = _issues_by_code(current)
+    rows = [(e, value, note, by_code.get(e.code, [])) for e, value, note in form.rows()]
+    return render(request, "submissions/edit_values.html",
+                  {"submission": submission, "form": form, "rows": rows})
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_officer(request, submission_id)
+    try:
+        services.submission_submit(submission_id=submission.pk, actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已提交，正在进行提交校验"))
+    return redirect("submissions:detail", submission_id=submission.pk)
+
+
+@login_required
+@require_POST
+def review_action(request: HttpRequest, submission_id: int, action: str) -> HttpResponse:
+    submission = get_submission_for_reviewer(request, submission_id)
+    actions = {"approve": Action.APPROVE, "return": Action.RETURN}
+    if action not in actions:
+        raise PermissionDenied
+    form = ReasonForm(request.POST)
+    reason = form.data.get("reason", "").strip()
+    role = Actor.REVIEWER if roles.is_reviewer(request.user) else Actor.ADMINISTRATOR
+    try:
+        services.submission_transition(submission_id=submission.pk, action=actions[action],
+                                       actor=request.user, actor_role=role, reason=reason)
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已处理"))
+    return redirect("submissions:detail", submission_id=submission.pk)
+
+
+@login_required
+@require_GET
+def file_download(request: HttpRequest, file_id: int) -> FileResponse:
+    upload = get_file_for_user(request, file_id)
+    return FileResponse(upload.file.open("rb"), as_attachment=True,
+                        filename=upload.original_name)
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    if not roles.is_staff_reader(request.user):
+        raise PermissionDenied
+    submissions = (Submission.objects.select_related("cycle", "region", "current_version")
+                   .order_by("-cycle__year", "region__order"))
+    return render(request, "submissions/queue.html", {"submissions": submissions})

@@ -1,0 +1,88 @@
+"""The base fixture set: the reference data, and a cast of people — an officer of 北京 (the
+owner of most objects), an officer of 上海 (the outsider of another region), a reviewer, an
+administrator, an auditor and an anonymous visitor."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from accounts import roles
+from config.celery import app as celery_app
+from indicators.models import Region
+from tests.factories import UserFactory, make_officer
+
+# Unit tests run queued tasks in the test's own process; the integration tests (marked
+# "integration") switch this off and run a real worker on the configured broker.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def bootstrapped(db: None) -> None:
+    """Regions, the 2017 model, the targets and the groups. A transactional test empties the
+    database afterwards, so this loads them again when they are gone."""
+    if not Region.objects.exists():
+        call_command("bootstrap", verbosity=0)
+
+
+@pytest.fixture
+def officer_bj(bootstrapped: None):
+    return make_officer("110000", "officer-bj")
+
+
+@pytest.fixture
+def officer_sh(bootstrapped: None):
+    return make_officer("310000", "officer-sh")
+
+
+@pytest.fixture
+def reviewer(bootstrapped: None):
+    return UserFactory(username="reviewer", role_names=[roles.REVIEWER])
+
+
+@pytest.fixture
+def administrator(bootstrapped: None):
+    return UserFactory(username="admin", role_names=[roles.ADMINISTRATOR])
+
+
+@pytest.fixture
+def auditor(bootstrapped: None):
+    return UserFactory(username="auditor", role_names=[roles.AUDITOR])
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def bj_client(officer_bj) -> Client:
+    return _client_for(officer_bj)
+
+
+@pytest.fixture
+def sh_client(officer_sh) -> Client:
+    return _client_for(officer_sh)
+
+
+@pytest.fixture
+def reviewer_client(reviewer) -> Client:
+    return _client_for(reviewer)
+
+
+@pytest.fixture
+def admin_client_(administrator) -> Client:
+    return _client_for(administrator)
+
+
+@pytest.fixture
+def auditor_client(auditor) -> Client:
+    return _client_for(auditor)
+
+
+@pytest.fixture
+def anon_client() -> Client:
+    return Client()

@@ -1,0 +1,130 @@
+"""An officer's upload: stored as received, a new version, validated after commit."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.test import override_settings
+
+from audit.models import AuditEntry
+from submissions import services
+from submissions.models import Submission, Version
+from submissions.services import UploadRejected, version_create_from_upload
+from submissions.workflow import TransitionError
+from tests.factories import CycleFactory
+from tests.submissions.helpers import template_csv, valid_values
+
+
+@pytest.fixture
+def submission(officer_bj):
+    cycle = CycleFactory()
+    return Submission.objects.get_or_create(cycle=cycle, region=officer_bj.region)[0]
+
+
+def _upload(submission, officer, content: bytes, django_capture_on_commit_callbacks,
+            name: str = "北京.csv") -> Version:
+    with django_capture_on_commit_callbacks(execute=True):
+        version = version_create_from_upload(submission=submission, content=content,
+                                             filename=name, actor=officer)
+    version.refresh_from_db()
+    return version
+
+
+def test_it_stores_the_file_as_received_and_validates_it(
+        submission, officer_bj, django_capture_on_commit_callbacks):
+    content = template_csv(valid_values())
+    version = _upload(submission, officer_bj, content, django_capture_on_commit_callbacks)
+    assert version.number == 1 and version.source == Version.Source.UPLOAD
+    assert version.file.sha256 == hashlib.sha256(content).hexdigest()
+    assert version.file.size == len(content) and version.file.uploaded_by == officer_bj
+    with version.file.file.open("rb") as handle:
+        assert handle.read() == content
+    assert version.validation == Version.Validation.VALID
+    assert version.values.count() == 26 and version.error_count == 0
+    submission.refresh_from_db()
+    assert submission.current_version == version
+    assert submission.state == Submission.State.DRAFT
+    assert AuditEntry.objects.filter(action="version.upload", object_id=str(version.pk)).exists()
+
+
+def test_it_reports_problems_at_their_cells(
+        submission, officer_bj, django_capture_on_commit_callbacks):
+    values = valid_values()
+    values["E101"] = values["P01"] * 2
+    values["E601"] = "５"
+    version = _upload(submission, officer_bj, template_csv(values),
+                      django_capture_on_commit_callbacks)
+    assert version.validation == Version.Validation.INVALID
+    issues = {(i.rule_code, i.element_code): i for i in version.issues.all()}
+    assert set(issues) == {("E101_LE_P01", "E101"), ("NOT_ORDINAL", "E601")}
+    ordinal = issues[("NOT_ORDINAL", "E601")]
+    assert (ordinal.row, ordinal.column) == (list(values).index("E601") + 2, "C")
+
+
+def test_it_keeps_the_current_data_when_a_file_cannot_be_read(
+        submission, officer_bj, django_capture_on_commit_callbacks):
+    good = _upload(submission, officer_bj, template_csv(valid_values()),
+                   django_capture_on_commit_callbacks)
+    broken = _upload(submission, officer_bj, b"MZ\x90\x00" + b"\x00" * 200,
+                     django_capture_on_commit_callbacks, name="table.xlsx")
+    assert broken.validation == Version.Validation.REJECTED
+    assert broken.values.count() == 0
+    assert broken.issues.get().rule_code == "FILE_NOT_SPREADSHEET"
+    submission.refresh_from_db()
+    assert submission.current_version == good
+
+
+def test_it_refuses_an_empty_file_before_storing_anything(submission, officer_bj):
+    with pytest.raises(UploadRejected):
+        version_create_from_upload(submission=submission, content=b"", filename="x.csv",
+                                   actor=officer_bj)
+    assert not Version.objects.exists()
+
+
+@override_settings(UPLOAD_MAX_BYTES=2048)
+def test_it_refuses_a_file_above_the_size_limit(submission, officer_bj):
+    with pytest.raises(UploadRejected) as caught:
+        version_create_from_upload(submission=submission, content=b"x" * 4096,
+                                   filename="x.csv", actor=officer_bj)
+    assert "2 KB" in caught.value.message
+    assert not Version.objects.exists()
+
+
+def test_it_refuses_an_upload_to_an_approved_submission(submission, officer_bj):
+    Submission.objects.filter(pk=submission.pk).update(state=Submission.State.APPROVED)
+    submission.refresh_from_db()
+    with pytest.raises(TransitionError):
+        version_create_from_upload(submission=submission, content=template_csv(valid_values()),
+                                   filename="x.csv", actor=officer_bj)
+    assert not Version.objects.exists()
+
+
+def test_it_starts_a_returned_submission_again_at_draft(
+        submission, officer_bj, django_capture_on_commit_callbacks):
+    Submission.objects.filter(pk=submission.pk).update(state=Submission.State.RETURNED)
+    submission.refresh_from_db()
+    _upload(submission, officer_bj, template_csv(valid_values()),
+            django_capture_on_commit_callbacks)
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.DRAFT
+    transition = submission.transitions.get()
+    assert (transition.from_state, transition.to_state) == ("returned", "draft")
+
+
+def test_it_writes_progress_that_a_request_can_read(
+        submission, officer_bj, django_capture_on_commit_callbacks):
+    version = _upload(submission, officer_bj, template_csv(valid_values()),
+                      django_capture_on_commit_callbacks)
+    assert services.progress_get(version.pk) == {"percent": 100, "stage": "done"}
+
+
+def test_it_validates_a_redelivered_task_only_once(
+        submission, officer_bj, django_capture_on_commit_callbacks):
+    values = valid_values()
+    values["E102"] = 120
+    version = _upload(submission, officer_bj, template_csv(values),
+                      django_capture_on_commit_callbacks)
+    services.version_validate(version_id=version.pk)  # the same task delivered again
+    assert version.issues.count() == 1
+    assert version.values.count() == 26
