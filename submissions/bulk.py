@@ -198,8 +198,11 @@ def cycle_get_or_create(*, year: int, model_version: ModelVersion, actor: Any
 
 def _store_units(cycle: Cycle, units: dict[Region, dict[str, rules.Cell]], result: BulkResult,
                  record: UploadedFile, actor: Any, approve: bool) -> list[Version]:
-    submissions = {s.region_id: s for s in Submission.objects.select_for_update().filter(
-        cycle=cycle, region__in=list(units)).select_related("region")}
+    missing = set(units) - set(Region.objects.filter(submissions__cycle=cycle))
+    Submission.objects.bulk_create([Submission(cycle=cycle, region=r) for r in missing],
+                                   ignore_conflicts=True)
+    submissions = {s.region_id: s for s in Submission.objects.select_for_update(of=("self",))
+                   .filter(cycle=cycle, region__in=list(units)).select_related("region")}
     for region in units:
         submission = submissions.get(region.pk)
         if submission is not None and submission.state == Submission.State.APPROVED:

@@ -107,7 +107,7 @@ def _transition(
 
 
 def _locked(submission_id: int) -> Submission:
-    return (Submission.objects.select_for_update()
+    return (Submission.objects.select_for_update(of=("self",))
             .select_related("region", "cycle", "current_version").get(pk=submission_id))
 
 

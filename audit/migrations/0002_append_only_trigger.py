@@ -19,12 +19,12 @@ DROP FUNCTION IF EXISTS audit_refuse_change();
 def forwards(apps, schema_editor):
     # Only PostgreSQL has the triggers; SQLite (one machine, development) relies on the ORM.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

@@ -47,8 +47,10 @@ SHEET_TOO_LARGE.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import chain, islice
 from typing import Final
 
@@ -151,6 +153,51 @@ def _read(book: _formats.Book, filename: str, fields: tuple[FieldSpec, ...], max
     raise _no_header(fields, book.sheet_names)
 
 
+_CACHE_LIMIT: Final = 5_000
+
+
+def _new_cell(value: object, column: str) -> RawCell:
+    instance: RawCell = _cell_new(RawCell)
+    _set_value(instance, value)
+    _set_column(instance, column)
+    return instance
+
+
+def _new_row(number: int, cells: dict[str, RawCell]) -> RawRow:
+    instance: RawRow = _row_new(RawRow)
+    _set_number(instance, number)
+    _set_cells(instance, cells)
+    return instance
+
+
+# The frozen dataclasses' generated __init__ assigns through object.__setattr__ (~1 us each; a
+# 180,000-row file makes ~900,000 objects); setting the slots directly makes the same objects,
+# as immutable afterwards, in a third of the time.
+_cell_new = RawCell.__new__
+_row_new = RawRow.__new__
+_set_value = RawCell.value.__set__  # type: ignore[attr-defined]
+_set_column = RawCell.column.__set__  # type: ignore[attr-defined]
+_set_number = RawRow.number.__set__  # type: ignore[attr-defined]
+_set_cells = RawRow.cells.__set__  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building the rows.
+
+    Allocating a million small tracked objects makes the collector traverse the growing heap
+    again and again (2.6 s instead of 1.0 s for 180,000 rows); none of them form cycles, so
+    nothing is lost by collecting once afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _find_header(
     head: list[_formats.RowTriple],
     aliases: dict[str, str],
@@ -195,33 +242,46 @@ def _table(
     overrides = sheet.facts.overrides
     out: list[RawRow] = []
     append = out.append
-    for row, offset, values in rows:
-        cells: dict[str, RawCell] = {}
-        blank = True
-        size = len(values)
-        for name, col, letter in field_cols:
-            index = col - offset
-            value = values[index] if 0 <= index < size else None
-            if overrides:
-                value = overrides.get((row, col), value)
-            kind = type(value)
-            if kind is str:
-                if not value:
-                    value = None
-                elif blank and not value.isspace():  # type: ignore[union-attr]
+    # Text cells repeat (region and element codes, notes): a frozen cell can be shared, which
+    # saves both the time and the memory of ~540,000 of them in a 180,000-row bulk file.
+    caches: dict[str, dict[str, RawCell]] = {name: {} for name in columns}
+    with _gc_paused():
+        for row, offset, values in rows:
+            cells: dict[str, RawCell] = {}
+            blank = True
+            size = len(values)
+            for name, col, letter in field_cols:
+                index = col - offset
+                value = values[index] if 0 <= index < size else None
+                if overrides:
+                    value = overrides.get((row, col), value)
+                kind = type(value)
+                if kind is str:
+                    if not value:
+                        cells[name] = _new_cell(None, letter)
+                        continue
+                    if blank and not value.isspace():  # type: ignore[union-attr]
+                        blank = False
+                    cache = caches[name]
+                    cell = cache.get(value)  # type: ignore[arg-type]
+                    if cell is None:
+                        cell = _new_cell(value, letter)
+                        if len(cache) < _CACHE_LIMIT:
+                            cache[value] = cell  # type: ignore[index]
+                    cells[name] = cell
+                    continue
+                if kind is float:
+                    if value.is_integer():  # type: ignore[union-attr]
+                        value = int(value)  # type: ignore[arg-type]
                     blank = False
-            elif kind is float:
-                if value.is_integer():  # type: ignore[union-attr]
-                    value = int(value)  # type: ignore[arg-type]
-                blank = False
-            elif value is not None:
-                blank = False
-            cells[name] = RawCell(value, letter)
-        if blank:
-            continue
-        if len(out) >= max_rows:
-            raise _too_many_rows(sheet.name, row + 1, max_rows)
-        append(RawRow(row + 1, cells))
+                elif value is not None:
+                    blank = False
+                cells[name] = _new_cell(value, letter)
+            if blank:
+                continue
+            if len(out) >= max_rows:
+                raise _too_many_rows(sheet.name, row + 1, max_rows)
+            append(_new_row(row + 1, cells))
     return Table(
         filename=filename,
         format=book.format,

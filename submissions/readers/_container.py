@@ -220,14 +220,17 @@ def _checked_chunks(data: bytes, info: zipfile.ZipInfo, budget: _Budget) -> Iter
     """Entry chunks, refusing any DOCTYPE/ENTITY declaration (across chunk boundaries too)."""
     tail = b""
     for chunk in _entry_chunks(data, info, budget):
-        window = tail + chunk
-        # Cheap pre-check: every pattern starts with "<" followed by "!" in one of 3 encodings.
-        if (b"<!" in window or b"<\x00!" in window or b"\x00<\x00!" in window) and any(
-            p in window for p in _DOCTYPE_PATTERNS
-        ):
+        if _declares_dtd(chunk) or _declares_dtd(tail + chunk[:_OVERLAP]):
             raise entities_rejected(info.filename)
-        tail = window[-_OVERLAP:]
+        tail = chunk[-_OVERLAP:]
         yield chunk
+
+
+def _declares_dtd(window: bytes) -> bool:
+    # Cheap pre-check: every pattern starts with "<" then "!", in UTF-8 or UTF-16.
+    return (b"<!" in window or b"<\x00!" in window) and any(
+        p in window for p in _DOCTYPE_PATTERNS
+    )
 
 
 def read_part(data: bytes, info: zipfile.ZipInfo, budget: _Budget) -> bytes:
@@ -463,28 +466,57 @@ _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 
 
 class _SheetPatterns:
+    """Byte patterns for one worksheet part, with its namespace prefix (``<x:c>``) if any.
+
+    The position patterns are literal-prefixed (``<c r="``) so that the regex engine can skip
+    through the text fast. They match the form every writer produces (``r`` first, double
+    quotes); a tag count of ``<c``/``<row`` that exceeds the matches means some position is
+    written otherwise or absent, and the exact pass takes over.
+    """
+
     def __init__(self, prefix: bytes) -> None:
-        p = re.escape(prefix + b":") if prefix else b""
-        self.cell_tag = b"<" + (prefix + b":" if prefix else b"") + b"c"
-        self.close_cell = b"</" + (prefix + b":" if prefix else b"") + b"c>"
-        self.close_row = b"</" + (prefix + b":" if prefix else b"") + b"row>"
-        self.row_open = re.compile(rb"<" + p + rb"row[\s/>]")
-        self.cell_open = re.compile(rb"<" + p + rb"c[\s/>]")
-        # Any attribute r="..." in the part: rows carry digits, cells letters+digits. Matching
-        # all of them, not only inside <c>, can only over-count, i.e. make the bound stricter.
-        self.row_ref = re.compile(rb"""\sr\s*=\s*["']([0-9]+)["']""")
-        self.cell_ref = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+)([0-9]+)["']""")
-        self.formula = re.compile(rb"<" + p + rb"f[\s/>]")
+        p = prefix + b":" if prefix else b""
+        self.cell_tag = b"<" + p + b"c"
+        self.close_cell = b"</" + p + b"c>"
+        self.close_row = b"</" + p + b"row>"
+        q = re.escape(p)
+        ends = (b" ", b">", b"/", b"\t", b"\n", b"\r")
+        self.cell_tags = tuple(b"<" + p + b"c" + end for end in ends)
+        self.row_tags = tuple(b"<" + p + b"row" + end for end in ends)
+        self.cell_ref = b"<" + p + b'c r="'
+        self.row_ref = b"<" + p + b'row r="'
+        self.cell_letters = re.compile(rb'<' + q + rb'c r="([A-Za-z]+)[0-9]')
+        self.cell_digits = re.compile(rb'<' + q + rb'c r="[A-Za-z]+([0-9]+)"')
+        self.formula = re.compile(rb"<" + q + rb"f[\s/>]")
         self.cell = re.compile(
-            rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.DOTALL
+            rb"<" + q + rb"c\b([^>]*?)(?:/>|>(.*?)</" + q + rb"c>)", re.DOTALL
         )
-        self.value = re.compile(rb"<" + p + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + p + rb"v>)", re.S)
-        self.type_error = re.compile(rb"""\st\s*=\s*["']e["']""")
+        self.value = re.compile(
+            rb"<" + q + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + q + rb"v>)", re.DOTALL
+        )
+        # Error cells as writers write them; one written otherwise is read as blank by
+        # calamine, which is a missed message, not a safety problem.
+        self.type_error = re.compile(rb"""t=["']e["']""")
+        self._wider: dict[int, re.Pattern[bytes] | None] = {}
+
+    def wider_than(self, max_col: int) -> re.Pattern[bytes] | None:
+        """A search for cells right of column ``max_col`` (0-based), or None when the letters
+        must be collected anyway (nothing seen yet, or beyond column Z)."""
+        if max_col not in self._wider:
+            pattern = None
+            start = re.escape(self.cell_ref)
+            if 0 <= max_col < 25:
+                first = chr(ord("A") + max_col + 1).encode()
+                pattern = re.compile(start + rb"(?:[" + first + rb"-Z]|[A-Za-z]{2}|[a-z])")
+            elif max_col == 25:
+                pattern = re.compile(start + rb"(?:[A-Za-z]{2}|[a-z])")
+            self._wider[max_col] = pattern
+        return self._wider[max_col]
 
 
-_ATTR_T = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
-_ATTR_S = re.compile(rb"""\ss\s*=\s*["']([0-9]+)["']""")
-_ATTR_R = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+)([0-9]+)["']""")
+_ATTR_T = re.compile(rb"""\bt\s*=\s*["']([^"']*)["']""")
+_ATTR_S = re.compile(rb"""\bs\s*=\s*["']([0-9]+)["']""")
+_ATTR_R = re.compile(rb"""\br\s*=\s*["']([A-Za-z]+)([0-9]+)["']""")
 
 
 ChunkFactory = Callable[[], Iterator[bytes]]
@@ -506,7 +538,7 @@ def scan_sheet_xml(
     style_pattern = None
     if percent_styles and detail:
         alternatives = b"|".join(str(s).encode() for s in sorted(percent_styles))
-        style_pattern = re.compile(rb"""\ss\s*=\s*["'](?:""" + alternatives + rb""")["']""")
+        style_pattern = re.compile(rb""" s=["'](?:""" + alternatives + rb""")["']""")
     for chunk in chunks():
         buf = carry + chunk
         if patterns is None:
@@ -543,18 +575,29 @@ def scan_sheet_xml(
 
 
 def _extent(piece: bytes, patterns: _SheetPatterns, facts: SheetFacts) -> bool:
-    """Update the max row/col from explicit positions; True if some row or cell has none."""
-    row_refs = patterns.row_ref.findall(piece)
-    cell_refs = patterns.cell_ref.findall(piece)
-    if row_refs:
-        facts.max_row = max(facts.max_row, max(map(int, row_refs)) - 1)
-    if cell_refs:
-        letters = {ref[0] for ref in cell_refs}
-        facts.max_col = max(facts.max_col, max(column_index(x.decode()) for x in letters))
-        facts.max_row = max(facts.max_row, max(int(ref[1]) for ref in cell_refs) - 1)
-    return len(patterns.row_open.findall(piece)) > len(row_refs) or len(
-        patterns.cell_open.findall(piece)
-    ) > len(cell_refs)
+    """Update the max row/col from the cells' explicit positions (calamine places a cell by its
+    own ``r``, whatever its row says). True if some row or cell has no position in the usual
+    form, for the exact pass. Counting is done with ``bytes.count`` and the column letters are
+    only collected when a cell lies right of the widest seen so far: this runs over every byte
+    of every sheet."""
+    cells = sum(piece.count(tag) for tag in patterns.cell_tags)
+    rows = sum(piece.count(tag) for tag in patterns.row_tags)
+    implicit = cells > piece.count(patterns.cell_ref) or rows > piece.count(patterns.row_ref)
+    if not cells:
+        return implicit
+    wider = patterns.wider_than(facts.max_col)
+    if wider is None or wider.search(piece):
+        letters = set(patterns.cell_letters.findall(piece))
+        if letters:
+            widest = max(column_index(x.decode()) for x in letters)
+            facts.max_col = max(facts.max_col, widest)
+    digits = patterns.cell_digits.findall(piece)
+    if digits:
+        # Equal-length digit strings compare as numbers do: no int() per cell.
+        longest = max(map(len, digits))
+        top = max(d for d in digits if len(d) == longest)
+        facts.max_row = max(facts.max_row, int(top) - 1)
+    return implicit
 
 
 def _exact_extent(chunks: ChunkFactory, facts: SheetFacts) -> None:
@@ -576,6 +619,8 @@ def _exact_extent(chunks: ChunkFactory, facts: SheetFacts) -> None:
                 match = _REF.fullmatch(element.get("r") or "")
                 col = column_index(match.group(1)) if match else col + 1
                 facts.max_col = max(facts.max_col, col)
+                if match:
+                    facts.max_row = max(facts.max_row, int(match.group(2)) - 1)
             elif event == "end" and tag == "row":
                 element.clear()
     except FileRejected:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -34,6 +34,9 @@ class Command(BaseCommand):
         for year, scale in ((2016, 0.93), (2017, 1.0)):
             if Cycle.objects.filter(year=year).exists():
                 continue
+            # 2016 had no model of its own: the demo scores it with the 2017 model.
+            cycle_create(year=year, model_version=model, opens_on=date(year + 1, 1, 1),
+                         deadline=date(year + 1, 3, 31), actor=admin)
             result = bulk_import(content=self._csv(year, scale), filename=f"demo-{year}.csv",
                                  year=year, actor=admin, approve=True)
             if not result.ok:

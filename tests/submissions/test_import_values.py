@@ -1,0 +1,118 @@
+"""`import_values`: a bulk file through the same validation, all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from audit.models import AuditEntry
+from submissions.models import Cycle, Submission, Version
+from tests.factories import CycleFactory
+from tests.submissions.helpers import bulk_csv, bulk_rows, valid_values
+
+
+def _write(tmp_path, content: bytes, name: str = "bulk.csv"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def test_it_creates_the_cycle_and_one_approved_version_per_region(bootstrapped, tmp_path,
+                                                                  capsys):
+    path = _write(tmp_path, bulk_csv(bulk_rows(["110000", "310000", "440000"])))
+    call_command("import_values", str(path), "--cycle", "2017", "--approve")
+    out = capsys.readouterr().out
+    assert "created cycle 2017" in out and "3 region(s) stored and approved" in out
+    cycle = Cycle.objects.get(year=2017)
+    assert cycle.model_version.code == "2017"
+    approved = Submission.objects.filter(cycle=cycle, state=Submission.State.APPROVED)
+    assert sorted(approved.values_list("region__code", flat=True)) == ["110000", "310000",
+                                                                        "440000"]
+    for submission in approved:
+        version = submission.current_version
+        assert version.source == Version.Source.BULK and version.values.count() == 26
+        transition = submission.transitions.get(action="bulk_approve")
+        assert transition.actor.username == "operator" and transition.from_state == "draft"
+    assert AuditEntry.objects.filter(action="version.bulk_import").count() == 3
+    # the other regions have their (empty) submissions, untouched
+    assert Submission.objects.filter(cycle=cycle, state=Submission.State.DRAFT).count() == 29
+
+
+def test_it_stores_nothing_when_any_row_has_an_error(bootstrapped, tmp_path, capsys):
+    rows = bulk_rows(["110000", "310000"])
+    rows[3] = ("110000", rows[3][1], "１２x", "")                  # not a number
+    rows.append(("999999", "P01", "1", ""))                         # unknown region
+    rows.append(("310000", "E999", "1", ""))                        # unknown element
+    path = _write(tmp_path, bulk_csv(rows))
+    with pytest.raises(CommandError, match="3 error"):
+        call_command("import_values", str(path), "--cycle", "2017", "--approve")
+    err = capsys.readouterr().err
+    assert "NOT_A_NUMBER" in err and "row 5" in err and "column C" in err
+    assert "UNKNOWN_REGION" in err and "UNKNOWN_ELEMENT" in err
+    assert not Cycle.objects.exists() and not Version.objects.exists()
+
+
+def test_it_accepts_region_names_and_chinese_headers(bootstrapped, tmp_path):
+    rows = [("北京", code, value, "") for code, value in valid_values("110000").items()]
+    rows += [("Shanghai", code, value, "") for code, value in valid_values("310000").items()]
+    path = _write(tmp_path, bulk_csv(rows, header=("地区代码", "代码", "数值", "备注")))
+    call_command("import_values", str(path), "--cycle", "2017")
+    assert Version.objects.count() == 2
+    # without --approve the versions are validated drafts
+    assert set(Submission.objects.exclude(current_version=None)
+               .values_list("state", flat=True)) == {"draft"}
+
+
+def test_it_refuses_a_row_of_another_year(bootstrapped, tmp_path, capsys):
+    rows = [("110000", code, value, "", "2016") for code, value in valid_values().items()]
+    path = _write(tmp_path, bulk_csv(rows, header=("region_code", "element_code", "value",
+                                                   "note", "year")))
+    with pytest.raises(CommandError):
+        call_command("import_values", str(path), "--cycle", "2017")
+    assert "YEAR_MISMATCH" in capsys.readouterr().err
+    assert not Version.objects.exists()
+
+
+def test_it_stores_warnings_and_counts_notes_as_explanations(bootstrapped, tmp_path, capsys):
+    CycleFactory(year=2016)  # bound to the 2017 model: there is no model of 2016
+    call_command("import_values", str(_write(tmp_path, bulk_csv(bulk_rows(["110000"])), "a.csv")),
+                 "--cycle", "2016", "--approve")
+    values = valid_values()
+    rows = [("110000", c, v, "") for c, v in values.items()]
+    rows = [(r, c, v / 2 if c in ("E201", "E202") else v, "口径调整" if c == "E201" else n)
+            for r, c, v, n in rows]
+    call_command("import_values", str(_write(tmp_path, bulk_csv(rows), "b.csv")),
+                 "--cycle", "2017")
+    out = capsys.readouterr().out
+    assert out.count("YOY_CHANGE") == 2
+    version = Submission.objects.get(cycle__year=2017, region__code="110000").current_version
+    assert version.warning_count == 2 and version.unexplained_warning_count == 1
+    assert sorted(version.issues.values_list("element_code", flat=True)) == ["E201", "E202"]
+
+
+def test_it_refuses_to_overwrite_an_approved_submission(bootstrapped, tmp_path):
+    path = _write(tmp_path, bulk_csv(bulk_rows(["110000"])))
+    call_command("import_values", str(path), "--cycle", "2017", "--approve")
+    with pytest.raises(CommandError, match="审核通过"):
+        call_command("import_values", str(path), "--cycle", "2017", "--approve")
+    assert Version.objects.count() == 1
+
+
+def test_it_names_a_missing_file(bootstrapped, tmp_path):
+    with pytest.raises(CommandError, match="cannot be read"):
+        call_command("import_values", str(tmp_path / "nope.csv"), "--cycle", "2017")
+
+
+def test_it_reports_a_broken_file_without_storing(bootstrapped, tmp_path, capsys):
+    path = _write(tmp_path, b"PK\x03\x04broken", "bulk.xlsx")
+    with pytest.raises(CommandError):
+        call_command("import_values", str(path), "--cycle", "2017")
+    assert "FILE_CORRUPT" in capsys.readouterr().err
+    assert not Cycle.objects.exists()
+
+
+def test_it_needs_a_model_for_a_new_cycle(bootstrapped, tmp_path, capsys):
+    path = _write(tmp_path, bulk_csv(bulk_rows(["110000"])))
+    with pytest.raises(CommandError):
+        call_command("import_values", str(path), "--cycle", "2016")
+    assert "NO_MODEL" in capsys.readouterr().err
