@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audit.models import AuditEntry
+from audit.models import AuditEntry, AuditHead
 from audit.services import GENESIS_HASH, canonical_content, chain_hash
 
 
@@ -40,4 +40,11 @@ def audit_verify_chain() -> ChainReport:
         previous = entry.entry_hash
         expected_sequence += 1
         checked += 1
+    # The head row records the last entry written: entries removed from the end of the log
+    # leave the walk above intact, but not the head.
+    head = AuditHead.objects.filter(id=1).first()
+    if head is not None and (head.sequence != checked or head.entry_hash != previous):
+        return ChainReport(checked, checked + 1,
+                           f"entries #{checked + 1}..#{head.sequence} are missing"
+                           if head.sequence > checked else "the log's head does not match")
     return ChainReport(checked, None, "")

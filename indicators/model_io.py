@@ -57,6 +57,8 @@ def parse_model_document(data: Any) -> ModelDocument:
     version = data.get("version")
     if not isinstance(version, str | int) or not str(version).strip():
         problems.append("version: missing or empty")
+    elif len(str(version).strip()) > MAX_VERSION_LENGTH:
+        problems.append(f"version: longer than {MAX_VERSION_LENGTH} characters")
     year = data.get("year")
     if not isinstance(year, int) or not 1990 <= year <= 2200:
         problems.append("year: missing or not a year")
@@ -89,7 +91,8 @@ def parse_model_document(data: Any) -> ModelDocument:
     points = [d["points"] for d in canon["dimensions"] if isinstance(d.get("points"), int | float)]
     if dimensions and not math.isclose(sum(points), TOTAL_POINTS, abs_tol=1e-9):
         problems.append(f"dimensions: points sum to {sum(points):g}, not {TOTAL_POINTS}")
-    used = {ind.get("dimension") for ind in canon["indicators"]}
+    used = {ind.get("dimension") for ind in canon["indicators"]
+            if isinstance(ind.get("dimension"), str)}
     for code in sorted(dim_codes - used):
         problems.append(f"dimensions ({code}): no indicator belongs to this dimension")
     if problems:
@@ -113,13 +116,22 @@ def _where(section: str, index: int, item: Any) -> str:
 
 
 TIER_CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,19}$")
+# The lengths of the database columns the codes go into (indicators.models).
+MAX_CODE_LENGTH = {"dimensions": 10, "elements": 20, "indicators": 20, "rules": 40, "tiers": 20}
+MAX_VERSION_LENGTH = 20
+MAX_YOY_THRESHOLD = 99  # DataElement.yoy_threshold holds up to 99.9999 (9,999 %)
 
 
-def _code(where: str, item: dict[str, Any], problems: list[str], pattern: re.Pattern[str] = CODE_RE) -> str:
+def _code(where: str, item: dict[str, Any], problems: list[str],
+          pattern: re.Pattern[str] = CODE_RE) -> str:
     code = item.get("code")
     if not isinstance(code, str) or not pattern.match(code):
         problems.append(f"{where}: code {code!r} must be letters and digits, starting with a letter"
                         + ("" if pattern is TIER_CODE_RE else " (upper case)"))
+        return str(code)
+    limit = MAX_CODE_LENGTH.get(where.split("[", 1)[0], 20)
+    if len(code) > limit:
+        problems.append(f"{where}: code {code!r} is longer than {limit} characters")
         return str(code)
     return code
 
@@ -168,10 +180,10 @@ def _element(index: int, item: Any, problems: list[str]) -> dict[str, Any]:
         problems.append(f"{where}: must be an object")
         return {}
     kind = item.get("kind")
-    if kind not in ELEMENT_KINDS:
+    if not isinstance(kind, str) or kind not in ELEMENT_KINDS:
         problems.append(f"{where}: kind {kind!r} is not one of {', '.join(sorted(ELEMENT_KINDS))}")
     aggregation = item.get("aggregation")
-    if aggregation not in AGGREGATIONS:
+    if not isinstance(aggregation, str) or aggregation not in AGGREGATIONS:
         problems.append(f"{where}: aggregation {aggregation!r} is not 'sum' or 'none'")
     minimum = _number(where, item, "min", problems, required=False)
     maximum = _number(where, item, "max", problems, required=False)
@@ -181,8 +193,9 @@ def _element(index: int, item: Any, problems: list[str]) -> dict[str, Any]:
     if kind == "ordinal" and max_level is not None and (max_level < 1 or max_level != int(max_level)):
         problems.append(f"{where}: max_level must be a whole number of at least 1")
     yoy = _number(where, item, "yoy_threshold", problems, required=False)
-    if yoy is not None and yoy <= 0:
-        problems.append(f"{where}: yoy_threshold must be positive (a share, 0.3 for 30 %)")
+    if yoy is not None and not 0 < yoy <= MAX_YOY_THRESHOLD:
+        problems.append(f"{where}: yoy_threshold must be a positive share up to "
+                        f"{MAX_YOY_THRESHOLD} (0.3 for 30 %)")
     result = {
         "code": _code(where, item, problems),
         "name_zh": _text(where, item, "name_zh", problems),
@@ -208,7 +221,7 @@ def _indicator(
         problems.append(f"{where}: must be an object")
         return {}
     dimension = item.get("dimension")
-    if dimension not in dim_codes:
+    if not isinstance(dimension, str) or dimension not in dim_codes:
         problems.append(f"{where}: unknown dimension {dimension!r}")
     formula = item.get("formula")
     try:
@@ -218,7 +231,7 @@ def _indicator(
     except ExpressionError as exc:
         problems.append(f"{where}: formula: {exc}")
     direction = item.get("direction")
-    if direction not in ("+", "-"):
+    if not isinstance(direction, str) or direction not in ("+", "-"):
         problems.append(f"{where}: direction must be '+' or '-', not {direction!r}")
     weight = _number(where, item, "weight", problems, required=True)
     if weight is not None and weight <= 0:
@@ -237,7 +250,8 @@ def _indicator(
 
 
 def _normalisation(where: str, value: Any, problems: list[str]) -> dict[str, Any]:
-    if not isinstance(value, dict) or value.get("kind") not in NORMALISATIONS:
+    if (not isinstance(value, dict) or not isinstance(value.get("kind"), str)
+            or value["kind"] not in NORMALISATIONS):
         problems.append(
             f"{where}: normalisation must be an object with kind one of "
             f"{', '.join(sorted(NORMALISATIONS))}"
@@ -277,7 +291,7 @@ def _rule(index: int, item: Any, element_codes: set[str], problems: list[str]) -
     except ExpressionError as exc:
         problems.append(f"{where}: expression: {exc}")
     severity = item.get("severity")
-    if severity not in SEVERITIES:
+    if not isinstance(severity, str) or severity not in SEVERITIES:
         problems.append(f"{where}: severity must be 'error' or 'warning', not {severity!r}")
     message_zh = _text(where, item, "message_zh", problems)
     return {

@@ -117,23 +117,25 @@ def parse_bound(text: str) -> Bound:
     if len(text) > _MAX_TEXT_LENGTH:
         raise _refuse(text[:20] + "…", "文字过长", "the text is too long")
     # NFKC: full-width digits, ＞ ＜ ＝ and the ideographic space become ASCII.
-    rest = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    # White space is allowed around a qualifier ("> 90", "90 以上") but not inside the number:
+    # "90 100" is two numbers, not 90100.
+    rest = unicodedata.normalize("NFKC", text).strip()
     if not rest:
         raise _refuse(text, "内容为空", "it is empty")
     comparators: list[str] = []
     symbol = _SYMBOL_PREFIX.match(rest)
     if symbol:
         comparators.append(_SYMBOLS[symbol.group(1)])
-        rest = rest[symbol.end():]
+        rest = rest[symbol.end():].lstrip()
     for word, comparator in _PREFIX_WORDS.items():
         if rest.startswith(word):
             comparators.append(comparator)
-            rest = rest[len(word):]
+            rest = rest[len(word):].lstrip()
             break
     for word, comparator in _SUFFIX_WORDS.items():
         if rest.endswith(word):
             comparators.append(comparator)
-            rest = rest[: -len(word)]
+            rest = rest[: -len(word)].rstrip()
             break
     if len(comparators) > 1:
         # ">90以上" or "超过90以上": two qualifiers that may disagree; never pick one.
@@ -267,8 +269,8 @@ def growth_differs(
 
 
 def parse_reported_growth(text: str) -> Decimal | None:
-    """A printed growth as stored or typed: ``"14.5"``, ``"(16)"``, ``"（0.33）"`` (the brackets only
-    mark percentage points, which the unit of the indicator already says) → Decimal; ``""`` → None.
+    """A printed growth as stored or typed: ``"14.5"``, ``"(16)"``, ``"（0.33）"`` → Decimal (the
+    brackets only mark percentage points, which the indicator's unit already says); ``""`` → None.
     ValueError for anything else."""
     shown = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if not shown:

@@ -31,21 +31,25 @@ the spec ranks on the unrounded value. That only works if mathematically equal r
 bit-identical floats, and plain float arithmetic does not give that: in the policy dimension
 (six ordinal items, max level 3) the levels (2,2,2,2,2,2) and (3,3,3,3,0,0) both mean
 ``10 * 12 / 18``, yet summed naively they come out as 6.666666666666665 and 6.666666666666667
-and would be ranked apart. So from the indicator value on, the core works in double-double
-arithmetic (error-free transformations, about 32 significant digits) and rounds once:
+and would be ranked apart. So from the indicator value on, the core computes each
+reported number exactly and rounds it once:
 
 * an indicator value ``x`` is the formula evaluated in ordinary float64 (it is a stored input);
 * ``indicator_scores`` and ``dimension_points`` are the exact rule applied to ``x``, rounded to
-  the nearest float64 once (the dimension uses the unrounded scores);
-* ``totals`` are the sum of the float64 ``dimension_points`` as reported, rounded once — so a
-  reader who adds up the stored dimension points gets the stored total, and
-  :mod:`scoring.uncertainty` can reproduce it from the dimension points alone.
+  the nearest float64 (the dimension uses the exact scores, not the rounded ones);
+* ``totals`` are the exact sum of the float64 ``dimension_points`` as reported, rounded once —
+  a reader who adds up the stored dimension points gets the stored total, and
+  :mod:`scoring.uncertainty` reproduces it from the dimension points alone.
 
-"Rounded once" holds up to the double-double error (~1e-32 relative): a result within that
-distance of the midpoint between two floats may round the other way. :mod:`scoring.reference`
-computes the same numbers with exact fractions and is the oracle of the tests. The error-free
-transformations assume magnitudes well inside the float64 range (below ~1e290); where one
-overflows, the plain float64 result is used instead.
+Equal exact values therefore give equal floats, and the results do not depend on the order
+of units, indicators or the machine. The arithmetic is double-double (error-free
+transformations, ~32 significant digits, vectorised); a result whose double-double value lies
+so close to a rounding midpoint that its rounding is in doubt (about one cell in 10**8 on
+random data, more on tidy decimal data — and every exact midpoint) is recomputed exactly with
+:class:`fractions.Fraction` or :func:`math.fsum`, one cell at a time.
+:mod:`scoring.reference` computes everything with fractions and is the oracle of the tests:
+the two agree bit for bit. The error-free steps assume magnitudes well inside the float64
+range; a step that overflows is also recomputed exactly.
 
 No dimension sum uses a BLAS matrix product: BLAS kernels may round a row differently depending
 on where it sits in the matrix (edge kernels, FMA), which would break "identical inputs give
@@ -59,6 +63,7 @@ import ast
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -344,11 +349,16 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
 
 # --------------------------------------------------------------------------------------------
 # Double-double arithmetic (Dekker 1971, Knuth; the "sloppy" operations of the QD library).
-# A value is a pair (hi, lo) of float64 arrays with hi = fl(hi + lo); hi is then the value
-# rounded to float64. No FMA is needed, so the results are the same on every IEEE machine.
+# A value is a pair (hi, lo) of float64 arrays with hi = fl(hi + lo), so hi is the value
+# rounded to float64. No FMA is needed: the results are the same on every IEEE machine.
 
 DD = tuple[FloatArray, FloatArray]
 _SPLITTER = 134217729.0  # 2**27 + 1: splits a float64 into two 26-bit halves
+# Relative error bounds used to spot a result that may round the other way. The operations
+# below are good to a few units of 2**-104; these bounds leave a wide margin, so a cell is
+# recomputed exactly far more often than strictly needed — which is still almost never.
+_SCORE_SLACK = 2.0**-96
+_POINTS_SLACK = 2.0**-90
 
 
 def _two_sum(a: FloatArray, b: FloatArray) -> DD:
@@ -399,8 +409,30 @@ def _dd_div(a: DD, b: DD) -> DD:
     return _quick_two_sum(q1, r / b[0])
 
 
+def _near_midpoint(hi: FloatArray, lo: FloatArray, slack: FloatArray) -> BoolArray:
+    """Where ``hi`` may not be the exact value rounded to nearest.
+
+    The exact value is ``hi + lo`` give or take ``slack``; ``hi`` is its correct rounding
+    unless that interval reaches halfway to a neighbouring float. Such cells (the exact value
+    within ~1e-27 of a rounding midpoint, or exactly on one) are recomputed exactly.
+    """
+    gap = np.minimum(np.nextafter(hi, np.inf) - hi, hi - np.nextafter(hi, -np.inf))
+    return np.abs(lo) + slack >= gap / 2
+
+
 # --------------------------------------------------------------------------------------------
 # Scoring
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """Normalised scores of one run as double-double, and what the exact fallbacks need."""
+
+    hi: FloatArray  # units × indicators: the score rounded to float64, NaN where missing
+    lo: FloatArray  # its low part (0 where capped, NaN where missing)
+    interior: BoolArray  # strictly between the goalposts: a division, not a cap
+    lower: FloatArray  # per indicator, this run's goalposts (minmax from the data)
+    upper: FloatArray
 
 
 def _indicator_values(model: CompiledModel, values: FloatArray) -> FloatArray:
@@ -418,13 +450,31 @@ def _indicator_values(model: CompiledModel, values: FloatArray) -> FloatArray:
     return x
 
 
-def _indicator_scores(model: CompiledModel, x: FloatArray) -> DD:
-    """Normalised scores in [0, 1] as double-double, NaN where the value is missing.
+def _exact_interior_score(model: CompiledModel, k: int, x: float, lower: float, upper: float
+                          ) -> Fraction:
+    """The score of a value strictly between indicator k's goalposts, as an exact fraction."""
+    value, low, high = Fraction(x), Fraction(lower), Fraction(upper)
+    if model.is_target_lower[k]:
+        return high / value
+    if model.higher_is_better[k]:
+        return (value - low) / (high - low)
+    return (high - value) / (high - low)
+
+
+def _split_fraction(value: Fraction) -> tuple[float, float]:
+    """A fraction as (nearest float, nearest float to the rest)."""
+    hi = float(value)
+    return hi, float(value - Fraction(hi))
+
+
+def _indicator_scores(model: CompiledModel, x: FloatArray) -> _Scores:
+    """Normalised scores in [0, 1], NaN where the value is missing.
 
     Every normalisation but "target, lower is better" is goalposts ``L..U``: values at or
     beyond a goalpost are capped (exactly 0 or 1), values strictly between are divided. The
     division ``(x - L) / (U - L)`` (or ``(U - x) / (U - L)``) runs in double-double, with both
     differences exact. "Target, lower is better" is ``T / x`` above the target and 1 otherwise.
+    A quotient that may round the wrong way, or that overflowed, is recomputed exactly.
     """
     n = x.shape[0]
     lower = model.lower.copy()
@@ -447,34 +497,51 @@ def _indicator_scores(model: CompiledModel, x: FloatArray) -> DD:
 
     num_hi, num_lo = _two_sum(np.where(higher, x, upper), -np.where(higher, lower, x))
     den_hi_row, den_lo_row = _two_sum(upper, -lower)
-    zero = np.zeros_like(x)
     num_hi = np.where(target_lower, upper, num_hi)
     num_lo = np.where(target_lower, 0.0, num_lo)
     den_hi = np.where(target_lower, x, den_hi_row)
-    den_lo = np.where(target_lower, 0.0, den_lo_row + zero)
+    den_lo = np.where(target_lower, 0.0, den_lo_row)
     # Harmless operands outside the interior keep NaN and inf out of the arithmetic.
     num_hi = np.where(interior, num_hi, 0.0)
     num_lo = np.where(interior, num_lo, 0.0)
     den_hi = np.where(interior, den_hi, 1.0)
     den_lo = np.where(interior, den_lo, 0.0)
     q_hi, q_lo = _dd_div((num_hi, num_lo), (den_hi, den_lo))
-    exact = np.isfinite(q_hi) & np.isfinite(q_lo)
-    if not exact.all():  # an error-free step overflowed: fall back to the float64 quotient
-        q_hi = np.where(exact, q_hi, num_hi / den_hi)
-        q_lo = np.where(exact, q_lo, 0.0)
-    s_hi = np.where(interior, q_hi, cap)
+    doubtful = interior & (
+        ~np.isfinite(q_hi) | ~np.isfinite(q_lo)
+        | _near_midpoint(q_hi, q_lo, _SCORE_SLACK * np.abs(q_hi))
+    )
+    for i, k in zip(*np.nonzero(doubtful), strict=True):
+        q_hi[i, k], q_lo[i, k] = _split_fraction(
+            _exact_interior_score(model, int(k), float(x[i, k]), float(lower[k]),
+                                  float(upper[k]))
+        )
+    s_hi = np.where(interior, q_hi, cap) + 0.0  # + 0.0: no negative zero
     s_lo = np.where(interior, q_lo, 0.0)
-    # The exact quotient lies in (0, 1); keep its double-double image there too.
-    over = (s_hi > 1.0) | ((s_hi == 1.0) & (s_lo > 0.0))
-    under = (s_hi < 0.0) | ((s_hi == 0.0) & (s_lo < 0.0))
-    s_hi = np.where(over, 1.0, np.where(under, 0.0, s_hi)) + 0.0  # + 0.0: no negative zero
-    s_lo = np.where(over | under, 0.0, s_lo)
     s_hi[~present] = np.nan
     s_lo[~present] = np.nan
-    return s_hi, s_lo
+    return _Scores(s_hi, s_lo, interior, lower, upper)
 
 
-def _dimension_points(model: CompiledModel, s_hi: FloatArray, s_lo: FloatArray
+def _exact_dimension_points(model: CompiledModel, scores: _Scores, x: FloatArray, unit: int,
+                            dimension: int) -> float:
+    """One dimension's points of one unit from exact scores, rounded once."""
+    weighted = weights = Fraction(0)
+    for k in model.slots[dimension]:
+        if k < 0 or np.isnan(scores.hi[unit, k]):
+            continue
+        if scores.interior[unit, k]:
+            s = _exact_interior_score(model, int(k), float(x[unit, k]),
+                                      float(scores.lower[k]), float(scores.upper[k]))
+        else:
+            s = Fraction(float(scores.hi[unit, k]))  # a cap: exactly 0 or 1
+        weight = Fraction(float(model.indicator_weight[k]))
+        weighted += weight * s
+        weights += weight
+    return float(Fraction(float(model.points[dimension])) * weighted / weights)
+
+
+def _dimension_points(model: CompiledModel, scores: _Scores, x: FloatArray
                       ) -> tuple[FloatArray, BoolArray]:
     """``points * Σ w_i s_i / Σ w_i`` over the indicators present, rounded once.
 
@@ -482,9 +549,9 @@ def _dimension_points(model: CompiledModel, s_hi: FloatArray, s_lo: FloatArray
     over the slots for all units and dimensions at once; a missing indicator contributes 0 to
     both sums, which is re-weighting it away.
     """
-    n, m = s_hi.shape
-    present = ~np.isnan(s_hi)
-    terms = _dd_mul((np.where(present, s_hi, 0.0), np.where(present, s_lo, 0.0)),
+    n, m = scores.hi.shape
+    present = ~np.isnan(scores.hi)
+    terms = _dd_mul((np.where(present, scores.hi, 0.0), np.where(present, scores.lo, 0.0)),
                     model.indicator_weight)
     present_weight = np.where(present, model.indicator_weight, 0.0)
     slots = np.where(model.slots < 0, m, model.slots)  # column m is the zero padding
@@ -502,20 +569,28 @@ def _dimension_points(model: CompiledModel, s_hi: FloatArray, s_lo: FloatArray
         den = _dd_add(den, (w_all[:, :, k], zeros))
     has_value = counts > 0
     den = (np.where(has_value, den[0], 1.0), np.where(has_value, den[1], 0.0))
-    points = _dd_div(_dd_mul(num, model.points), den)[0]
-    points = np.where(has_value, points, np.nan)
+    d_hi, d_lo = _dd_div(_dd_mul(num, model.points), den)
+    slack = _POINTS_SLACK * (slots.shape[1] + 4) * np.abs(d_hi)
+    doubtful = has_value & (~np.isfinite(d_hi) | _near_midpoint(d_hi, d_lo, slack))
+    for i, j in zip(*np.nonzero(doubtful), strict=True):
+        d_hi[i, j] = _exact_dimension_points(model, scores, x, int(i), int(j))
+    points = np.where(has_value, d_hi, np.nan)
     incomplete = counts < model.indicators_per_dimension
     return points, incomplete
 
 
 def weighted_totals(dimension_points: FloatArray, scales: FloatArray | None = None
                     ) -> FloatArray:
-    """Totals ``Σ_j D_j * c_j`` of units × dimensions points, each rounded once.
+    """Totals ``Σ_j D_j * c_j`` of units × dimensions points, each correctly rounded.
 
     ``scales`` is replications × dimensions (``None``: one row of ones, the plain total) and
     the result replications × units (``None``: units). A NaN dimension counts 0; a unit whose
     every dimension is NaN totals NaN. :mod:`scoring.uncertainty` calls this with perturbed
     scales, so a spread of 0 reproduces the core's totals bit for bit.
+
+    The products are exact pairs; they are summed in double-double while a third component
+    collects what even that drops. Where that remainder is not zero and the result sits near a
+    rounding midpoint, the cell is summed again with :func:`math.fsum`, which rounds exactly.
     """
     points = np.asarray(dimension_points, dtype=np.float64)
     plain = scales is None
@@ -523,11 +598,23 @@ def weighted_totals(dimension_points: FloatArray, scales: FloatArray | None = No
     present = ~np.isnan(points)
     filled = np.where(present, points, 0.0)
     shape = (factors.shape[0], points.shape[0])
-    acc: DD = (np.zeros(shape), np.zeros(shape))
+    hi, lo, rest = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     with np.errstate(all="ignore"):
         for j in range(points.shape[1]):
-            acc = _dd_add(acc, _two_prod(filled[None, :, j], factors[:, j, None]))
-    totals = np.where(present.any(axis=1)[None, :], acc[0], np.nan)
+            p, e = _two_prod(filled[None, :, j], factors[:, j, None])
+            s, e1 = _two_sum(hi, p)
+            t, e2 = _two_sum(lo, e)
+            u, e3 = _two_sum(e1, t)
+            hi, lo = _quick_two_sum(s, u)
+            rest = rest + (e2 + e3)
+        doubtful = (rest != 0) & _near_midpoint(hi, lo, 2 * np.abs(rest))
+    for r, i in zip(*np.nonzero(doubtful), strict=True):
+        parts: list[float] = []
+        for j in range(points.shape[1]):
+            p, e = _two_prod(filled[i, j : j + 1], factors[r, j : j + 1])
+            parts += [float(p[0]), float(e[0])]
+        hi[r, i] = math.fsum(parts)
+    totals = np.where(present.any(axis=1)[None, :], hi, np.nan)
     return totals[0] if plain else totals
 
 
@@ -574,13 +661,16 @@ def assign_tiers(model: CompiledModel, totals: FloatArray) -> tuple[str | None, 
     return tuple(model.tier_codes[k] if k >= 0 else None for k in index.tolist())
 
 
+
+
 def score(model: CompiledModel | ModelSpec, values: FloatArray, ranked: BoolArray
           ) -> ScoreResult:
     """Score every unit of one run.
 
     ``values`` is units × elements (the model's element order), NaN (or any non-finite value)
     where missing; ``ranked`` flags the units that take part in the rankings. No Python loop
-    runs over units; the loops are over indicators and dimensions.
+    runs over units; the loops are over indicators, dimensions and slots (plus the rare cells
+    recomputed exactly, see the module docstring).
     """
     compiled = model if isinstance(model, CompiledModel) else compile_model(model)
     data = np.array(values, dtype=np.float64)  # a copy: the caller's array is left alone
@@ -597,16 +687,16 @@ def score(model: CompiledModel | ModelSpec, values: FloatArray, ranked: BoolArra
     data[~np.isfinite(data)] = np.nan
     with np.errstate(all="ignore"):
         x = _indicator_values(compiled, data)
-        s_hi, s_lo = _indicator_scores(compiled, x)
-        points, incomplete = _dimension_points(compiled, s_hi, s_lo)
+        scores = _indicator_scores(compiled, x)
+        points, incomplete = _dimension_points(compiled, scores, x)
         totals = weighted_totals(points)
     total_ranks = competition_ranks(totals, flags)
     dimension_ranks = competition_ranks(points, flags, axis=0)
-    arrays = (x, s_hi, points, incomplete, totals, total_ranks, dimension_ranks)
-    for array in arrays:
-        array.setflags(write=False)
     total_incomplete = incomplete.any(axis=1)
-    total_incomplete.setflags(write=False)
+    s_hi = scores.hi
+    for array in (x, s_hi, points, incomplete, totals, total_ranks, dimension_ranks,
+                  total_incomplete):
+        array.setflags(write=False)
     return ScoreResult(
         indicator_values=x,
         indicator_scores=s_hi,

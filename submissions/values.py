@@ -7,8 +7,8 @@ anything else is an error that names what was found, never a guess. Concretely:
   not the binary expansion) and ``Decimal``. NaN and infinities are errors. ``bool`` is an error
   (a TRUE/FALSE cell is not a number) and so are dates and times (``DATE_NOT_ALLOWED``): a
   date-formatted cell in a value column is a typing mistake we must not turn into a serial number.
-* Strings, after NFKC normalisation (full-width ``１２．５``, ``１，２３４``, ``＋``, ``－``, ``％``,
-  ``Ｅ`` become their ASCII forms; NBSP and the ideographic space become spaces):
+* Strings, after NFKC normalisation (full-width ``１２．５``, ``１，２３４``, ``＋``, ``－``,
+  ``％``, ``Ｅ`` become their ASCII forms; NBSP and the ideographic space become spaces):
 
   - surrounding white space is ignored, and so are the invisible U+200B/U+FEFF that come with
     text pasted from web pages (they cannot be seen, so an error about them could not be acted on);
@@ -28,9 +28,10 @@ anything else is an error that names what was found, never a guess. Concretely:
     (``PERCENT_NOT_ALLOWED`` otherwise); ``12.5%`` means 12.5 in a ``%`` element, not 0.125;
   - Excel error values (``#DIV/0!``, ``#REF!``, …) are ``CELL_ERROR``.
 
-* A bound: numbers whose magnitude is 1e21 or more, or whose exponent is absurd (``1E-999999``),
-  are ``NUMBER_OUT_OF_BOUNDS``. No statistic of the index comes near it, and an unbounded
-  exponent would let one cell make later arithmetic (``quantize``, ``int()``) hang.
+* A bound: a non-zero number whose magnitude is 1e21 or more, or below 1e-60, is
+  ``NUMBER_OUT_OF_BOUNDS``. No statistic of the index comes near either, and an unbounded
+  exponent would let one cell make later work blow up (``int()`` or ``format(value, "f")`` of
+  ``1E+999999`` is a million digits).
 
 The ``无`` token is "no value" for every element, as product.md says, including the ordinal
 elements whose level 0 is named 无; see the report to the lead.
@@ -154,8 +155,9 @@ def _checked(value: Decimal, raw: object) -> Decimal:
         shown = _shown(raw)
         raise ValueParseError(
             NUMBER_OUT_OF_BOUNDS,
-            f"「{shown}」超出可处理的数值范围（绝对值应小于 10 的 21 次方）",
-            f'"{shown}" is outside the range of numbers handled (absolute value below 1e21)',
+            f"「{shown}」超出可处理的数值范围（非零数值的绝对值应在 1E-60 与 1E+21 之间）",
+            f'"{shown}" is outside the range of numbers handled (a non-zero absolute value must '
+            "lie between 1E-60 and 1E+21)",
         )
     return value
 

@@ -480,11 +480,10 @@ class _SheetPatterns:
         self.close_cell = b"</" + p + b"c>"
         self.close_row = b"</" + p + b"row>"
         q = re.escape(p)
-        ends = (b" ", b">", b"/", b"\t", b"\n", b"\r")
-        self.cell_tags = tuple(b"<" + p + b"c" + end for end in ends)
-        self.row_tags = tuple(b"<" + p + b"row" + end for end in ends)
         self.cell_ref = b"<" + p + b'c r="'
-        self.row_ref = b"<" + p + b'row r="'
+        # Tags that start like a cell's but are not (<col>, <cfRule>, ...): rare, outside
+        # the cell data, subtracted from the count of "<c".
+        self.other_c_tags = re.compile(rb"<" + q + rb"c[\w.:-]")
         self.cell_letters = re.compile(rb'<' + q + rb'c r="([A-Za-z]+)[0-9]')
         self.cell_digits = re.compile(rb'<' + q + rb'c r="[A-Za-z]+([0-9]+)"')
         self.formula = re.compile(rb"<" + q + rb"f[\s/>]")
@@ -575,29 +574,23 @@ def scan_sheet_xml(
 
 
 def _extent(piece: bytes, patterns: _SheetPatterns, facts: SheetFacts) -> bool:
-    """Update the max row/col from the cells' explicit positions (calamine places a cell by its
-    own ``r``, whatever its row says). True if some row or cell has no position in the usual
-    form, for the exact pass. Counting is done with ``bytes.count`` and the column letters are
-    only collected when a cell lies right of the widest seen so far: this runs over every byte
-    of every sheet."""
-    cells = sum(piece.count(tag) for tag in patterns.cell_tags)
-    rows = sum(piece.count(tag) for tag in patterns.row_tags)
-    implicit = cells > piece.count(patterns.cell_ref) or rows > piece.count(patterns.row_ref)
-    if not cells:
-        return implicit
+    """Update the max row/col from the cells' positions. calamine places a cell by its own
+    ``r``, whatever its row says, so only cells count. Returns True if some cell has no ``r``
+    in the usual form, for the exact pass.
+
+    This runs over every byte of every sheet, hence the shape: one ``count`` and three regex
+    scans per piece, and no Python-level work per cell (the row digits go through a set, as a
+    row's cells share them)."""
+    tags = piece.count(patterns.cell_tag) - len(patterns.other_c_tags.findall(piece))
+    digits = patterns.cell_digits.findall(piece)
+    if not digits:
+        return tags > 0
+    facts.max_row = max(facts.max_row, max(map(int, set(digits))) - 1)
     wider = patterns.wider_than(facts.max_col)
     if wider is None or wider.search(piece):
         letters = set(patterns.cell_letters.findall(piece))
-        if letters:
-            widest = max(column_index(x.decode()) for x in letters)
-            facts.max_col = max(facts.max_col, widest)
-    digits = patterns.cell_digits.findall(piece)
-    if digits:
-        # Equal-length digit strings compare as numbers do: no int() per cell.
-        longest = max(map(len, digits))
-        top = max(d for d in digits if len(d) == longest)
-        facts.max_row = max(facts.max_row, int(top) - 1)
-    return implicit
+        facts.max_col = max(facts.max_col, max(column_index(x.decode()) for x in letters))
+    return tags > len(digits)
 
 
 def _exact_extent(chunks: ChunkFactory, facts: SheetFacts) -> None:

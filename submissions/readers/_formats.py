@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -32,7 +31,7 @@ import tablib
 from import_export.formats import base_formats
 
 from submissions.readers import _container, _detect
-from submissions.readers._base import FileRejected, column_letter
+from submissions.readers._base import FileRejected
 
 logger = logging.getLogger(__name__)
 
@@ -305,12 +304,3 @@ def open_book(data: bytes, filename: str, *, max_uncompressed_bytes: int) -> Boo
         return XLS().open_book(data)
     return CSV().open_book(data)
 
-
-def letter(col: int) -> str:
-    return column_letter(col)
-
-
-__all__ = ["CSV", "FORMATS", "ODS", "XLS", "XLSX", "Book", "SheetRows", "open_book"]
-
-if sys.version_info < (3, 11):  # pragma: no cover
-    raise RuntimeError("Python 3.11+ required")

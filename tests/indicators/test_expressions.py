@@ -171,7 +171,7 @@ def test_it_names_the_refused_construct_in_its_message():
 def test_it_refuses_unknown_codes_when_the_known_codes_are_given():
     known = frozenset({"E101", "P01"})
     assert parse_expression("E101 <= P01", known_codes=known).codes == known
-    with pytest.raises(ExpressionError, match="unknown element code.*E999"):
+    with pytest.raises(ExpressionError, match=r"unknown element code.*E999"):
         parse_expression("E999 / P01", known_codes=known)
 
 

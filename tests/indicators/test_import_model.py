@@ -107,14 +107,18 @@ def _ordinal_without_max_level(d: dict[str, Any]) -> None:
 MALFORMED: dict[str, tuple[Callable[[dict[str, Any]], None], list[str]]] = {
     "unknown element in a formula": (_unknown_element, ["I11", "unknown element code", "E999"]),
     "__import__ as a formula": (_import_call, ["I12", "Call is not allowed"]),
-    "rule that is not a comparison": (_rule_not_comparison, ["E101_LE_P01", "must be a comparison"]),
+    "rule that is not a comparison": (
+        _rule_not_comparison, ["E101_LE_P01", "must be a comparison"],
+    ),
     "missing weight": (_missing_weight, ["I21", "weight is missing"]),
     "duplicate element codes": (_duplicate_element, ["elements: duplicate code E102"]),
     "duplicate indicator codes": (_duplicate_indicator, ["indicators: duplicate code I22"]),
     "points not summing to 100": (_points_not_100, ["points sum to 105", "not 100"]),
     "indicator in an unknown dimension": (_unknown_dimension, ["I13", "unknown dimension 'D9'"]),
     "goalposts lower >= upper": (_goalposts_inverted, ["I52", "lower 50 must be below upper 50"]),
-    "ordinal element without max_level": (_ordinal_without_max_level, ["E603", "max_level is missing"]),
+    "ordinal element without max_level": (
+        _ordinal_without_max_level, ["E603", "max_level is missing"],
+    ),
 }
 
 
@@ -209,7 +213,8 @@ def test_it_refuses_values_of_the_wrong_json_type_with_a_message(bootstrapped, t
         ],
         lambda d: _indicator(d, "I11").__setitem__("code", "I" + "1" * 25),
     ],
-    ids=["version longer than 20", "dimension code longer than 10", "indicator code longer than 20"],
+    ids=["version longer than 20", "dimension code longer than 10",
+         "indicator code longer than 20"],
 )
 def test_it_refuses_codes_longer_than_the_database_columns(bootstrapped, tmp_path, mutate):
     # BUG (indicators/model_io.py): codes are checked against CODE_RE (up to 32 characters) and

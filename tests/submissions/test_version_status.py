@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from submissions.services import progress_set, version_create_from_upload, version_validate
+from tests.submissions.helpers import template_csv, valid_values
+
+
+def test_it_shows_progress_then_asks_htmx_to_refresh(bj_client, bj_submission, officer_bj):
+    version = version_create_from_upload(submission=bj_submission,
+                                         content=template_csv(valid_values()),
+                                         filename="d.csv", actor=officer_bj)
+    url = reverse("submissions:version_status", args=[version.pk])
+    progress_set(version.pk, percent=50, stage="checking")
+    running = bj_client.get(url, HTTP_HX_REQUEST="true")
+    assert running.status_code == 200
+    assert 'value="50"' in running.content.decode() and "hx-trigger" in running.content.decode()
+    assert "HX-Refresh" not in running
+    version_validate(version_id=version.pk)
+    done = bj_client.get(url, HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true" and "hx-trigger" not in done.content.decode()
+
+
+def test_it_answers_404_to_another_regions_officer(sh_client, bj_submission, officer_bj):
+    version = version_create_from_upload(submission=bj_submission,
+                                         content=template_csv(valid_values()),
+                                         filename="d.csv", actor=officer_bj)
+    assert sh_client.get(reverse("submissions:version_status",
+                                 args=[version.pk])).status_code == 404
