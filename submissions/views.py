@@ -104,7 +104,8 @@ def template_download(request: HttpRequest, submission_id: int) -> HttpResponse:
     ]
     language = "en" if (request.LANGUAGE_CODE or "").startswith("en") else "zh-hans"
     content = build_template(
-        region_code=submission.region.code, region_name=submission.region.name_zh,
+        region_code=submission.region.code,
+        region_name=submission.region.name_en if language == "en" else submission.region.name_zh,
         cycle_year=submission.cycle.year, model_version=submission.cycle.model_version.code,
         rows=rows, generated_at=timezone.now(), language=language,
     )

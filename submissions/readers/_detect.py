@@ -85,11 +85,12 @@ def _looks_binary(sample: bytes) -> bool:
 
 
 def _utf16_without_bom(sample: bytes) -> bool:
-    """Every other byte NUL: UTF-16 text of mostly ASCII, saved without its byte order mark."""
-    head = sample[:1024]
-    if len(head) < 8:
-        return False
-    return head[1::2].count(0) > len(head) // 3 or head[0::2].count(0) > len(head) // 3
+    """NUL bytes on one parity only, and many of them: UTF-16 text (its ASCII characters have
+    a NUL half) saved without its byte order mark. Stray NULs in a text file fall on both
+    parities or are few."""
+    head = sample[:4096]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return min(even, odd) == 0 and max(even, odd) >= max(2, len(head) // 16)
 
 
 def decode_text(data: bytes) -> DecodedText:

@@ -140,6 +140,11 @@ def empty_file() -> FileRejected:
 class _CalamineBook:
     def __init__(self, data: bytes, container: _container.Container) -> None:
         self.container = container
+        if container.kind == "ods":
+            # calamine parses every table of an ods when it opens it, expanding repeated rows
+            # and columns: all of them, hidden or not, must fit before that.
+            for sheet in container.sheets:
+                _check_area(sheet.name, container.facts.get(sheet.name))
         try:
             self.workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
             calamine_names = self.workbook.sheet_names
@@ -160,10 +165,9 @@ class _CalamineBook:
         )
 
     def open(self, name: str) -> SheetRows:
-        facts = self.container.facts.get(name, _container.SheetFacts())
-        rows, cols = facts.max_row + 1, facts.max_col + 1
-        if rows * cols > _container.MAX_SHEET_CELLS:
-            raise _container.sheet_too_large(name, rows, cols)
+        facts = self.container.facts.get(name) or _container.SheetFacts()
+        # xlsx sheets are parsed (into a dense grid) only when asked for: check each first.
+        _check_area(name, facts)
         try:
             sheet = self.workbook.get_sheet_by_name(name)
             merged = sheet.merged_cell_ranges or []
@@ -176,6 +180,14 @@ class _CalamineBook:
         # calamine's iter_rows starts at row 0 but at the first used column.
         iterator = ((index, offset, values) for index, values in enumerate(sheet.iter_rows()))
         return SheetRows(name, iterator, facts)
+
+
+def _check_area(name: str, facts: _container.SheetFacts | None) -> None:
+    if facts is None:
+        return
+    rows, cols = facts.max_row + 1, facts.max_col + 1
+    if rows * cols > _container.MAX_SHEET_CELLS:
+        raise _container.sheet_too_large(name, rows, cols)
 
 
 class XLSX(base_formats.XLSX):

@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -52,11 +53,14 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _accounts(self) -> User:
+        # One hash for every demo account: a password hash is slow on purpose.
+        hashed = make_password(DEMO_PASSWORD)
+
         def person(username: str, role: str, **extra: Any) -> User:
             user, created = User.objects.get_or_create(username=username, defaults=extra)
             if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
+                user.password = hashed
+                user.save(update_fields=["password"])
             user.groups.add(Group.objects.get_or_create(name=role)[0])
             return user
 
