@@ -27,9 +27,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scoring import core  # noqa: E402
-from scoring.reference import score_reference  # noqa: E402
-from scoring.uncertainty import rank_uncertainty  # noqa: E402
+from scoring import core
+from scoring.reference import score_reference
+from scoring.uncertainty import rank_uncertainty
 
 DIMENSION_POINTS = (20.0, 20.0, 20.0, 15.0, 15.0, 10.0)
 PER_DIMENSION = 10

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "audit",
     "submissions",
     "scoring",
+    "national",
     "public",
     "demo",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("submissions/", include("submissions.urls")),
     path("scoring/", include("scoring.urls")),
     path("rankings/", include("public.urls")),
+    path("national/", include("national.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
 ]

@@ -219,6 +219,7 @@ class NationalTarget(BilingualNameMixin, models.Model):
     name_zh = models.CharField(max_length=100)
     name_en = models.CharField(max_length=200)
     unit = models.CharField(max_length=20)
+    unit_en = models.CharField(max_length=40, blank=True)
     target = models.CharField(_("目标值"), max_length=20, help_text=_("可带限定符，如 >38"))
     target_year = models.PositiveSmallIntegerField(default=2020)
     # A formula over the element codes of approved provincial data, with "SUM(...)" implied:

@@ -129,7 +129,8 @@ def targets_load(*, path: Path = TARGETS_FILE) -> int:
             defaults={
                 "group_zh": row["group_zh"], "group_en": row.get("group_en", ""),
                 "name_zh": row["name_zh"], "name_en": row.get("name_en", ""),
-                "unit": row["unit"], "target": str(row["target"]),
+                "unit": row["unit"], "unit_en": row.get("unit_en", ""),
+                "target": str(row["target"]),
                 "target_year": row.get("target_year", 2020),
                 "provincial_formula": row.get("provincial_formula", ""),
                 "provincial_scale": row.get("provincial_scale", 1.0),

@@ -126,8 +126,9 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
             share = 0.0 if row.total is None or high == low else (float(row.total) - low) / (high - low)
             tiles.append({"row": row, "shade": int(round(share * 4)),
                           "grid_row": row.region.grid_row, "grid_col": row.region.grid_col})
-        return render_to_string("public/grid.html", {"run": run, "tiles": tiles},
-                                request=request)
+        return render_to_string("public/grid.html", {
+            "run": run, "tiles": tiles, "dimensions": list(run.model_version.dimensions.all()),
+        }, request=request)
 
     return _cached(request, run, f"grid:{request.GET.get('run', '')}", build)
 

@@ -163,6 +163,7 @@ class CompiledModel:
     is_minmax: BoolArray
     is_target_lower: BoolArray
     indicator_weight: FloatArray
+    power_of_two_weight: BoolArray  # w_i * s_i is exact in float64
     # Dimension layout: slots[j, k] is the k-th indicator of dimension j, -1 as padding.
     slots: IntArray
     indicators_per_dimension: IntArray
@@ -340,6 +341,7 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
         is_minmax=_read_only(is_minmax),
         is_target_lower=_read_only(is_target_lower),
         indicator_weight=_read_only(weight),
+        power_of_two_weight=_read_only(np.frexp(weight)[0] == 0.5),
         slots=_read_only(slots),
         indicators_per_dimension=_read_only(counts),
         tier_thresholds=_read_only(thresholds),
@@ -409,56 +411,59 @@ def _dd_div(a: DD, b: DD) -> DD:
     return _quick_two_sum(q1, r / b[0])
 
 
-def _near_midpoint(hi: FloatArray, lo: FloatArray, slack: FloatArray) -> BoolArray:
-    """Where ``hi`` may not be the exact value rounded to nearest.
+def _doubtful(hi: FloatArray, lo: FloatArray, slack: FloatArray) -> BoolArray:
+    """Where ``hi`` may not be the exact value rounded to nearest (and where hi is NaN).
 
-    The exact value is ``hi + lo`` give or take ``slack``; ``hi`` is its correct rounding
-    unless that interval reaches halfway to a neighbouring float. Such cells (the exact value
-    within ~1e-27 of a rounding midpoint, or exactly on one) are recomputed exactly.
+    The exact value is ``hi + lo`` give or take ``|slack|``; rounding is monotone, so ``hi`` is
+    its correct rounding if both ends of that interval round to ``hi``. Cells that fail (the
+    exact value within ~1e-27 of a rounding midpoint, or exactly on one) are recomputed
+    exactly. Plain additions: cheaper than ``nextafter``, and exact enough, since the slack is
+    some 2**10 times the rounding error of ``lo ± slack``.
     """
-    gap = np.minimum(np.nextafter(hi, np.inf) - hi, hi - np.nextafter(hi, -np.inf))
-    return np.abs(lo) + slack >= gap / 2
+    return ((hi + (lo + slack)) != hi) | ((hi + (lo - slack)) != hi)
 
 
 # --------------------------------------------------------------------------------------------
-# Scoring
+# Scoring. Arrays are laid out indicators × units (and dimensions × units) inside, so that an
+# indicator is one contiguous row; the results are transposed back to units first.
 
 
 @dataclass(frozen=True)
 class _Scores:
-    """Normalised scores of one run as double-double, and what the exact fallbacks need."""
+    """Normalised scores of one run as double-double, and what the exact fallback needs."""
 
-    hi: FloatArray  # units × indicators: the score rounded to float64, NaN where missing
+    hi: FloatArray  # indicators × units: the score rounded to float64, NaN where missing
     lo: FloatArray  # its low part (0 where capped, NaN where missing)
-    interior: BoolArray  # strictly between the goalposts: a division, not a cap
-    lower: FloatArray  # per indicator, this run's goalposts (minmax from the data)
+    lower: FloatArray  # indicators × 1: this run's goalposts (minmax from the data)
     upper: FloatArray
 
 
 def _indicator_values(model: CompiledModel, values: FloatArray) -> FloatArray:
     """Evaluate every formula over all units at once (one loop over indicators, none over
-    units); a non-finite result — a missing element, division by zero — becomes NaN."""
-    n = values.shape[0]
-    x = np.empty((n, len(model.expressions)))
-    x[:, model.direct_indicators] = values[:, model.direct_elements]
+    units), indicators × units; a non-finite result — a missing element, division by zero —
+    becomes NaN."""
+    columns = np.ascontiguousarray(values.T)
+    x = np.empty((len(model.expressions), values.shape[0]))
+    x[model.direct_indicators] = columns[model.direct_elements]
     if model.formula_indicators.size:
-        columns = np.ascontiguousarray(values.T)
         mapping = {code: columns[j] for j, code in enumerate(model.spec.elements)}
         for i in model.formula_indicators:
-            x[:, i] = model.expressions[i].evaluate(mapping)
+            x[i] = model.expressions[i].evaluate(mapping)
     x[~np.isfinite(x)] = np.nan
     return x
 
 
-def _exact_interior_score(model: CompiledModel, k: int, x: float, lower: float, upper: float
-                          ) -> Fraction:
-    """The score of a value strictly between indicator k's goalposts, as an exact fraction."""
+def _exact_score(model: CompiledModel, k: int, x: float, lower: float, upper: float
+                 ) -> Fraction:
+    """The score of value ``x`` of indicator ``k`` as an exact fraction (``lower``/``upper``:
+    the run's goalposts, the target for "target")."""
     value, low, high = Fraction(x), Fraction(lower), Fraction(upper)
     if model.is_target_lower[k]:
-        return high / value
-    if model.higher_is_better[k]:
-        return (value - low) / (high - low)
-    return (high - value) / (high - low)
+        return Fraction(1) if value <= high else high / value
+    if low == high:  # minmax over equal values
+        return Fraction(1)
+    s = (value - low if model.higher_is_better[k] else high - value) / (high - low)
+    return min(max(s, Fraction(0)), Fraction(1))
 
 
 def _split_fraction(value: Fraction) -> tuple[float, float]:
@@ -470,71 +475,68 @@ def _split_fraction(value: Fraction) -> tuple[float, float]:
 def _indicator_scores(model: CompiledModel, x: FloatArray) -> _Scores:
     """Normalised scores in [0, 1], NaN where the value is missing.
 
-    Every normalisation but "target, lower is better" is goalposts ``L..U``: values at or
-    beyond a goalpost are capped (exactly 0 or 1), values strictly between are divided. The
-    division ``(x - L) / (U - L)`` (or ``(U - x) / (U - L)``) runs in double-double, with both
-    differences exact. "Target, lower is better" is ``T / x`` above the target and 1 otherwise.
-    A quotient that may round the wrong way, or that overflowed, is recomputed exactly.
+    Every normalisation but "target, lower is better" is goalposts ``L..U``:
+    ``(x - L) / (U - L)``, or ``(U - x) / (U - L)`` for lower is better, capped to [0, 1] —
+    beyond a goalpost the quotient passes 0 or 1 and the cap makes it exactly 0 or 1. The
+    differences are exact (error-free sums) and the division runs in double-double. "Target,
+    lower is better" is ``T / x`` above the target and 1 otherwise. A quotient that may round
+    the wrong way, or overflowed, is recomputed exactly.
     """
-    n = x.shape[0]
+    n = x.shape[1]
     lower = model.lower.copy()
     upper = model.upper.copy()
     if model.is_minmax.any() and n:
         # Over every unit scored in this run that has a value; fmin/fmax skip NaN.
-        lower[model.is_minmax] = np.fmin.reduce(x[:, model.is_minmax], axis=0)
-        upper[model.is_minmax] = np.fmax.reduce(x[:, model.is_minmax], axis=0)
+        lower[model.is_minmax] = np.fmin.reduce(x[model.is_minmax], axis=1)
+        upper[model.is_minmax] = np.fmax.reduce(x[model.is_minmax], axis=1)
     higher = model.higher_is_better
     target_lower = model.is_target_lower
+    flat = (lower == upper) | target_lower  # rows scored apart below
+    origin = np.where(higher, lower, upper)[:, None]
+    sign = np.where(higher, 1.0, -1.0)[:, None]
+    den = _two_sum(upper, -lower)
+    den = (np.where(flat, 1.0, den[0])[:, None], np.where(flat, 0.0, den[1])[:, None])
+
+    num_hi, num_lo = _two_sum(x, -origin)
+    num_hi *= sign
+    num_lo *= sign
+    q_hi, q_lo = _dd_div((num_hi, num_lo), den)
+    s_hi = np.minimum(np.maximum(q_hi, 0.0), 1.0) + 0.0  # + 0.0: no negative zero
+    # Keep the low part only strictly inside (0, 1): a quotient of exactly 1 or more is a cap.
+    inside = (q_hi > 0.0) & ((q_hi < 1.0) | ((q_hi == 1.0) & (q_lo < 0.0)))
+    s_lo = q_lo * inside
     present = ~np.isnan(x)
-    below = x <= lower  # at or below L (False for NaN)
-    above = x >= upper  # at or beyond U
-    # Higher is better: 1 at or above U, 0 at or below L; lower is better: the reverse. When
-    # minmax finds L == U both hold and either direction gives 1, as the spec asks.
-    cap = np.where(higher, above, below).astype(np.float64)
-    interior = present & ~below & ~above
-    cap[:, target_lower] = 1.0
-    interior[:, target_lower] = x[:, target_lower] > upper[target_lower]  # T / x above T
+    doubtful = _doubtful(q_hi, q_lo, _SCORE_SLACK * q_hi) & present
 
-    num_hi, num_lo = _two_sum(np.where(higher, x, upper), -np.where(higher, lower, x))
-    den_hi_row, den_lo_row = _two_sum(upper, -lower)
-    num_hi = np.where(target_lower, upper, num_hi)
-    num_lo = np.where(target_lower, 0.0, num_lo)
-    den_hi = np.where(target_lower, x, den_hi_row)
-    den_lo = np.where(target_lower, 0.0, den_lo_row)
-    # Harmless operands outside the interior keep NaN and inf out of the arithmetic.
-    num_hi = np.where(interior, num_hi, 0.0)
-    num_lo = np.where(interior, num_lo, 0.0)
-    den_hi = np.where(interior, den_hi, 1.0)
-    den_lo = np.where(interior, den_lo, 0.0)
-    q_hi, q_lo = _dd_div((num_hi, num_lo), (den_hi, den_lo))
-    doubtful = interior & (
-        ~np.isfinite(q_hi) | ~np.isfinite(q_lo)
-        | _near_midpoint(q_hi, q_lo, _SCORE_SLACK * np.abs(q_hi))
-    )
-    for i, k in zip(*np.nonzero(doubtful), strict=True):
-        q_hi[i, k], q_lo[i, k] = _split_fraction(
-            _exact_interior_score(model, int(k), float(x[i, k]), float(lower[k]),
-                                  float(upper[k]))
+    for k in np.nonzero(flat)[0]:  # target-lower rows and minmax rows over equal values
+        row = x[k]
+        if target_lower[k]:
+            above = row > upper[k]
+            hi, lo = _dd_div((np.full(n, upper[k]), np.zeros(n)), (row, np.zeros(n)))
+            s_hi[k] = np.where(above, hi, 1.0)
+            s_lo[k] = np.where(above, lo, 0.0)
+            doubtful[k] = above & _doubtful(hi, lo, _SCORE_SLACK * hi)
+        else:
+            s_hi[k] = 1.0
+            s_lo[k] = 0.0
+            doubtful[k] = False
+        s_hi[k, ~present[k]] = np.nan
+    for k, i in zip(*np.nonzero(doubtful), strict=True):
+        s_hi[k, i], s_lo[k, i] = _split_fraction(
+            _exact_score(model, int(k), float(x[k, i]), float(lower[k]), float(upper[k]))
         )
-    s_hi = np.where(interior, q_hi, cap) + 0.0  # + 0.0: no negative zero
-    s_lo = np.where(interior, q_lo, 0.0)
-    s_hi[~present] = np.nan
-    s_lo[~present] = np.nan
-    return _Scores(s_hi, s_lo, interior, lower, upper)
+    return _Scores(s_hi, s_lo, lower, upper)
 
 
-def _exact_dimension_points(model: CompiledModel, scores: _Scores, x: FloatArray, unit: int,
-                            dimension: int) -> float:
+def _exact_dimension_points(model: CompiledModel, scores: _Scores, x: FloatArray,
+                            dimension: int, unit: int) -> float:
     """One dimension's points of one unit from exact scores, rounded once."""
     weighted = weights = Fraction(0)
     for k in model.slots[dimension]:
-        if k < 0 or np.isnan(scores.hi[unit, k]):
+        if k < 0 or np.isnan(x[k, unit]):
             continue
-        if scores.interior[unit, k]:
-            s = _exact_interior_score(model, int(k), float(x[unit, k]),
-                                      float(scores.lower[k]), float(scores.upper[k]))
-        else:
-            s = Fraction(float(scores.hi[unit, k]))  # a cap: exactly 0 or 1
+        s = _exact_score(model, int(k), float(x[k, unit]), float(scores.lower[k]),
+                         float(scores.upper[k]))
         weight = Fraction(float(model.indicator_weight[k]))
         weighted += weight * s
         weights += weight
@@ -543,40 +545,49 @@ def _exact_dimension_points(model: CompiledModel, scores: _Scores, x: FloatArray
 
 def _dimension_points(model: CompiledModel, scores: _Scores, x: FloatArray
                       ) -> tuple[FloatArray, BoolArray]:
-    """``points * Σ w_i s_i / Σ w_i`` over the indicators present, rounded once.
+    """``points * Σ w_i s_i / Σ w_i`` over the indicators present, rounded once; dimensions ×
+    units.
 
-    Indicators are laid out as units × dimensions × slots (padding weighs 0), so the sums run
-    over the slots for all units and dimensions at once; a missing indicator contributes 0 to
-    both sums, which is re-weighting it away.
+    The indicator rows are gathered as dimensions × slots × units (padding is a zero row), so
+    the sums run over the slots for all units and dimensions at once; a missing indicator
+    contributes 0 to both sums, which is re-weighting it away.
     """
-    n, m = scores.hi.shape
-    present = ~np.isnan(scores.hi)
-    terms = _dd_mul((np.where(present, scores.hi, 0.0), np.where(present, scores.lo, 0.0)),
-                    model.indicator_weight)
-    present_weight = np.where(present, model.indicator_weight, 0.0)
-    slots = np.where(model.slots < 0, m, model.slots)  # column m is the zero padding
+    m, n = x.shape
+    present = ~np.isnan(x)
+    weight = model.indicator_weight[:, None]
+    t_hi = np.where(present, scores.hi, 0.0)
+    t_lo = np.where(present, scores.lo, 0.0)
+    # w_i * s_i: exact by scaling where w_i is a power of two (1, the usual weight), an
+    # error-free product otherwise.
+    rows = np.nonzero(~model.power_of_two_weight)[0]
+    if rows.size:
+        t_hi[rows], t_lo[rows] = _dd_mul((t_hi[rows], t_lo[rows]), weight[rows])
+    t_lo[model.power_of_two_weight] *= weight[model.power_of_two_weight]
+    t_hi[model.power_of_two_weight] *= weight[model.power_of_two_weight]
+    slots = np.where(model.slots < 0, m, model.slots).T  # slots × dimensions; row m pads
 
     def laid_out(a: FloatArray) -> FloatArray:
-        return np.concatenate([a, np.zeros((n, 1))], axis=1)[:, slots]
+        return np.concatenate([a, np.zeros((1, n))])[slots]  # slots × dimensions × units
 
-    t_hi, t_lo, w_all = laid_out(terms[0]), laid_out(terms[1]), laid_out(present_weight)
-    counts = laid_out(present.astype(np.float64)).sum(axis=2)
-    zeros = np.zeros((n, slots.shape[0]))
+    t_hi, t_lo = laid_out(t_hi), laid_out(t_lo)
+    w_all = laid_out(present * weight)
+    counts = laid_out(present.astype(np.float64)).sum(axis=0)
+    zeros = np.zeros((slots.shape[1], n))
     num: DD = (zeros, zeros)
     den: DD = (zeros, zeros)
-    for k in range(slots.shape[1]):
-        num = _dd_add(num, (t_hi[:, :, k], t_lo[:, :, k]))
-        den = _dd_add(den, (w_all[:, :, k], zeros))
+    for k in range(slots.shape[0]):
+        num = _dd_add(num, (t_hi[k], t_lo[k]))
+        den = _dd_add(den, (w_all[k], zeros))
     has_value = counts > 0
-    den = (np.where(has_value, den[0], 1.0), np.where(has_value, den[1], 0.0))
-    d_hi, d_lo = _dd_div(_dd_mul(num, model.points), den)
-    slack = _POINTS_SLACK * (slots.shape[1] + 4) * np.abs(d_hi)
-    doubtful = has_value & (~np.isfinite(d_hi) | _near_midpoint(d_hi, d_lo, slack))
-    for i, j in zip(*np.nonzero(doubtful), strict=True):
-        d_hi[i, j] = _exact_dimension_points(model, scores, x, int(i), int(j))
-    points = np.where(has_value, d_hi, np.nan)
-    incomplete = counts < model.indicators_per_dimension
-    return points, incomplete
+    den = (np.where(has_value, den[0], 1.0), den[1])
+    d_hi, d_lo = _dd_div(_dd_mul(num, model.points[:, None]), den)
+    slack = (_POINTS_SLACK * (slots.shape[0] + 4)) * d_hi
+    doubtful = has_value & _doubtful(d_hi, d_lo, slack)
+    for j, i in zip(*np.nonzero(doubtful), strict=True):
+        d_hi[j, i] = _exact_dimension_points(model, scores, x, int(j), int(i))
+    d_hi[~has_value] = np.nan
+    incomplete = counts < model.indicators_per_dimension[:, None]
+    return d_hi, incomplete
 
 
 def weighted_totals(dimension_points: FloatArray, scales: FloatArray | None = None
@@ -596,26 +607,27 @@ def weighted_totals(dimension_points: FloatArray, scales: FloatArray | None = No
     plain = scales is None
     factors = np.ones((1, points.shape[1])) if scales is None else np.asarray(scales, np.float64)
     present = ~np.isnan(points)
-    filled = np.where(present, points, 0.0)
+    filled = np.where(present, points, 0.0).T  # dimensions × units
     shape = (factors.shape[0], points.shape[0])
     hi, lo, rest = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     with np.errstate(all="ignore"):
         for j in range(points.shape[1]):
-            p, e = _two_prod(filled[None, :, j], factors[:, j, None])
+            p, e = _two_prod(filled[j][None, :], factors[:, j, None])
             s, e1 = _two_sum(hi, p)
             t, e2 = _two_sum(lo, e)
             u, e3 = _two_sum(e1, t)
             hi, lo = _quick_two_sum(s, u)
-            rest = rest + (e2 + e3)
-        doubtful = (rest != 0) & _near_midpoint(hi, lo, 2 * np.abs(rest))
-    for r, i in zip(*np.nonzero(doubtful), strict=True):
+            rest += e2 + e3
+        where = np.nonzero(rest)
+        doubtful = _doubtful(hi[where], lo[where], 2.0 * rest[where])
+    for r, i in zip(where[0][doubtful], where[1][doubtful], strict=True):
         parts: list[float] = []
         for j in range(points.shape[1]):
-            p, e = _two_prod(filled[i, j : j + 1], factors[r, j : j + 1])
+            p, e = _two_prod(filled[j, i : i + 1], factors[r, j : j + 1])
             parts += [float(p[0]), float(e[0])]
         hi[r, i] = math.fsum(parts)
-    totals = np.where(present.any(axis=1)[None, :], hi, np.nan)
-    return totals[0] if plain else totals
+    hi[:, ~present.any(axis=1)] = np.nan
+    return hi[0] if plain else hi
 
 
 def competition_ranks(values: FloatArray, mask: BoolArray, *, axis: int = 0) -> IntArray:
@@ -635,20 +647,20 @@ def competition_ranks(values: FloatArray, mask: BoolArray, *, axis: int = 0) -> 
         shape[axis] = flags.shape[0]
         flags = flags.reshape(shape)
     flags = np.broadcast_to(flags, data.shape)
-    ranks = np.zeros(data.shape, dtype=np.int64)
     if data.size == 0:
-        return ranks
-    key = np.moveaxis(np.where(flags & ~np.isnan(data), -data, np.nan), axis, -1)
-    order = np.argsort(key, axis=-1, kind="stable")  # descending values first, NaN last
+        return np.zeros(data.shape, dtype=np.int64)
+    key = np.ascontiguousarray(np.moveaxis(-data, axis, -1))  # descending = ascending -value
+    key[~np.moveaxis(flags, axis, -1)] = np.nan  # NaN sorts last
+    order = np.argsort(key, axis=-1)
     ordered = np.take_along_axis(key, order, axis=-1)
     position = np.arange(1, key.shape[-1] + 1, dtype=np.int64)
     starts = np.ones(key.shape, dtype=bool)
     starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
-    in_order = np.maximum.accumulate(np.where(starts, position, 0), axis=-1)
+    in_order = np.maximum.accumulate(position * starts, axis=-1)
     in_order[np.isnan(ordered)] = UNRANKED
-    moved = np.moveaxis(ranks, axis, -1)  # a view: filling it fills ranks
-    np.put_along_axis(moved, order, in_order, axis=-1)
-    return ranks
+    ranks = np.empty(key.shape, dtype=np.int64)
+    np.put_along_axis(ranks, order, in_order, axis=-1)
+    return np.moveaxis(ranks, -1, axis)
 
 
 def assign_tiers(model: CompiledModel, totals: FloatArray) -> tuple[str | None, ...]:
@@ -659,8 +671,6 @@ def assign_tiers(model: CompiledModel, totals: FloatArray) -> tuple[str | None, 
     index = np.searchsorted(model.tier_thresholds, totals, side="right") - 1
     index[np.isnan(totals)] = -1
     return tuple(model.tier_codes[k] if k >= 0 else None for k in index.tolist())
-
-
 
 
 def score(model: CompiledModel | ModelSpec, values: FloatArray, ranked: BoolArray
@@ -688,23 +698,22 @@ def score(model: CompiledModel | ModelSpec, values: FloatArray, ranked: BoolArra
     with np.errstate(all="ignore"):
         x = _indicator_values(compiled, data)
         scores = _indicator_scores(compiled, x)
-        points, incomplete = _dimension_points(compiled, scores, x)
-        totals = weighted_totals(points)
-    total_ranks = competition_ranks(totals, flags)
-    dimension_ranks = competition_ranks(points, flags, axis=0)
-    total_incomplete = incomplete.any(axis=1)
-    s_hi = scores.hi
-    for array in (x, s_hi, points, incomplete, totals, total_ranks, dimension_ranks,
-                  total_incomplete):
-        array.setflags(write=False)
-    return ScoreResult(
-        indicator_values=x,
-        indicator_scores=s_hi,
+        points_t, incomplete_t = _dimension_points(compiled, scores, x)
+    points = np.ascontiguousarray(points_t.T)
+    totals = weighted_totals(points)
+    result = ScoreResult(
+        indicator_values=np.ascontiguousarray(x.T),
+        indicator_scores=np.ascontiguousarray(scores.hi.T),
         dimension_points=points,
-        dimension_incomplete=incomplete,
+        dimension_incomplete=np.ascontiguousarray(incomplete_t.T),
         totals=totals,
-        total_ranks=total_ranks,
-        dimension_ranks=dimension_ranks,
+        total_ranks=competition_ranks(totals, flags),
+        dimension_ranks=competition_ranks(points, flags, axis=0),
         tiers=assign_tiers(compiled, totals),
-        total_incomplete=total_incomplete,
+        total_incomplete=incomplete_t.any(axis=0),
     )
+    for name in ("indicator_values", "indicator_scores", "dimension_points",
+                 "dimension_incomplete", "totals", "total_ranks", "dimension_ranks",
+                 "total_incomplete"):
+        getattr(result, name).setflags(write=False)
+    return result

@@ -144,8 +144,10 @@ def submission_submit(*, submission_id: int, actor: Any) -> Submission:
 
 
 @transaction.atomic
-def submission_check(*, submission_id: int) -> Submission:
+def submission_check(*, submission_id: int) -> Submission | None:
     """The worker's side of a submit: validating, then invalid or awaiting review."""
+    if not Submission.objects.filter(pk=submission_id).exists():
+        return None  # a stale message (the row is gone with a test database, say): nothing to do
     submission = _locked(submission_id)
     _advance(submission)
     return submission

@@ -131,7 +131,7 @@ def column_letter(index: int) -> str:
 
 
 def column_index(letters: str) -> int:
-    """"A" -> 0, "AB" -> 27."""
+    """ "A" -> 0, "AB" -> 27."""
     index = 0
     for char in letters.upper():
         index = index * 26 + ord(char) - 64

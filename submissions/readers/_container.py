@@ -43,6 +43,7 @@ from xml.sax.saxutils import unescape
 import defusedxml.ElementTree as SafeET
 
 from submissions.readers._base import FileRejected, column_index
+from submissions.readers._detect import not_spreadsheet
 
 # A workbook has tens of parts; thousands is a crafted file.
 MAX_ENTRIES: Final = 5_000
@@ -61,7 +62,7 @@ _REL_NS_ID: Final = "id"
 _PERCENT_BUILTIN_FORMATS: Final = frozenset({9, 10})
 
 
-def _corrupt(detail_zh: str = "", detail_en: str = "") -> FileRejected:
+def corrupt(detail_zh: str = "", detail_en: str = "") -> FileRejected:
     extra_zh = f"（{detail_zh}）" if detail_zh else ""
     extra_en = f" ({detail_en})" if detail_en else ""
     return FileRejected(
@@ -158,19 +159,19 @@ def _entry_chunks(data: bytes, info: zipfile.ZipInfo, budget: _Budget) -> Iterat
     offset = info.header_offset
     header = data[offset : offset + 30]
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise _corrupt("压缩包条目头损坏", "bad zip entry header")
+        raise corrupt("压缩包条目头损坏", "bad zip entry header")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     start = offset + 30 + name_len + extra_len
     end = start + info.compress_size
     if end > len(data):
-        raise _corrupt("压缩包被截断", "the zip archive is truncated")
+        raise corrupt("压缩包被截断", "the zip archive is truncated")
     declared = info.file_size
     view = memoryview(data)
     produced = 0
     crc = 0
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != declared:
-            raise _corrupt("压缩包条目大小不一致", "inconsistent entry sizes")
+            raise corrupt("压缩包条目大小不一致", "inconsistent entry sizes")
         if declared > budget.left:
             raise _bomb("解压数据超过上限", "uncompressed data above the limit")
         budget.left -= declared
@@ -193,7 +194,7 @@ def _entry_chunks(data: bytes, info: zipfile.ZipInfo, budget: _Budget) -> Iterat
             try:
                 chunk = inflater.decompress(source, _OUT_CHUNK)
             except zlib.error:
-                raise _corrupt("压缩数据损坏", "bad deflate data") from None
+                raise corrupt("压缩数据损坏", "bad deflate data") from None
             pending = inflater.unconsumed_tail
             if chunk:
                 produced += len(chunk)
@@ -208,12 +209,12 @@ def _entry_chunks(data: bytes, info: zipfile.ZipInfo, budget: _Budget) -> Iterat
             if inflater.eof:
                 break
         if produced != declared or not inflater.eof:
-            raise _corrupt("压缩条目不完整", "an entry is incomplete")
+            raise corrupt("压缩条目不完整", "an entry is incomplete")
     else:
         method = info.compress_type
-        raise _corrupt(f"不支持的压缩方式 {method}", f"unsupported compression {method}")
+        raise corrupt(f"不支持的压缩方式 {method}", f"unsupported compression {method}")
     if crc != info.CRC:
-        raise _corrupt("校验和不符", "bad CRC")
+        raise corrupt("校验和不符", "bad CRC")
 
 
 def _checked_chunks(data: bytes, info: zipfile.ZipInfo, budget: _Budget) -> Iterator[bytes]:
@@ -228,9 +229,7 @@ def _checked_chunks(data: bytes, info: zipfile.ZipInfo, budget: _Budget) -> Iter
 
 def _declares_dtd(window: bytes) -> bool:
     # Cheap pre-check: every pattern starts with "<" then "!", in UTF-8 or UTF-16.
-    return (b"<!" in window or b"<\x00!" in window) and any(
-        p in window for p in _DOCTYPE_PATTERNS
-    )
+    return (b"<!" in window or b"<\x00!" in window) and any(p in window for p in _DOCTYPE_PATTERNS)
 
 
 def read_part(data: bytes, info: zipfile.ZipInfo, budget: _Budget) -> bytes:
@@ -267,6 +266,7 @@ class SheetPart:
     name: str
     path: str | None  # the sheet's XML part (xlsx); None for ods
     visible: bool
+    worksheet: bool = True  # False for chart sheets, dialog sheets: nothing to read there
 
 
 @dataclass
@@ -281,12 +281,12 @@ def inspect_zip(data: bytes, *, max_uncompressed_bytes: int, for_meta: bool = Fa
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise _corrupt("不是完整的 zip 压缩包", "not a complete zip archive") from None
+        raise corrupt("不是完整的 zip 压缩包", "not a complete zip archive") from None
     if len(infos) > MAX_ENTRIES:
         raise _bomb(f"包含 {len(infos)} 个条目", f"{len(infos)} entries")
     names = [info.filename for info in infos]
     if len(set(names)) != len(names):
-        raise _corrupt("压缩包中有重名条目", "duplicate entry names")
+        raise corrupt("压缩包中有重名条目", "duplicate entry names")
     if any(info.flag_bits & 0x1 for info in infos):
         raise encrypted_rejected()
     total = sum(info.file_size for info in infos)
@@ -307,15 +307,9 @@ def inspect_zip(data: bytes, *, max_uncompressed_bytes: int, for_meta: bool = Fa
         return _inspect_xlsx(data, by_name, budget, for_meta=for_meta)
     lowered = " ".join(names).lower()
     if "word/" in lowered:
-        from submissions.readers._detect import not_spreadsheet
-
         raise not_spreadsheet("Word 文档", "a Word document")
     if "ppt/" in lowered:
-        from submissions.readers._detect import not_spreadsheet
-
         raise not_spreadsheet("PowerPoint 演示文稿", "a PowerPoint presentation")
-    from submissions.readers._detect import not_spreadsheet
-
     raise not_spreadsheet("普通压缩包", "an ordinary zip archive")
 
 
@@ -345,7 +339,7 @@ def _parse_xml(raw: bytes, part: str) -> SafeET.Element:
     try:
         return SafeET.fromstring(raw)
     except Exception:  # defusedxml's DTD errors are caught by the scan first; this is syntax
-        raise _corrupt(f"{part} 格式错误", f"{part} is malformed") from None
+        raise corrupt(f"{part} 格式错误", f"{part} is malformed") from None
 
 
 # --- xlsx ------------------------------------------------------------------------------------
@@ -356,8 +350,6 @@ _MACRO_MARKERS: Final = (b"macroenabled", b"vbaproject", b"macrosheet")
 def _inspect_xlsx(
     data: bytes, by_name: dict[str, zipfile.ZipInfo], budget: _Budget, *, for_meta: bool
 ) -> Container:
-    from submissions.readers._detect import not_spreadsheet
-
     lowered = {name.lower() for name in by_name}
     if any(name.endswith("vbaproject.bin") or "/macrosheets/" in name for name in lowered):
         raise macros_rejected()
@@ -375,6 +367,7 @@ def _inspect_xlsx(
         posixpath.dirname(workbook_path), "_rels", posixpath.basename(workbook_path) + ".rels"
     )
     targets: dict[str, str] = {}
+    worksheets: set[str] = set()
     if rels_path in by_name:
         read.add(rels_path)
         rels = _parse_xml(read_part(data, by_name[rels_path], budget), rels_path)
@@ -382,6 +375,8 @@ def _inspect_xlsx(
             rel_id, target = rel.get("Id"), rel.get("Target")
             if rel_id and target:
                 targets[rel_id] = _resolve(posixpath.dirname(workbook_path), target)
+                if (rel.get("Type") or "").endswith("/worksheet"):
+                    worksheets.add(rel_id)
     percent_styles: frozenset[int] = frozenset()
     styles_path = next(
         (t for t in targets.values() if t.lower().endswith("styles.xml") and t in by_name), None
@@ -394,27 +389,30 @@ def _inspect_xlsx(
         if _local(element.tag) != "sheet":
             continue
         name = element.get("name") or ""
-        rel_id = _attr(element, _REL_NS_ID)
-        path = targets.get(rel_id or "")
+        rel_id = _attr(element, _REL_NS_ID) or ""
         state = (element.get("state") or "visible").lower()
-        sheets.append(SheetPart(name, path, state == "visible"))
-    facts: dict[str, SheetFacts] = {}
-    for sheet in sheets:
-        if sheet.path is None or sheet.path not in by_name or sheet.path in read:
-            continue
-        read.add(sheet.path)
-        wanted = sheet.name == "_meta" if for_meta else sheet.visible
-        info = by_name[sheet.path]
-        facts[sheet.name] = scan_sheet_xml(
-            partial(_checked_chunks, data, info, budget), percent_styles, detail=wanted
+        sheets.append(
+            SheetPart(name, targets.get(rel_id), state == "visible", rel_id in worksheets)
         )
+    facts: dict[str, SheetFacts] = {}
+    by_path: dict[str, SheetFacts] = {}
+    for sheet in sheets:
+        if not sheet.worksheet or sheet.path is None or sheet.path not in by_name:
+            continue  # nothing calamine will read as a grid; a missing part fails there
+        if sheet.path not in by_path:
+            read.add(sheet.path)
+            wanted = sheet.name == "_meta" if for_meta else sheet.visible
+            by_path[sheet.path] = scan_sheet_xml(
+                partial(_checked_chunks, data, by_name[sheet.path], budget),
+                percent_styles,
+                detail=wanted,
+            )
+        facts[sheet.name] = by_path[sheet.path]
     _scan_other_xml(data, by_name, budget, read)
     return Container("xlsx", sheets, facts)
 
 
-def _workbook_path(
-    data: bytes, by_name: dict[str, zipfile.ZipInfo], budget: _Budget
-) -> str | None:
+def _workbook_path(data: bytes, by_name: dict[str, zipfile.ZipInfo], budget: _Budget) -> str | None:
     if "_rels/.rels" in by_name:
         rels = _parse_xml(read_part(data, by_name["_rels/.rels"], budget), "_rels/.rels")
         for rel in rels:
@@ -484,12 +482,10 @@ class _SheetPatterns:
         # Tags that start like a cell's but are not (<col>, <cfRule>, ...): rare, outside
         # the cell data, subtracted from the count of "<c".
         self.other_c_tags = re.compile(rb"<" + q + rb"c[\w.:-]")
-        self.cell_letters = re.compile(rb'<' + q + rb'c r="([A-Za-z]+)[0-9]')
-        self.cell_digits = re.compile(rb'<' + q + rb'c r="[A-Za-z]+([0-9]+)"')
+        self.cell_letters = re.compile(rb"<" + q + rb'c r="([A-Za-z]+)[0-9]')
+        self.cell_digits = re.compile(rb"<" + q + rb'c r="[A-Za-z]+([0-9]+)"')
         self.formula = re.compile(rb"<" + q + rb"f[\s/>]")
-        self.cell = re.compile(
-            rb"<" + q + rb"c\b([^>]*?)(?:/>|>(.*?)</" + q + rb"c>)", re.DOTALL
-        )
+        self.cell = re.compile(rb"<" + q + rb"c\b([^>]*?)(?:/>|>(.*?)</" + q + rb"c>)", re.DOTALL)
         self.value = re.compile(
             rb"<" + q + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + q + rb"v>)", re.DOTALL
         )
@@ -544,7 +540,7 @@ def scan_sheet_xml(
             root = _ROOT.search(buf)
             if root is None:
                 if len(buf) > 1024 * 1024:
-                    raise _corrupt("工作表格式错误", "malformed worksheet")
+                    raise corrupt("工作表格式错误", "malformed worksheet")
                 carry = buf
                 continue
             patterns = _SheetPatterns(root.group(1) or b"")
@@ -562,7 +558,7 @@ def scan_sheet_xml(
             _details(piece, patterns, facts, style_pattern, percent_styles)
     if patterns is None:
         if carry.strip():
-            raise _corrupt("工作表格式错误", "malformed worksheet")
+            raise corrupt("工作表格式错误", "malformed worksheet")
         return facts
     if carry:
         implicit |= _extent(carry, patterns, facts)
@@ -619,7 +615,7 @@ def _exact_extent(chunks: ChunkFactory, facts: SheetFacts) -> None:
     except FileRejected:
         raise
     except Exception:
-        raise _corrupt("工作表格式错误", "malformed worksheet") from None
+        raise corrupt("工作表格式错误", "malformed worksheet") from None
 
 
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]+)")
@@ -656,8 +652,14 @@ def _details(
 def _cell_start(piece: bytes, before: int, tag: bytes) -> int:
     position = before
     while (position := piece.rfind(tag, 0, position)) >= 0:
-        if piece[position + len(tag) : position + len(tag) + 1] in (b" ", b">", b"/", b"\t",
-                                                                     b"\n", b"\r"):
+        if piece[position + len(tag) : position + len(tag) + 1] in (
+            b" ",
+            b">",
+            b"/",
+            b"\t",
+            b"\n",
+            b"\r",
+        ):
             return position
     return -1
 
@@ -709,8 +711,6 @@ _ODS_MIMETYPES: Final = (
 
 
 def _inspect_ods(data: bytes, by_name: dict[str, zipfile.ZipInfo], budget: _Budget) -> Container:
-    from submissions.readers._detect import not_spreadsheet
-
     mimetype = b"".join(_entry_chunks(data, by_name["mimetype"], budget)).strip()
     if mimetype not in _ODS_MIMETYPES:
         raise not_spreadsheet("其他 OpenDocument 文档", "another OpenDocument file")
@@ -723,7 +723,7 @@ def _inspect_ods(data: bytes, by_name: dict[str, zipfile.ZipInfo], budget: _Budg
         if b"encryption-data" in read_part(data, by_name[manifest_path], budget):
             raise encrypted_rejected()
     if "content.xml" not in by_name:
-        raise _corrupt("缺少 content.xml", "content.xml is missing")
+        raise corrupt("缺少 content.xml", "content.xml is missing")
     read.add("content.xml")
     sheets, facts = _scan_ods_content(_checked_chunks(data, by_name["content.xml"], budget))
     _scan_other_xml(data, by_name, budget, read)
@@ -788,7 +788,7 @@ def _scan_ods_content(chunks: Iterator[bytes]) -> tuple[list[SheetPart], dict[st
     except FileRejected:
         raise
     except Exception:
-        raise _corrupt("content.xml 格式错误", "content.xml is malformed") from None
+        raise corrupt("content.xml 格式错误", "content.xml is malformed") from None
     return sheets, facts
 
 
@@ -828,13 +828,11 @@ def inspect_ole(data: bytes) -> None:
     """An OLE file is an .xls if it has a Workbook stream; refuse encrypted OOXML and VBA."""
     from xlrd import compdoc
 
-    from submissions.readers._detect import not_spreadsheet
-
     try:
         document = compdoc.CompDoc(data, logfile=io.StringIO())
         names = {entry.name.lower() for entry in document.dirlist}
     except Exception:
-        raise _corrupt("OLE 复合文档损坏", "damaged OLE compound document") from None
+        raise corrupt("OLE 复合文档损坏", "damaged OLE compound document") from None
     if {"encryptedpackage", "encryptioninfo"} & names:
         raise encrypted_rejected()
     if {"_vba_project_cur", "_vba_project"} & names:

@@ -23,7 +23,8 @@ import csv
 import io
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Final
 
 import python_calamine
@@ -52,7 +53,7 @@ class SheetRows:
 class Book:
     format: str
     candidates: list[Callable[[], SheetRows]]  # sheets that may be read, in order of preference
-    sheet_names: list[str | None]  # the same, for messages
+    sheet_names: list[str]  # the same, for messages (empty for a CSV)
     encoding: str | None = None
 
 
@@ -98,10 +99,14 @@ class CSV(base_formats.CSV):
         delimiters = ("\t", ",") if decoded.encoding == "utf-16" else (",", "\t")
         return Book(
             "csv",
-            [lambda d=d: SheetRows(None, _csv_rows(text, d)) for d in delimiters],  # type: ignore[misc]
-            [None, None],
+            [partial(_csv_sheet, text, d) for d in delimiters],
+            [],
             encoding=decoded.encoding,
         )
+
+
+def _csv_sheet(text: str, delimiter: str) -> SheetRows:
+    return SheetRows(None, _csv_rows(text, delimiter))
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[RowTriple]:
@@ -152,29 +157,27 @@ class _CalamineBook:
             raise _container.encrypted_rejected() from None
         except Exception as exc:
             logger.info("calamine could not open a %s: %s", container.kind, exc)
-            raise _container._corrupt() from None
+            raise _container.corrupt() from None
         if [s.name for s in container.sheets] != list(calamine_names):
-            raise _container._corrupt("工作表目录不一致", "inconsistent sheet directory")
+            raise _container.corrupt("工作表目录不一致", "inconsistent sheet directory")
 
     def book(self) -> Book:
-        names = _preferred([(s.name, s.visible) for s in self.container.sheets])
-        return Book(
-            self.container.kind,
-            [lambda n=n: self.open(n) for n in names],  # type: ignore[misc]
-            list(names),
-        )
+        names = _preferred([(s.name, s.visible and s.worksheet) for s in self.container.sheets])
+        return Book(self.container.kind, [partial(self.open, n) for n in names], list(names))
 
     def open(self, name: str) -> SheetRows:
-        facts = self.container.facts.get(name) or _container.SheetFacts()
+        scanned = self.container.facts.get(name)
         # xlsx sheets are parsed (into a dense grid) only when asked for: check each first.
-        _check_area(name, facts)
+        _check_area(name, scanned)
+        assert scanned is not None
         try:
             sheet = self.workbook.get_sheet_by_name(name)
             merged = sheet.merged_cell_ranges or []
             start = sheet.start
         except Exception as exc:
             logger.info("calamine could not read sheet %r: %s", name, exc)
-            raise _container._corrupt() from None
+            raise _container.corrupt() from None
+        facts = replace(scanned, merged=[*scanned.merged])
         facts.merged.extend((r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged)
         offset = start[1] if start else 0
         # calamine's iter_rows starts at row 0 but at the first used column.
@@ -183,8 +186,8 @@ class _CalamineBook:
 
 
 def _check_area(name: str, facts: _container.SheetFacts | None) -> None:
-    if facts is None:
-        return
+    if facts is None:  # a sheet the container scan did not find: never hand it to calamine
+        raise _container.corrupt("工作表目录不一致", "inconsistent sheet directory")
     rows, cols = facts.max_row + 1, facts.max_col + 1
     if rows * cols > _container.MAX_SHEET_CELLS:
         raise _container.sheet_too_large(name, rows, cols)
@@ -240,17 +243,17 @@ class XLS(base_formats.XLS):
         except xlrd.XLRDError as exc:
             if "encrypted" in str(exc).lower():
                 raise _container.encrypted_rejected() from None
-            raise _container._corrupt() from None
+            raise _container.corrupt() from None
         except Exception as exc:
             logger.info("xlrd could not open an xls: %s", exc)
-            raise _container._corrupt() from None
+            raise _container.corrupt() from None
         sheets = workbook.sheets()
         names = _preferred([(s.name, s.visibility == 0) for s in sheets])
         by_name = {s.name: s for s in sheets}
         percent = _xls_percent_formats(workbook)
         return Book(
             "xls",
-            [lambda n=n: _xls_sheet(workbook, by_name[n], percent) for n in names],  # type: ignore[misc]
+            [partial(_xls_sheet, workbook, by_name[n], percent) for n in names],
             list(names),
         )
 
@@ -304,15 +307,22 @@ def _xls_rows(workbook: Any, sheet: Any, percent: frozenset[int]) -> Iterator[Ro
 FORMATS: Final = {"csv": CSV, "xlsx": XLSX, "xls": XLS, "ods": ODS}
 
 
+_BINARY_EXTENSIONS: Final = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
+
+
 def open_book(data: bytes, filename: str, *, max_uncompressed_bytes: int) -> Book:
-    """Choose the format from the content; the extension is only a hint (and not needed: the
-    magic bytes and the container's own directory always decide)."""
-    del filename  # kept in the signature: a future ambiguous format would use it
+    """Choose the format from the content (magic bytes, then the container's own directory);
+    the extension is only a hint: text that cannot be decoded, in a file named like a binary
+    workbook, is "not a spreadsheet" rather than "a CSV in an unknown encoding"."""
     kind = _detect.sniff(data)
     if kind == _detect.ZIP:
         container = _container.inspect_zip(data, max_uncompressed_bytes=max_uncompressed_bytes)
         return book_for_container(data, container)
     if kind == _detect.OLE:
         return XLS().open_book(data)
-    return CSV().open_book(data)
-
+    try:
+        return CSV().open_book(data)
+    except FileRejected as rejection:
+        if rejection.rule_code == "FILE_ENCODING" and filename.lower().endswith(_BINARY_EXTENSIONS):
+            raise _detect.not_spreadsheet() from None
+        raise

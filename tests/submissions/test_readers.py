@@ -25,11 +25,11 @@ from submissions.readers import (
     TEMPLATE_FIELDS,
     FileRejected,
     Table,
+    _formats,
     normalise_header,
     read_table,
     read_template_meta,
 )
-from submissions.readers import _formats
 from submissions.values import ValueParseError, parse_value
 
 FILES = Path(__file__).resolve().parents[1] / "fixtures" / "files"
@@ -85,14 +85,16 @@ def simple_sheet(rows: list[list[object]], title: str = "填报数据") -> bytes
     return xlsx(build)
 
 
-def rezip(data: bytes, replace: dict[str, bytes | None] | None = None,
-          add: dict[str, bytes] | None = None) -> bytes:
+def rezip(
+    data: bytes, replace: dict[str, bytes | None] | None = None, add: dict[str, bytes] | None = None
+) -> bytes:
     """The zip with entries replaced (None: removed) or added."""
     replace = replace or {}
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             if info.filename in replace:
                 if replace[info.filename] is not None:
@@ -121,7 +123,11 @@ def template_sheet_path(data: bytes) -> str:
 def test_it_reads_the_template_from_its_data_sheet() -> None:
     table = read(sample("template.xlsx"), "template.xlsx")
     assert (table.format, table.sheet, table.header_row, table.encoding) == (
-        "xlsx", "填报数据", 2, None)
+        "xlsx",
+        "填报数据",
+        2,
+        None,
+    )
     assert table.columns == {"code": "A", "value": "F", "note": "G"}
     assert [row.number for row in table.rows] == [3, 4, 5, 6, 8, 9, 10]  # row 7 is blank
     assert values_by_code(table) == TEMPLATE_VALUES
@@ -152,7 +158,11 @@ def test_it_reads_the_template_as_libreoffice_saves_it(name: str, fmt: str) -> N
 def test_it_reads_csv_in_the_encodings_excel_writes(name: str, encoding: str) -> None:
     table = read(sample(name), name)
     assert (table.format, table.sheet, table.header_row, table.encoding) == (
-        "csv", None, 1, encoding)
+        "csv",
+        None,
+        1,
+        encoding,
+    )
     assert table.columns == {"code": "A", "value": "D", "note": "E"}
     assert [row.number for row in table.rows] == [2, 3, 4, 5, 6, 7, 8]
     assert values_by_code(table) == {**TEMPLATE_VALUES, "E401": "560.25"}
@@ -167,24 +177,44 @@ def test_it_reads_english_headers() -> None:
 def test_it_reads_a_bulk_csv() -> None:
     table = read(sample("bulk.csv"), "bulk.csv", fields=BULK_FIELDS)
     assert table.columns == {"region": "A", "code": "B", "value": "C", "note": "D", "year": "E"}
-    assert [(r.cells["region"].value, r.cells["code"].value, r.cells["value"].value,
-             r.cells["year"].value) for r in table.rows][:2] == [
-        ("110000", "P01", "2170.7", "2017"), ("110000", "E101", "1690.0", "2017")]
+    assert [
+        (
+            r.cells["region"].value,
+            r.cells["code"].value,
+            r.cells["value"].value,
+            r.cells["year"].value,
+        )
+        for r in table.rows
+    ][:2] == [("110000", "P01", "2170.7", "2017"), ("110000", "E101", "1690.0", "2017")]
     assert table.rows[4].cells["region"].value == "北京"
 
 
 def test_it_reads_a_bulk_xlsx_with_whole_numbers_as_ints() -> None:
     table = read(sample("bulk.xlsx"), "bulk.xlsx", fields=BULK_FIELDS)
-    rows = [(r.cells["region"].value, r.cells["code"].value, r.cells["value"].value,
-             r.cells["year"].value) for r in table.rows]
+    rows = [
+        (
+            r.cells["region"].value,
+            r.cells["code"].value,
+            r.cells["value"].value,
+            r.cells["year"].value,
+        )
+        for r in table.rows
+    ]
     assert rows[:2] == [(110000, "P01", 2170.7, 2017), (110000, "E101", 1690, 2017)]
     assert type(rows[0][0]) is int and type(rows[1][2]) is int
     assert rows[4][0] == "北京"
 
 
 def test_it_gives_cells_the_value_parser_reads() -> None:
-    units = {"P01": "万人", "P02": "万户", "P03": "个", "E101": "万人", "E102": "分",
-             "E401": "万户", "E601": "级"}
+    units = {
+        "P01": "万人",
+        "P02": "万户",
+        "P03": "个",
+        "E101": "万人",
+        "E102": "分",
+        "E401": "万户",
+        "E601": "级",
+    }
     parsed: dict[str, object] = {}
     for row in read(sample("template.xlsx")).rows:
         code = str(row.cells["code"].value)
@@ -237,8 +267,9 @@ def test_it_normalises_headers(header: str, expected: str) -> None:
 
 
 def test_it_finds_the_header_below_titles_and_in_any_column() -> None:
-    data = simple_sheet([["数据填报"], [], [None, None, "ＣＯＤＥ", "本年数值（2017年）"],
-                         [None, None, "P01", 12]])
+    data = simple_sheet(
+        [["数据填报"], [], [None, None, "ＣＯＤＥ", "本年数值（2017年）"], [None, None, "P01", 12]]
+    )
     table = read(data)
     assert table.header_row == 3
     assert table.columns == {"code": "C", "value": "D"}
@@ -313,6 +344,15 @@ def test_it_takes_the_first_visible_sheet_that_has_a_header() -> None:
 
     table = read(xlsx(build))
     assert (table.sheet, values_by_code(table)) == ("数据", {"P01": 2})
+
+
+def test_it_skips_chart_sheets() -> None:
+    def build(workbook: openpyxl.Workbook) -> None:
+        workbook.create_chartsheet("图表", 0)
+        workbook.worksheets[0].append(["代码", "数值"])
+        workbook.worksheets[0].append(["P01", 1])
+
+    assert values_by_code(read(xlsx(build))) == {"P01": 1}
 
 
 def test_it_finds_no_header_when_only_a_hidden_sheet_has_one() -> None:
@@ -422,23 +462,30 @@ ODS_TAIL = "</office:spreadsheet></office:body></office:document-content>"
 def ods(tables: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-                         zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml",
-                         '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:'
-                         'manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+        archive.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:'
+            'manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>',
+        )
         archive.writestr("content.xml", ODS_HEAD + tables + ODS_TAIL, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
 def text(value: str, extra: str = "") -> str:
-    return (f'<table:table-cell office:value-type="string"{extra}><text:p>{value}</text:p>'
-            "</table:table-cell>")
+    return (
+        f'<table:table-cell office:value-type="string"{extra}><text:p>{value}</text:p>'
+        "</table:table-cell>"
+    )
 
 
 def number(value: float, extra: str = "") -> str:
-    return (f'<table:table-cell office:value-type="float" office:value="{value}"{extra}>'
-            f"<text:p>{value}</text:p></table:table-cell>")
+    return (
+        f'<table:table-cell office:value-type="float" office:value="{value}"{extra}>'
+        f"<text:p>{value}</text:p></table:table-cell>"
+    )
 
 
 def table(name: str, rows: list[str], style: str = "ta1") -> str:
@@ -450,18 +497,24 @@ HEADER_ROW = text("代码") + text("数值")
 
 
 def test_it_reads_a_minimal_ods_and_skips_its_hidden_table() -> None:
-    data = ods(table("隐藏", [HEADER_ROW, text("HIDDEN") + number(1)], "ta2")
-               + table("数据", [HEADER_ROW, text("P01") + number(2.5)]))
+    data = ods(
+        table("隐藏", [HEADER_ROW, text("HIDDEN") + number(1)], "ta2")
+        + table("数据", [HEADER_ROW, text("P01") + number(2.5)])
+    )
     result = read(data)
     assert (result.format, result.sheet, values_by_code(result)) == ("ods", "数据", {"P01": 2.5})
 
 
 def test_it_reads_ods_error_and_percent_cells_as_shown() -> None:
-    error_cell = ('<table:table-cell table:formula="of:=1/0" office:value-type="string" '
-                  'office:string-value="" calcext:value-type="error"><text:p>#DIV/0!</text:p>'
-                  "</table:table-cell>")
-    percent = ('<table:table-cell office:value-type="percentage" office:value="0.125">'
-               "<text:p>12.5%</text:p></table:table-cell>")
+    error_cell = (
+        '<table:table-cell table:formula="of:=1/0" office:value-type="string" '
+        'office:string-value="" calcext:value-type="error"><text:p>#DIV/0!</text:p>'
+        "</table:table-cell>"
+    )
+    percent = (
+        '<table:table-cell office:value-type="percentage" office:value="0.125">'
+        "<text:p>12.5%</text:p></table:table-cell>"
+    )
     data = ods(table("数据", [HEADER_ROW, text("P01") + error_cell, text("I11") + percent]))
     assert values_by_code(read(data)) == {"P01": "#DIV/0!", "I11": "12.5%"}
 
@@ -482,9 +535,11 @@ def test_it_refuses_merged_ods_cells_in_the_data_area() -> None:
 
 
 def test_it_refuses_an_ods_whose_repeats_make_a_huge_grid() -> None:
-    huge = ('<table:table-row table:number-rows-repeated="1000000">'
-            '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" '
-            'office:value="1"/></table:table-row>')
+    huge = (
+        '<table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" '
+        'office:value="1"/></table:table-row>'
+    )
     data = ods(table("数据", [HEADER_ROW]).replace("</table:table>", huge + "</table:table>"))
     started = time.perf_counter()
     assert rejected(data).rule_code == "SHEET_TOO_LARGE"
@@ -495,7 +550,7 @@ def test_it_refuses_an_ods_whose_repeats_make_a_huge_grid() -> None:
 
 
 def test_it_numbers_csv_rows_by_the_line_where_they_start() -> None:
-    data = 'code,value,note\nP01,1,"two\nlines"\n\nP02,2,\n'.encode()
+    data = b'code,value,note\nP01,1,"two\nlines"\n\nP02,2,\n'
     table = read(data, "x.csv")
     assert [(r.number, r.cells["code"].value) for r in table.rows] == [(2, "P01"), (5, "P02")]
     assert table.rows[0].cells["note"].value == "two\nlines"
@@ -503,8 +558,9 @@ def test_it_numbers_csv_rows_by_the_line_where_they_start() -> None:
 
 def test_it_reads_ragged_csv_rows() -> None:
     table = read(b"code,value,note\nP01\nP02,2,n,extra\n", "x.csv")
-    assert [(r.cells["code"].value, r.cells["value"].value, r.cells["note"].value)
-            for r in table.rows] == [("P01", None, None), ("P02", "2", "n")]
+    assert [
+        (r.cells["code"].value, r.cells["value"].value, r.cells["note"].value) for r in table.rows
+    ] == [("P01", None, None), ("P02", "2", "n")]
 
 
 def test_it_reads_tab_separated_utf8() -> None:
@@ -568,9 +624,16 @@ def test_it_refuses_what_is_not_a_spreadsheet(data: bytes) -> None:
     assert rejected(data, "renamed.xlsx").rule_code == "FILE_NOT_SPREADSHEET"
 
 
+def test_it_takes_the_extension_as_a_hint_for_undecodable_text() -> None:
+    data = b"\x80\x81\x82 not text \xff\xfe" * 10
+    assert rejected(data, "x.csv").rule_code == "FILE_ENCODING"
+    assert rejected(data, "x.xlsx").rule_code == "FILE_NOT_SPREADSHEET"
+
+
 def test_it_names_an_html_page_saved_as_xls() -> None:
-    error = rejected(b"<html><body><table><tr><td>code</td></tr></table></body></html>",
-                     "export.xls")
+    error = rejected(
+        b"<html><body><table><tr><td>code</td></tr></table></body></html>", "export.xls"
+    )
     assert error.rule_code == "FILE_NOT_SPREADSHEET"
     assert "HTML" in error.message_zh
 
@@ -596,7 +659,9 @@ def test_it_refuses_corrupt_compressed_data() -> None:
     data = bytearray(sample("template.xlsx"))
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
         info = archive.getinfo(template_sheet_path(bytes(data)))
-    name_len, extra_len = struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30])
+    name_len, extra_len = struct.unpack(
+        "<HH", data[info.header_offset + 26 : info.header_offset + 30]
+    )
     start = info.header_offset + 30 + name_len + extra_len
     for i in range(start + 10, start + min(info.compress_size, 200)):
         data[i] ^= 0x5A
@@ -657,12 +722,18 @@ BILLION_LAUGHS = (
 @pytest.mark.parametrize("target", ["sheet", "workbook", "sharedStrings", "styles"])
 def test_it_refuses_xml_entity_declarations(target: str) -> None:
     data = sample("template.xlsx")
-    name = {"sheet": template_sheet_path(data), "workbook": "xl/workbook.xml",
-            "sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}[target]
+    name = {
+        "sheet": template_sheet_path(data),
+        "workbook": "xl/workbook.xml",
+        "sharedStrings": "xl/sharedStrings.xml",
+        "styles": "xl/styles.xml",
+    }[target]
     if target == "sharedStrings":
         data = rezip(data, add={name: b""})
-        content = (b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-                   b"<sst><si><t>&xxe;</t></si></sst>")
+        content = (
+            b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+            b"<sst><si><t>&xxe;</t></si></sst>"
+        )
     else:
         original = part(data, name)
         content = BILLION_LAUGHS + original.split(b"?>", 1)[-1]
@@ -674,8 +745,9 @@ def test_it_refuses_xml_entity_declarations(target: str) -> None:
 
 def test_it_refuses_an_entity_declaration_in_utf16_xml() -> None:
     data = sample("template.xlsx")
-    content = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]>'
-               "<workbook/>").encode("utf-16")
+    content = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><workbook/>'
+    ).encode("utf-16")
     assert rejected(rezip(data, {"xl/workbook.xml": content})).rule_code == "FILE_XML_ENTITIES"
 
 
@@ -687,17 +759,22 @@ def test_it_refuses_an_entity_declaration_in_an_ods() -> None:
 
 def test_it_refuses_workbooks_with_macros() -> None:
     data = sample("template.xlsx")
-    assert rejected(rezip(data, add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"}), "x.xlsm"
-                    ).rule_code == "FILE_MACROS"
+    assert (
+        rejected(rezip(data, add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"}), "x.xlsm").rule_code
+        == "FILE_MACROS"
+    )
     types = part(data, "[Content_Types].xml").replace(
         b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    )
     assert b"macroEnabled" in types
     assert rejected(rezip(data, {"[Content_Types].xml": types})).rule_code == "FILE_MACROS"
     assert rejected(sample("macro.xls"), "macro.xls").rule_code == "FILE_MACROS"
     ods_data = sample("template.ods")
-    assert rejected(rezip(ods_data, add={"Basic/Standard/Module1.xml": b"<module/>"})
-                    ).rule_code == "FILE_MACROS"
+    assert (
+        rejected(rezip(ods_data, add={"Basic/Standard/Module1.xml": b"<module/>"})).rule_code
+        == "FILE_MACROS"
+    )
 
 
 def test_it_reads_the_same_compound_file_without_the_macro_storage() -> None:
@@ -712,10 +789,12 @@ def test_it_refuses_encrypted_workbooks() -> None:
     manifest = part(ods_data, "META-INF/manifest.xml").replace(
         b"</manifest:manifest>",
         b'<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
-        b"</manifest:file-entry></manifest:manifest>")
+        b"</manifest:file-entry></manifest:manifest>",
+    )
     assert b"encryption-data" in manifest
-    assert rejected(rezip(ods_data, {"META-INF/manifest.xml": manifest})
-                    ).rule_code == "FILE_ENCRYPTED"
+    assert (
+        rejected(rezip(ods_data, {"META-INF/manifest.xml": manifest})).rule_code == "FILE_ENCRYPTED"
+    )
 
 
 def test_it_refuses_an_xls_with_a_filepass_record() -> None:
@@ -780,7 +859,9 @@ def test_it_gives_up_quickly_on_100000_rows_of_junk() -> None:
     data = "\n".join(junk_line(rng) for _ in range(100_000)).encode()
     started = time.perf_counter()
     assert rejected(data, "junk.csv", max_bytes=20 * 2**20).rule_code in {
-        "NO_HEADER", "FILE_CORRUPT"}
+        "NO_HEADER",
+        "FILE_CORRUPT",
+    }
     assert time.perf_counter() - started < 5
 
 
@@ -806,11 +887,15 @@ def test_it_reads_100000_junk_rows_under_a_header_in_bounded_time_and_memory() -
 
 def test_it_reads_the_template_meta() -> None:
     assert read_template_meta(sample("template.xlsx")) == {
-        "region_code": "110000", "cycle": "2017", "model": "2017"}
+        "region_code": "110000",
+        "cycle": "2017",
+        "model": "2017",
+    }
 
 
-@pytest.mark.parametrize("name", ["bulk.xlsx", "template_utf8.csv", "template.xls",
-                                  "template.ods", "encrypted.xlsx"])
+@pytest.mark.parametrize(
+    "name", ["bulk.xlsx", "template_utf8.csv", "template.xls", "template.ods", "encrypted.xlsx"]
+)
 def test_it_finds_no_meta_where_there_is_none(name: str) -> None:
     assert read_template_meta(sample(name)) is None
 

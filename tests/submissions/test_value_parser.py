@@ -177,8 +177,24 @@ def test_it_reads_numbers_as_typed(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [None, "", "   ", "\u3000", "—", "——", "–", "-", "－", "/", "／", "无", "N/A", "n/a", "Ｎ／Ａ",
-     " N/A "],
+    [
+        None,
+        "",
+        "   ",
+        "\u3000",
+        "—",
+        "——",
+        "–",
+        "-",
+        "－",
+        "/",
+        "／",
+        "无",
+        "N/A",
+        "n/a",
+        "Ｎ／Ａ",
+        " N/A ",
+    ],
 )
 def test_it_reads_no_value_tokens_as_none(raw: object) -> None:
     assert parse_value(raw, unit="万人") is None
@@ -191,13 +207,16 @@ def test_it_refuses_lookalike_tokens_and_says_how_to_write_no_value(raw: str) ->
     assert "N/A" in error.message_zh and "N/A" in error.message_en
 
 
-@pytest.mark.parametrize("raw", ["1,5", "12,34", "1,2345", "1234,567", ",123", "1,234,56", "1.234,5",
-                                 "1 234", "1'234"])
+@pytest.mark.parametrize(
+    "raw", ["1,5", "12,34", "1,2345", "1234,567", ",123", "1,234,56", "1.234,5", "1 234", "1'234"]
+)
 def test_it_refuses_thousands_separators_out_of_groups_of_three(raw: str) -> None:
     assert error_of(raw, unit="个").rule_code == "NOT_A_NUMBER"
 
 
-@pytest.mark.parametrize("raw", ["2170.7万人", "2170.7 万人", "２１７０．７万人", "2170.7\u3000万人"])
+@pytest.mark.parametrize(
+    "raw", ["2170.7万人", "2170.7 万人", "２１７０．７万人", "2170.7\u3000万人"]
+)
 def test_it_accepts_the_elements_own_unit(raw: str) -> None:
     assert parse_value(raw, unit="万人") == Decimal("2170.7")
 
@@ -230,8 +249,26 @@ def test_it_names_formula_errors(raw: str) -> None:
     assert raw in error.message_zh
 
 
-@pytest.mark.parametrize("raw", ["12.5x", "abc", "1.2.3", "--5", "+-5", "5-", "- 5", "(123)",
-                                 "1e", "e5", ".", "12..5", "一千", "1/2", "½"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "12.5x",
+        "abc",
+        "1.2.3",
+        "--5",
+        "+-5",
+        "5-",
+        "- 5",
+        "(123)",
+        "1e",
+        "e5",
+        ".",
+        "12..5",
+        "一千",
+        "1/2",
+        "½",
+    ],
+)
 def test_it_refuses_anything_else_without_guessing(raw: str) -> None:
     assert error_of(raw).rule_code in {"NOT_A_NUMBER", "UNIT_MISMATCH"}
 

@@ -27,5 +27,5 @@ class Command(BaseCommand):
             known = ", ".join(ModelVersion.objects.values_list("code", flat=True)) or "none"
             raise CommandError(f"no model version {options['model_version']!r} (known: {known})")
         text = json.dumps(model_export(version=version), ensure_ascii=False, indent=2)
-        options["output"].write_text(text + "\n", encoding="utf-8")
+        Path(options["output"]).write_text(text + "\n", encoding="utf-8")
         self.stdout.write(f"model version {version.code} written to {options['output']}")

@@ -24,5 +24,5 @@ class Command(BaseCommand):
         if run is None:
             raise CommandError(f"cycle {cycle.year} has no published ranking")
         rows = ranking_rows(run)
-        options["output"].write_bytes(render_table(options["format"], RANKING_COLUMNS, rows))
+        Path(options["output"]).write_bytes(render_table(options["format"], RANKING_COLUMNS, rows))
         self.stdout.write(f"{len(rows)} rows of run {run.pk} written to {options['output']}")
