@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +153,11 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "ifdi") + (
 )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE = {
+    # Every morning: officers whose deadline is three days away and who have not submitted.
+    "remind-deadlines": {"task": "submissions.tasks.remind_deadlines_task",
+                         "schedule": crontab(hour=8, minute=0)},
+}
 
 # --- Files ----------------------------------------------------------------------------------
 MEDIA_ROOT = DATA_DIR / "files"

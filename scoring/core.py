@@ -64,6 +64,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -73,6 +74,7 @@ from indicators.expressions import Expression, ExpressionError, parse_expression
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
+_A = TypeVar("_A", bound=npt.NDArray[np.generic])
 
 NORMALISATIONS = ("goalposts", "ordinal", "minmax", "target")
 #: The rank of a unit that is not ranked or has no value.
@@ -214,7 +216,7 @@ def _unique(codes: Sequence[str], what: str) -> None:
         seen.add(code)
 
 
-def _read_only(array: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
+def _read_only(array: _A) -> _A:
     array.setflags(write=False)
     return array
 
@@ -361,6 +363,8 @@ _SPLITTER = 134217729.0  # 2**27 + 1: splits a float64 into two 26-bit halves
 # recomputed exactly far more often than strictly needed — which is still almost never.
 _SCORE_SLACK = 2.0**-96
 _POINTS_SLACK = 2.0**-90
+#: Units per block × indicators: the working set of one block of the scoring pass.
+_BLOCK_CELLS = 16_384
 
 
 def _two_sum(a: FloatArray, b: FloatArray) -> DD:
@@ -420,7 +424,8 @@ def _doubtful(hi: FloatArray, lo: FloatArray, slack: FloatArray) -> BoolArray:
     exactly. Plain additions: cheaper than ``nextafter``, and exact enough, since the slack is
     some 2**10 times the rounding error of ``lo ± slack``.
     """
-    return ((hi + (lo + slack)) != hi) | ((hi + (lo - slack)) != hi)
+    doubtful: BoolArray = ((hi + (lo + slack)) != hi) | ((hi + (lo - slack)) != hi)
+    return doubtful
 
 
 # --------------------------------------------------------------------------------------------
@@ -472,7 +477,19 @@ def _split_fraction(value: Fraction) -> tuple[float, float]:
     return hi, float(value - Fraction(hi))
 
 
-def _indicator_scores(model: CompiledModel, x: FloatArray) -> _Scores:
+def _run_goalposts(model: CompiledModel, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Each indicator's goalposts in this run: the model's, or for minmax the minimum and
+    maximum over every unit scored in the run that has a value (fmin/fmax skip NaN)."""
+    lower = model.lower.copy()
+    upper = model.upper.copy()
+    if model.is_minmax.any() and x.shape[1]:
+        lower[model.is_minmax] = np.fmin.reduce(x[model.is_minmax], axis=1)
+        upper[model.is_minmax] = np.fmax.reduce(x[model.is_minmax], axis=1)
+    return lower, upper
+
+
+def _indicator_scores(model: CompiledModel, x: FloatArray, lower: FloatArray,
+                      upper: FloatArray) -> _Scores:
     """Normalised scores in [0, 1], NaN where the value is missing.
 
     Every normalisation but "target, lower is better" is goalposts ``L..U``:
@@ -483,12 +500,6 @@ def _indicator_scores(model: CompiledModel, x: FloatArray) -> _Scores:
     the wrong way, or overflowed, is recomputed exactly.
     """
     n = x.shape[1]
-    lower = model.lower.copy()
-    upper = model.upper.copy()
-    if model.is_minmax.any() and n:
-        # Over every unit scored in this run that has a value; fmin/fmax skip NaN.
-        lower[model.is_minmax] = np.fmin.reduce(x[model.is_minmax], axis=1)
-        upper[model.is_minmax] = np.fmax.reduce(x[model.is_minmax], axis=1)
     higher = model.higher_is_better
     target_lower = model.is_target_lower
     flat = (lower == upper) | target_lower  # rows scored apart below
@@ -697,20 +708,34 @@ def score(model: CompiledModel | ModelSpec, values: FloatArray, ranked: BoolArra
     data[~np.isfinite(data)] = np.nan
     with np.errstate(all="ignore"):
         x = _indicator_values(compiled, data)
-        scores = _indicator_scores(compiled, x)
-        points_t, incomplete_t = _dimension_points(compiled, scores, x)
+        lower, upper = _run_goalposts(compiled, x)
+        m, n = x.shape
+        d = len(compiled.spec.dimensions)
+        s_hi = np.empty((m, n))
+        points_t = np.empty((d, n))
+        incomplete_t = np.empty((d, n), dtype=bool)
+        # Blocks of units small enough for the temporaries to stay in cache: several times
+        # faster than whole-array operations at 3,000 units, and the same numbers.
+        step = max(32, _BLOCK_CELLS // max(m, 1))
+        for start in range(0, n, step):
+            block = slice(start, min(start + step, n))
+            scores = _indicator_scores(compiled, x[:, block], lower, upper)
+            s_hi[:, block] = scores.hi
+            points_t[:, block], incomplete_t[:, block] = _dimension_points(
+                compiled, scores, x[:, block]
+            )
     points = np.ascontiguousarray(points_t.T)
     totals = weighted_totals(points)
     result = ScoreResult(
         indicator_values=np.ascontiguousarray(x.T),
-        indicator_scores=np.ascontiguousarray(scores.hi.T),
+        indicator_scores=np.ascontiguousarray(s_hi.T),
         dimension_points=points,
         dimension_incomplete=np.ascontiguousarray(incomplete_t.T),
         totals=totals,
         total_ranks=competition_ranks(totals, flags),
         dimension_ranks=competition_ranks(points, flags, axis=0),
         tiers=assign_tiers(compiled, totals),
-        total_incomplete=incomplete_t.any(axis=0),
+        total_incomplete=np.asarray(incomplete_t.any(axis=0), dtype=bool),
     )
     for name in ("indicator_values", "indicator_scores", "dimension_points",
                  "dimension_incomplete", "totals", "total_ranks", "dimension_ranks",

@@ -102,7 +102,7 @@ def score_reference(model: ModelSpec | CompiledModel, values: npt.ArrayLike,
     # The run's min and max of every indicator, for minmax.
     lows, highs = [], []
     for k in range(len(spec.indicators)):
-        present = [unit[k] for unit in xs if not math.isnan(unit[k])]
+        present = [row[k] for row in xs if not math.isnan(row[k])]
         lows.append(min(present) if present else NAN)
         highs.append(max(present) if present else NAN)
 
@@ -110,8 +110,9 @@ def score_reference(model: ModelSpec | CompiledModel, values: npt.ArrayLike,
     dimension_points: list[list[float]] = []
     incomplete: list[list[bool]] = []
     totals: list[float] = []
-    for unit in xs:
-        exact = [_score(ind, unit[k], lows[k], highs[k]) for k, ind in enumerate(spec.indicators)]
+    for unit_values in xs:
+        exact = [_score(ind, unit_values[k], lows[k], highs[k])
+                 for k, ind in enumerate(spec.indicators)]
         scores.append([NAN if s is None else float(s) for s in exact])
         points_row, incomplete_row = [], []
         for dim in spec.dimensions:

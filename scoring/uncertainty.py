@@ -21,7 +21,7 @@ Decisions:
   replications × dimensions before any chunking, so chunk sizes do not change the result.
 
 Vectorised across replications: a chunk of replications is totalled and ranked as one 2-D
-array (one argsort per chunk); chunks bound the memory to a few megabytes.
+array (one argsort per chunk); chunks keep the working set small (and in cache).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 #: Upper bound on replications × units handled at once (keeps the working set in cache).
-CHUNK_CELLS = 250_000
+CHUNK_CELLS = 65_536
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,31 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import DataElement
+from submissions.models import Cycle
 from submissions.services import EditedValue
 from submissions.values import ValueParseError, parse_value
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("填报文件（xlsx、xls、ods、csv）"))
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("评论"), widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=5000)
+
+
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["year", "model_version", "opens_on", "deadline"]  # never state: see services
+        widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}),
+                   "deadline": forms.DateInput(attrs={"type": "date"})}
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(label=_("截止日期"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ReasonForm(forms.Form):

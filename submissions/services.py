@@ -27,6 +27,8 @@ from audit.services import log_action
 from indicators.models import DataElement, Region
 from submissions import rules
 from submissions.models import (
+    EDITABLE_STATES,
+    Comment,
     Cycle,
     Submission,
     Transition,
@@ -122,6 +124,10 @@ def submission_transition(
             raise TransitionError(str(APPROVE_UNEXPLAINED).format(
                 count=current.unexplained_warning_count))
     _transition(submission, action=action, actor_role=actor_role, actor=actor, reason=reason)
+    if action in (Action.APPROVE, Action.RETURN):
+        from submissions.tasks import notify_decision_task
+
+        transaction.on_commit(lambda: notify_decision_task.delay(submission.pk))
     return submission
 
 
@@ -496,3 +502,90 @@ def cycle_create(*, year: int, model_version: Any, opens_on: Any, deadline: Any,
                data={"model_version": model_version.code, "opens_on": str(opens_on),
                      "deadline": str(deadline)})
     return cycle
+
+
+# --- comments, notifications, cycles -------------------------------------------------------
+
+COMMENT_EMPTY = _("评论不能为空")
+
+
+@transaction.atomic
+def comment_add(*, submission: Submission, author: Any, body: str) -> Comment:
+    body = body.strip()
+    if not body:
+        raise TransitionError(str(COMMENT_EMPTY))
+    comment = Comment.objects.create(submission=submission, author=author, body=body[:5000])
+    log_action(actor=author, action="submission.comment", obj=comment,
+               region_code=submission.region.code, cycle_year=submission.cycle.year,
+               data={"submission": submission.pk, "body": comment.body})
+    return comment
+
+
+def _notify_officers(submission: Submission, subject: str, body: str) -> None:
+    from django.core.mail import send_mass_mail
+
+    from accounts.models import User
+
+    recipients = list(User.objects.filter(region=submission.region, is_active=True)
+                      .exclude(email="").values_list("email", flat=True))
+    if recipients:
+        send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients],
+                       fail_silently=True)
+
+
+def notify_decision(*, submission_id: int) -> None:
+    """E-mail the region's officers that their submission was returned or approved."""
+    submission = (Submission.objects.select_related("region", "cycle")
+                  .filter(pk=submission_id).first())
+    if submission is None or submission.state not in (S.RETURNED, S.APPROVED):
+        return
+    last = submission.transitions.order_by("-created_at", "-id").first()
+    reason = last.reason if last else ""
+    verb = "已退回，请修改后重新提交" if submission.state == S.RETURNED else "已审核通过"
+    subject = f"【信息化发展评价】{submission.cycle.year} 年度 {submission.region.name_zh} 填报{verb}"
+    body = f"{subject}\n\n{('退回原因：' + reason) if reason else ''}\n"
+    _notify_officers(submission, subject, body)
+
+
+def remind_deadlines(*, today: Any = None, days: int = 3) -> int:
+    """Remind the officers of submissions not yet submitted, ``days`` before the deadline."""
+    today = today or timezone.localdate()
+    due = today + timezone.timedelta(days=days)
+    count = 0
+    for submission in Submission.objects.filter(
+        cycle__deadline=due, cycle__state=Cycle.State.OPEN, state__in=list(EDITABLE_STATES)
+    ).select_related("region", "cycle"):
+        subject = (f"【信息化发展评价】{submission.cycle.year} 年度填报将于 "
+                   f"{submission.cycle.deadline} 截止")
+        _notify_officers(submission, subject, f"{subject}\n\n{submission.region.name_zh}："
+                                               f"当前状态为「{submission.get_state_display()}」。\n")
+        count += 1
+    return count
+
+
+CYCLE_EXISTS = _("{year} 年度的填报周期已经存在")
+CYCLE_STEPS = {Cycle.State.OPEN: Cycle.State.CLOSED, Cycle.State.CLOSED: Cycle.State.OPEN}
+
+
+@transaction.atomic
+def cycle_set_state(*, cycle: Cycle, state: str, actor: Any) -> Cycle:
+    """Close an open cycle or reopen a closed one; scoring and publication move it further."""
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if CYCLE_STEPS.get(locked.state) != state:
+        raise TransitionError(str(_("当前状态（{state}）下不能执行该操作")).format(
+            state=locked.get_state_display()))
+    before, locked.state = locked.state, state
+    locked.save(update_fields=["state"])
+    log_action(actor=actor, action="cycle.state", obj=locked, cycle_year=locked.year,
+               data={"from": before, "to": state})
+    return locked
+
+
+@transaction.atomic
+def cycle_set_deadline(*, cycle: Cycle, deadline: Any, actor: Any) -> Cycle:
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    before, locked.deadline = locked.deadline, deadline
+    locked.save(update_fields=["deadline"])
+    log_action(actor=actor, action="cycle.deadline", obj=locked, cycle_year=locked.year,
+               data={"from": str(before), "to": str(deadline)})
+    return locked

@@ -26,3 +26,13 @@ def bulk_import_file(path: str, filename: str, year: int, actor_id: int, approve
         content = handle.read()
     bulk_import(content=content, filename=filename, year=year,
                 actor=User.objects.get(pk=actor_id), approve=approve)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
+def notify_decision_task(submission_id: int) -> None:
+    services.notify_decision(submission_id=submission_id)
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def remind_deadlines_task() -> int:
+    return services.remind_deadlines()

@@ -12,6 +12,10 @@ urlpatterns = [
     path("<int:submission_id>/edit/", views.edit_values, name="edit"),
     path("<int:submission_id>/submit/", views.submit, name="submit"),
     path("<int:submission_id>/review/<str:action>/", views.review_action, name="review"),
+    path("<int:submission_id>/comments/", views.comment, name="comment"),
+    path("<int:submission_id>/reopen/", views.reopen, name="reopen"),
+    path("cycles/", views.cycles, name="cycles"),
+    path("cycles/<int:cycle_id>/", views.cycle_update, name="cycle_update"),
     path("versions/<int:version_id>/status/", views.version_status, name="version_status"),
     path("files/<int:file_id>/", views.file_download, name="file"),
 ]

@@ -10,15 +10,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
 
 from accounts import roles
+from exports.tables import CONTENT_TYPES, render_table
 from submissions import selectors, services
-from submissions.forms import ReasonForm, UploadForm, ValuesForm
-from submissions.models import Submission, Version
+from submissions.forms import (
+    CommentForm,
+    CycleForm,
+    DeadlineForm,
+    ReasonForm,
+    UploadForm,
+    ValuesForm,
+)
+from submissions.models import Cycle, Submission, Transition, Version
 from submissions.permissions import (
     get_file_for_user,
     get_submission_for_officer,
@@ -26,6 +35,7 @@ from submissions.permissions import (
     get_submission_for_user,
     get_version_for_user,
 )
+from submissions.tables import QueueFilter, QueueTable
 from submissions.template import TemplateRow, build_template
 from submissions.workflow import Action, Actor, TransitionError
 
@@ -35,8 +45,14 @@ from submissions.workflow import Action, Actor, TransitionError
 def officer_home(request: HttpRequest) -> HttpResponse:
     if not roles.is_officer(request.user):
         raise PermissionDenied
-    submissions = (Submission.objects.filter(region_id=request.user.region_id)  # type: ignore[union-attr]
-                   .select_related("cycle", "current_version").order_by("-cycle__year"))
+    submissions = list(
+        Submission.objects.filter(region_id=request.user.region_id)  # type: ignore[union-attr]
+        .select_related("cycle", "current_version").order_by("-cycle__year"))
+    reasons = dict(Transition.objects.filter(submission__in=submissions, to_state="returned")
+                   .order_by("submission_id", "created_at")
+                   .values_list("submission_id", "reason"))  # the latest per submission wins
+    for submission in submissions:
+        submission.last_reason = reasons.get(submission.pk, "")  # type: ignore[attr-defined]
     return render(request, "submissions/officer_home.html", {"submissions": submissions})
 
 
@@ -61,7 +77,8 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     previous = selectors.previous_approved_values(submission.cycle, submission.region)
     rows = [
         {"element": e, "value": values.get(e.code), "issues": by_code.get(e.code, []),
-         "previous": previous.get(e.code)}
+         "previous": previous.get(e.code),
+         "change": _change(previous.get(e.code), values.get(e.code))}
         for e in submission.cycle.model_version.elements.all()
     ]
     can_edit = (roles.is_officer(request.user) and submission.is_editable
@@ -79,9 +96,18 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
         "can_submit": can_edit and submission.state == Submission.State.DRAFT and current
         is not None and current.is_validated and not current.error_count,
         "upload_form": UploadForm(),
+        "comments": submission.comments.select_related("author"),
+        "can_comment": can_edit or roles.is_reviewer(request.user)
+        or roles.is_administrator(request.user),
         "days_left": (submission.cycle.deadline - timezone.localdate()).days,
     }
     return render(request, "submissions/submission_detail.html", context)
+
+
+def _change(previous: Any, value: Any) -> float | None:
+    if previous in (None, 0) or value is None or value.value is None:
+        return None
+    return float((value.value - previous) / abs(previous) * 100)
 
 
 @login_required
@@ -236,6 +262,86 @@ def review_action(request: HttpRequest, submission_id: int, action: str) -> Http
 
 
 @login_required
+@require_POST
+def comment(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(request, submission_id)
+    if roles.is_auditor(request.user) and not (roles.is_reviewer(request.user)
+                                               or roles.is_administrator(request.user)):
+        raise PermissionDenied  # auditors read; they do not take part
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_add(submission=submission, author=request.user,
+                             body=form.cleaned_data["body"])
+    else:
+        messages.error(request, str(services.COMMENT_EMPTY))
+    return redirect("submissions:detail", submission_id=submission.pk)
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(request, submission_id)
+    if not roles.is_administrator(request.user):
+        raise PermissionDenied
+    try:
+        services.submission_transition(
+            submission_id=submission.pk, action=Action.REOPEN, actor=request.user,
+            actor_role=Actor.ADMINISTRATOR, reason=request.POST.get("reason", ""))
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已重新打开"))
+    return redirect("submissions:detail", submission_id=submission.pk)
+
+
+def _require_administrator(request: HttpRequest) -> None:
+    if not roles.is_administrator(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycles(request: HttpRequest) -> HttpResponse:
+    if not roles.is_staff_reader(request.user):
+        raise PermissionDenied
+    form = CycleForm(request.POST or None)
+    if request.method == "POST":
+        _require_administrator(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            cycle = services.cycle_create(year=data["year"], model_version=data["model_version"],
+                                          opens_on=data["opens_on"], deadline=data["deadline"],
+                                          actor=request.user)
+            messages.success(request, _("已创建 %(year)s 年度填报周期") % {"year": cycle.year})
+            return redirect("submissions:cycles")
+    return render(request, "submissions/cycles.html", {
+        "cycles": Cycle.objects.select_related("model_version").order_by("-year"),
+        "form": form, "deadline_form": DeadlineForm(),
+    })
+
+
+@login_required
+@require_POST
+def cycle_update(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    _require_administrator(request)
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    try:
+        if "state" in request.POST:
+            services.cycle_set_state(cycle=cycle, state=request.POST["state"], actor=request.user)
+        else:
+            form = DeadlineForm(request.POST)
+            if not form.is_valid():
+                raise TransitionError(_("请填写有效的日期"))
+            services.cycle_set_deadline(cycle=cycle, deadline=form.cleaned_data["deadline"],
+                                        actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已更新"))
+    return redirect("submissions:cycles")
+
+
+@login_required
 @require_GET
 def file_download(request: HttpRequest, file_id: int) -> FileResponse:
     upload = get_file_for_user(request, file_id)
@@ -248,6 +354,17 @@ def file_download(request: HttpRequest, file_id: int) -> FileResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     if not roles.is_staff_reader(request.user):
         raise PermissionDenied
-    submissions = (Submission.objects.select_related("cycle", "region", "current_version")
-                   .order_by("-cycle__year", "region__order"))
-    return render(request, "submissions/queue.html", {"submissions": submissions})
+    submissions = Submission.objects.select_related("cycle", "region", "current_version")
+    filtered = QueueFilter(request.GET, queryset=submissions)
+    table = QueueTable(filtered.qs)
+    RequestConfig(request, paginate={"per_page": 40}).configure(table)
+    fmt = request.GET.get("_export")
+    if fmt in ("csv", "xlsx"):
+        rows = list(table.as_values())
+        columns = [str(c) for c in rows[0]]
+        content = render_table(fmt, columns, [dict(zip(columns, r, strict=True))
+                                              for r in rows[1:]])
+        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="queue.{fmt}"'
+        return response
+    return render(request, "submissions/queue.html", {"table": table, "filter": filtered})

@@ -241,20 +241,23 @@ class _ChunkStream(io.RawIOBase):
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
-        self._buffer = b""
+        self._buffer = memoryview(b"")
+        self._position = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
-        while not self._buffer:
+        while self._position >= len(self._buffer):
             try:
-                self._buffer = next(self._chunks)
+                self._buffer = memoryview(next(self._chunks))
             except StopIteration:
                 return 0
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
+            self._position = 0
+        # Through a memoryview: slicing the chunk itself would copy its rest on every read.
+        size = min(len(target), len(self._buffer) - self._position)
+        target[:size] = self._buffer[self._position : self._position + size]
+        self._position += size
         return size
 
 
@@ -595,7 +598,7 @@ def _exact_extent(chunks: ChunkFactory, facts: SheetFacts) -> None:
     slower than the regex pass."""
     row = -1
     col = -1
-    stream = io.BufferedReader(_ChunkStream(chunks()))
+    stream = io.BufferedReader(_ChunkStream(chunks()), _IN_CHUNK)
     try:
         for event, element in SafeET.iterparse(stream, events=("start", "end")):
             tag = _local(element.tag)
@@ -738,53 +741,69 @@ _T = "{" + _TABLE_NS + "}"
 _O = "{" + _OFFICE_NS + "}"
 
 
-def _int_attr(element: SafeET.Element, key: str) -> int:
-    raw = element.get(key)
+_TABLE = _T + "table"
+_ROW = _T + "table-row"
+_CELL = _T + "table-cell"
+_COVERED = _T + "covered-table-cell"
+_ROWS_REPEATED = _T + "number-rows-repeated"
+_COLS_REPEATED = _T + "number-columns-repeated"
+_COLS_SPANNED = _T + "number-columns-spanned"
+_ROWS_SPANNED = _T + "number-rows-spanned"
+_FORMULA = _T + "formula"
+_VALUE_TYPE = _O + "value-type"
+_CALC_VALUE_TYPE = "{" + _CALCEXT_NS + "}value-type"
+_STYLE = "{" + _STYLE_NS + "}style"
+
+
+def _count(raw: str | None) -> int:
+    """A repeat or span count; absent or malformed counts as 1 (calamine does the same)."""
+    if not raw:
+        return 1
     try:
-        return max(1, int(raw)) if raw else 1
+        return max(1, int(raw))
     except ValueError:
         return 1
 
 
 def _scan_ods_content(chunks: Iterator[bytes]) -> tuple[list[SheetPart], dict[str, SheetFacts]]:
+    """One streamed pass over content.xml: tables and their visibility, and per table the
+    extent of the cells that hold something (with repeats: calamine expands them), merged
+    ranges, formulas without a value, error and percent cells."""
     sheets: list[SheetPart] = []
     facts: dict[str, SheetFacts] = {}
     hidden_styles: set[str] = set()
     current: SheetFacts | None = None
-    row = 0
-    col = 0
+    row = col = 0
     row_repeat = 1
     depth_in_cell = 0
-    stream = io.BufferedReader(_ChunkStream(chunks))
+    stream = io.BufferedReader(_ChunkStream(chunks), _IN_CHUNK)
     try:
         for event, element in SafeET.iterparse(stream, events=("start", "end")):
             tag = element.tag
             if event == "start":
-                if tag == _T + "table":
+                if tag == _CELL or tag == _COVERED:
+                    depth_in_cell += 1
+                elif tag == _ROW:
+                    row_repeat = _count(element.get(_ROWS_REPEATED))
+                    col = 0
+                elif tag == _TABLE:
                     name = element.get(_T + "name") or ""
                     style = element.get(_T + "style-name") or ""
                     sheets.append(SheetPart(name, None, style not in hidden_styles))
                     current = facts.setdefault(name, SheetFacts())
                     row = 0
-                elif tag == _T + "table-row":
-                    row_repeat = _int_attr(element, _T + "number-rows-repeated")
-                    col = 0
-                elif tag in (_T + "table-cell", _T + "covered-table-cell"):
-                    depth_in_cell += 1
-                continue
-            # end events
-            if tag == "{" + _STYLE_NS + "}style":
-                _note_hidden_table_style(element, hidden_styles)
-            elif tag in (_T + "table-cell", _T + "covered-table-cell") and current is not None:
+            elif tag == _CELL or tag == _COVERED:
                 depth_in_cell -= 1
-                if depth_in_cell == 0:
+                if depth_in_cell == 0 and current is not None:
                     col = _ods_cell(element, current, row, col, row_repeat)
-                element.clear()
-            elif tag == _T + "table-row":
+                    element.clear()
+            elif tag == _ROW:
                 row += row_repeat
                 element.clear()
-            elif tag == _T + "table":
+            elif tag == _TABLE:
                 current = None
+            elif tag == _STYLE:
+                _note_hidden_table_style(element, hidden_styles)
     except FileRejected:
         raise
     except Exception:
@@ -801,23 +820,27 @@ def _note_hidden_table_style(element: SafeET.Element, hidden: set[str]) -> None:
 
 
 def _ods_cell(element: SafeET.Element, facts: SheetFacts, row: int, col: int, repeat: int) -> int:
-    cols = _int_attr(element, _T + "number-columns-repeated")
-    value_type = element.get(_O + "value-type")
-    formula = element.get(_T + "formula")
-    text = "".join(element.itertext())
-    if value_type or text:
-        facts.max_row = max(facts.max_row, row + repeat - 1)
-        facts.max_col = max(facts.max_col, col + cols - 1)
-    spanned_cols = _int_attr(element, _T + "number-columns-spanned")
-    spanned_rows = _int_attr(element, _T + "number-rows-spanned")
-    if spanned_cols > 1 or spanned_rows > 1:
-        facts.merged.append((row, col, row + spanned_rows - 1, col + spanned_cols - 1))
-    if formula and not value_type:
+    attrib = element.attrib
+    cols = _count(attrib.get(_COLS_REPEATED))
+    value_type = attrib.get(_VALUE_TYPE)
+    # Content is a value type or a paragraph (text:p); a bare repeated cell is empty space.
+    if value_type is not None or len(element):
+        if row + repeat - 1 > facts.max_row:
+            facts.max_row = row + repeat - 1
+        if col + cols - 1 > facts.max_col:
+            facts.max_col = col + cols - 1
+    if _COLS_SPANNED in attrib or _ROWS_SPANNED in attrib:
+        spanned_cols = _count(attrib.get(_COLS_SPANNED))
+        spanned_rows = _count(attrib.get(_ROWS_SPANNED))
+        if spanned_cols > 1 or spanned_rows > 1:
+            facts.merged.append((row, col, row + spanned_rows - 1, col + spanned_cols - 1))
+    if _FORMULA in attrib and value_type is None:
         facts.uncached.append((row, col))
-    elif element.get("{" + _CALCEXT_NS + "}value-type") == "error":
-        facts.overrides[(row, col)] = text
+    elif attrib.get(_CALC_VALUE_TYPE) == "error":
+        facts.overrides[(row, col)] = "".join(element.itertext())
     elif value_type == "percentage":
-        facts.overrides[(row, col)] = percent_text(element.get(_O + "value") or text)
+        raw = attrib.get(_O + "value") or "".join(element.itertext())
+        facts.overrides[(row, col)] = percent_text(raw)
     return col + cols
 
 
