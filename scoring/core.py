@@ -363,6 +363,7 @@ _SPLITTER = 134217729.0  # 2**27 + 1: splits a float64 into two 26-bit halves
 # recomputed exactly far more often than strictly needed — which is still almost never.
 _SCORE_SLACK = 2.0**-96
 _POINTS_SLACK = 2.0**-90
+_TINY = 2.0**-900  # below this, splitting a product may underflow
 #: Units per block × indicators: the working set of one block of the scoring pass.
 _BLOCK_CELLS = 16_384
 
@@ -422,9 +423,11 @@ def _doubtful(hi: FloatArray, lo: FloatArray, slack: FloatArray) -> BoolArray:
     its correct rounding if both ends of that interval round to ``hi``. Cells that fail (the
     exact value within ~1e-27 of a rounding midpoint, or exactly on one) are recomputed
     exactly. Plain additions: cheaper than ``nextafter``, and exact enough, since the slack is
-    some 2**10 times the rounding error of ``lo ± slack``.
+    some 2**10 times the rounding error of ``lo ± slack``. Tiny non-zero values are doubtful
+    too: near the underflow threshold the error-free products are no longer exact.
     """
     doubtful: BoolArray = ((hi + (lo + slack)) != hi) | ((hi + (lo - slack)) != hi)
+    doubtful |= (np.abs(hi) < _TINY) & (hi != 0.0)
     return doubtful
 
 

@@ -413,7 +413,7 @@ def read_template_meta(data: bytes) -> dict[str, str] | None:
         )
         if container.kind != "xlsx" or META_SHEET not in {s.name for s in container.sheets}:
             return None
-        sheet = _formats._CalamineBook(bytes(data), container).open(META_SHEET)
+        sheet = _formats.CalamineBook(bytes(data), container).open(META_SHEET)
         meta: dict[str, str] = {}
         for _row, _offset, values in islice(sheet.rows, 1000):
             if len(values) < 2:

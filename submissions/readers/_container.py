@@ -436,7 +436,7 @@ def _percent_styles(raw: bytes) -> frozenset[int]:
     percent_formats = set(_PERCENT_BUILTIN_FORMATS)
     for element in root.iter():
         if _local(element.tag) == "numFmt":
-            code = _strip_literals(element.get("formatCode") or "")
+            code = strip_format_literals(element.get("formatCode") or "")
             if "%" in code:
                 try:
                     percent_formats.add(int(element.get("numFmtId") or ""))
@@ -457,7 +457,7 @@ def _percent_styles(raw: bytes) -> frozenset[int]:
 _LITERALS = re.compile(r'"[^"]*"|\\.')
 
 
-def _strip_literals(code: str) -> str:
+def strip_format_literals(code: str) -> str:
     """A number format without its quoted text and escaped characters ("%" shown as text)."""
     return _LITERALS.sub("", code)
 
@@ -781,7 +781,7 @@ def _scan_ods_content(chunks: Iterator[bytes]) -> tuple[list[SheetPart], dict[st
         for event, element in SafeET.iterparse(stream, events=("start", "end")):
             tag = element.tag
             if event == "start":
-                if tag == _CELL or tag == _COVERED:
+                if tag in (_CELL, _COVERED):
                     depth_in_cell += 1
                 elif tag == _ROW:
                     row_repeat = _count(element.get(_ROWS_REPEATED))
@@ -792,7 +792,7 @@ def _scan_ods_content(chunks: Iterator[bytes]) -> tuple[list[SheetPart], dict[st
                     sheets.append(SheetPart(name, None, style not in hidden_styles))
                     current = facts.setdefault(name, SheetFacts())
                     row = 0
-            elif tag == _CELL or tag == _COVERED:
+            elif tag in (_CELL, _COVERED):
                 depth_in_cell -= 1
                 if depth_in_cell == 0 and current is not None:
                     col = _ods_cell(element, current, row, col, row_repeat)

@@ -123,8 +123,8 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[RowTriple]:
         line = reader.line_num
         raise FileRejected(
             "FILE_CORRUPT",
-            f"第 {line} 行无法按 CSV 格式读取（{exc}）；请在 Excel 中打开并另存为 CSV 或 .xlsx 后"
-            "重新上传",
+            f"第 {line} 行无法按 CSV 格式读取（可能是引号不配对或单元格过长）；请在 Excel 中打开并"
+            "另存为 CSV 或 .xlsx 后重新上传",
             f"Line {line} cannot be read as CSV ({exc}); open the file in Excel, save it as CSV "
             "or .xlsx and upload it again",
             row=line,
@@ -142,7 +142,7 @@ def empty_file() -> FileRejected:
 # --- XLSX and ODS through calamine -----------------------------------------------------------
 
 
-class _CalamineBook:
+class CalamineBook:
     def __init__(self, data: bytes, container: _container.Container) -> None:
         self.container = container
         if container.kind == "ods":
@@ -193,31 +193,32 @@ def _check_area(name: str, facts: _container.SheetFacts | None) -> None:
         raise _container.sheet_too_large(name, rows, cols)
 
 
-class XLSX(base_formats.XLSX):
+_DEFAULT_MAX_UNCOMPRESSED: Final = 200 * 1024 * 1024
+
+
+class _ZipFormat:
+    """What XLSX and ODS share: the zip checks, then calamine."""
+
+    def create_dataset(self, in_stream: Any, **_kwargs: Any) -> tablib.Dataset:
+        return _dataset(self.open_book(bytes(in_stream)))
+
+    def open_book(
+        self, data: bytes, *, max_uncompressed_bytes: int = _DEFAULT_MAX_UNCOMPRESSED
+    ) -> Book:
+        container = _container.inspect_zip(data, max_uncompressed_bytes=max_uncompressed_bytes)
+        return self.open_container(data, container)
+
+    def open_container(self, data: bytes, container: _container.Container) -> Book:
+        # The container's own directory decides xlsx or ods, whichever class was asked.
+        return CalamineBook(data, container).book()
+
+
+class XLSX(_ZipFormat, base_formats.XLSX):
     """XLSX read with python-calamine instead of openpyxl, after the container checks."""
 
-    def create_dataset(self, in_stream: Any) -> tablib.Dataset:  # type: ignore[override]
-        return _dataset(self.open_book(bytes(in_stream)))
 
-    def open_book(self, data: bytes, *, max_uncompressed_bytes: int = 200 * 2**20) -> Book:
-        container = _container.inspect_zip(data, max_uncompressed_bytes=max_uncompressed_bytes)
-        return book_for_container(data, container)
-
-
-class ODS(base_formats.ODS):
+class ODS(_ZipFormat, base_formats.ODS):
     """ODS read with python-calamine instead of odfpy, after the container checks."""
-
-    def create_dataset(self, in_stream: Any, **kwargs: Any) -> tablib.Dataset:
-        return _dataset(self.open_book(bytes(in_stream)))
-
-    def open_book(self, data: bytes, *, max_uncompressed_bytes: int = 200 * 2**20) -> Book:
-        container = _container.inspect_zip(data, max_uncompressed_bytes=max_uncompressed_bytes)
-        return book_for_container(data, container)
-
-
-def book_for_container(data: bytes, container: _container.Container) -> Book:
-    """An xlsx or ods book: which one is decided by the content, not by the format class."""
-    return _CalamineBook(data, container).book()
 
 
 # --- XLS through xlrd ------------------------------------------------------------------------
@@ -262,7 +263,7 @@ def _xls_percent_formats(workbook: Any) -> frozenset[int]:
     indexes = set()
     for index, xf in enumerate(workbook.xf_list):
         fmt = workbook.format_map.get(xf.format_key)
-        if fmt is not None and "%" in _container._strip_literals(fmt.format_str):
+        if fmt is not None and "%" in _container.strip_format_literals(fmt.format_str):
             indexes.add(index)
     return frozenset(indexes)
 
@@ -304,9 +305,9 @@ def _xls_rows(workbook: Any, sheet: Any, percent: frozenset[int]) -> Iterator[Ro
 
 # --- dispatch --------------------------------------------------------------------------------
 
+# The dispatch table, by the format read_table reports.
 FORMATS: Final = {"csv": CSV, "xlsx": XLSX, "xls": XLS, "ods": ODS}
-
-
+_ZIP_FORMATS: Final[dict[str, type[_ZipFormat]]] = {"xlsx": XLSX, "ods": ODS}
 _BINARY_EXTENSIONS: Final = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 
 
@@ -317,7 +318,7 @@ def open_book(data: bytes, filename: str, *, max_uncompressed_bytes: int) -> Boo
     kind = _detect.sniff(data)
     if kind == _detect.ZIP:
         container = _container.inspect_zip(data, max_uncompressed_bytes=max_uncompressed_bytes)
-        return book_for_container(data, container)
+        return _ZIP_FORMATS[container.kind]().open_container(data, container)
     if kind == _detect.OLE:
         return XLS().open_book(data)
     try:

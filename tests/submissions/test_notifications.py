@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+
+from indicators.models import ModelVersion
+from submissions.models import Submission
+from submissions.services import cycle_create, remind_deadlines, submission_transition
+from submissions.workflow import Action, Actor
+
+
+def test_it_mails_the_officers_when_a_submission_is_returned(
+        officer_bj, reviewer, django_capture_on_commit_callbacks):
+    officer_bj.email = "bj@example.org"
+    officer_bj.save()
+    cycle = cycle_create(year=2017, model_version=ModelVersion.objects.get(code="2017"),
+                         opens_on=timezone.localdate(), deadline=timezone.localdate(),
+                         actor=reviewer)
+    submission = Submission.objects.get(cycle=cycle, region=officer_bj.region)
+    Submission.objects.filter(pk=submission.pk).update(state=Submission.State.AWAITING_REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_transition(submission_id=submission.pk, action=Action.RETURN,
+                              actor=reviewer, actor_role=Actor.REVIEWER, reason="E101 有误")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["bj@example.org"]
+    assert "退回" in mail.outbox[0].subject and "E101 有误" in mail.outbox[0].body
+
+
+def test_it_reminds_three_days_before_the_deadline(officer_bj, officer_sh, administrator):
+    officer_bj.email, officer_sh.email = "bj@example.org", "sh@example.org"
+    officer_bj.save()
+    officer_sh.save()
+    today = timezone.localdate()
+    cycle = cycle_create(year=2017, model_version=ModelVersion.objects.get(code="2017"),
+                         opens_on=today, deadline=today + timedelta(days=3), actor=administrator)
+    Submission.objects.filter(cycle=cycle, region=officer_sh.region).update(
+        state=Submission.State.AWAITING_REVIEW)
+    remind_deadlines(today=today)
+    assert [m.to for m in mail.outbox] == [["bj@example.org"]]
+    mail.outbox.clear()
+    remind_deadlines(today=today + timedelta(days=1))
+    assert mail.outbox == []
