@@ -11,8 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.models import NoDeleteModel
 
-class AuditEntry(models.Model):
+
+class AuditEntry(NoDeleteModel):
     sequence = models.PositiveBigIntegerField(unique=True)
     created_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -43,3 +45,6 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.PositiveBigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"head #{self.sequence}"

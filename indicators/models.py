@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class BilingualNameMixin:
@@ -227,6 +228,7 @@ class NationalTarget(BilingualNameMixin, models.Model):
     provincial_formula = models.CharField(max_length=200, blank=True)
     provincial_scale = models.FloatField(default=1.0, help_text=_("省级汇总值换算到本指标单位的系数"))
     order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order"]
@@ -240,6 +242,7 @@ class NationalTargetValue(models.Model):
     year = models.PositiveSmallIntegerField()
     value = models.CharField(max_length=20, help_text=_("可带限定符，如 >90"))
     reported_growth = models.CharField(max_length=20, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["target", "year"]

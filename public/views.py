@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from indicators.models import Region
 from public import selectors
 from public.pdf import table_pdf
-from exports.tables import CONTENT_TYPES, render_table
+from common.exports import CONTENT_TYPES, render_table
 from scoring.models import ScoringRun
 
 CACHE_SECONDS = 24 * 3600

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from scoring import selectors, services
-from exports.tables import CONTENT_TYPES, render_table
+from common.exports import CONTENT_TYPES, render_table
 from scoring.permissions import (
     get_cycle_for_administrator,
     get_run_for_administrator,

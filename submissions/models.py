@@ -11,10 +11,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.models import NoDeleteModel
 from indicators.models import DataElement, ModelVersion, Region
 
 
-class Cycle(models.Model):
+class Cycle(NoDeleteModel):
     class State(models.TextChoices):
         OPEN = "open", _("填报中")
         CLOSED = "closed", _("已截止")
@@ -29,6 +30,7 @@ class Cycle(models.Model):
     deadline = models.DateField(_("截止日期"))
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year"]
@@ -39,7 +41,7 @@ class Cycle(models.Model):
         return str(self.year)
 
 
-class Submission(models.Model):
+class Submission(NoDeleteModel):
     class State(models.TextChoices):
         DRAFT = "draft", _("草稿")
         SUBMITTED = "submitted", _("已提交")
@@ -89,7 +91,7 @@ def upload_path(instance: UploadedFile, filename: str) -> str:
     return f"uploads/{instance.sha256[:2]}/{instance.sha256}"
 
 
-class UploadedFile(models.Model):
+class UploadedFile(NoDeleteModel):
     class Purpose(models.TextChoices):
         SUBMISSION = "submission", _("填报文件")
         BULK = "bulk", _("批量导入")
@@ -117,7 +119,7 @@ class UploadedFile(models.Model):
         return self.original_name
 
 
-class Version(models.Model):
+class Version(NoDeleteModel):
     class Source(models.TextChoices):
         UPLOAD = "upload", _("上传")
         EDIT = "edit", _("在线修改")
@@ -169,7 +171,7 @@ class Version(models.Model):
                                    self.Validation.REJECTED)
 
 
-class Value(models.Model):
+class Value(NoDeleteModel):
     version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="values")
     element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(max_digits=22, decimal_places=6, null=True, blank=True)
@@ -189,7 +191,7 @@ class Value(models.Model):
         return f"{self.element.code}={self.value}"
 
 
-class ValidationIssue(models.Model):
+class ValidationIssue(NoDeleteModel):
     class Severity(models.TextChoices):
         ERROR = "error", _("错误")
         WARNING = "warning", _("警告")
@@ -211,7 +213,7 @@ class ValidationIssue(models.Model):
         return f"{self.rule_code} {self.element_code}"
 
 
-class Transition(models.Model):
+class Transition(NoDeleteModel):
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="transitions")
     version = models.ForeignKey(
         Version, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -232,7 +234,7 @@ class Transition(models.Model):
         return f"{self.from_state}→{self.to_state}"
 
 
-class Comment(models.Model):
+class Comment(NoDeleteModel):
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("内容"))

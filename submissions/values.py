@@ -64,7 +64,7 @@ DATE_NOT_ALLOWED: Final = "DATE_NOT_ALLOWED"
 CELL_ERROR: Final = "CELL_ERROR"
 NUMBER_OUT_OF_BOUNDS: Final = "NUMBER_OUT_OF_BOUNDS"
 
-# |value| < 10**21 and exponents within ±60 keep every later Decimal operation cheap.
+# Non-zero values with 1e-60 <= |value| < 1e21 keep every later Decimal operation cheap.
 _MAX_ADJUSTED_EXPONENT: Final = 20
 _MIN_ADJUSTED_EXPONENT: Final = -60
 # Longer strings are not numbers anybody typed; the cap also bounds the work on hostile input.
@@ -81,9 +81,12 @@ class ValueParseError(ValueError):
         self.message_en = message_en
 
 
-# The fast path: plain ASCII numbers, which are nearly all the cells of a machine-written file.
 # [0-9] and not \d: \d matches every Unicode digit, and Decimal() accepts those too.
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?").fullmatch
+# The fast path: plain ASCII decimals, nearly all the cells of a machine-written file. Without
+# an exponent and within 21 characters a number is inside the bounds, so no check is needed.
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)").fullmatch
+_FAST_LENGTH: Final = 21
 
 # The general form, applied after NFKC and stripping: sign, integer part with or without proper
 # groups of three, fraction, exponent, then whatever follows (a unit, a percent sign, junk).
@@ -166,12 +169,17 @@ def parse_value(raw: object, *, unit: str) -> Decimal | None:
     """Parse one cell. Returns ``None`` for "no value"; raises ``ValueParseError`` otherwise."""
     # Exact type checks first: they are the common cases and the cheapest tests.
     if type(raw) is str:
-        if _PLAIN_NUMBER(raw):
-            return _checked(Decimal(raw), raw)
+        if len(raw) <= _FAST_LENGTH and _PLAIN_DECIMAL(raw):
+            return Decimal(raw)
         return _parse_text(raw, unit)
     if raw is None:
         return None
-    if type(raw) is float or type(raw) is int:
+    if type(raw) is float:
+        # Inside the bounds (NaN fails every comparison and takes the checked path).
+        if -1e21 < raw < 1e21 and (raw == 0.0 or not -1e-60 < raw < 1e-60):
+            return Decimal(float.__repr__(raw))
+        return _parse_number(raw)
+    if type(raw) is int:
         return _parse_number(raw)
     if isinstance(raw, bool):
         shown = "TRUE" if raw else "FALSE"
@@ -190,7 +198,7 @@ def parse_value(raw: object, *, unit: str) -> Decimal | None:
         )
     if isinstance(raw, Decimal):
         return _checked(raw, raw)
-    if isinstance(raw, int | float):  # subclasses (numpy scalars register as neither)
+    if isinstance(raw, int | float):  # subclasses, e.g. numpy's float64
         return _parse_number(raw)
     if isinstance(raw, str):
         return parse_value(str(raw), unit=unit)

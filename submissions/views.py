@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from accounts import roles
-from exports.tables import CONTENT_TYPES, render_table
+from common.exports import CONTENT_TYPES, render_table
 from submissions import selectors, services
 from submissions.forms import (
     CommentForm,

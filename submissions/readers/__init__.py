@@ -105,22 +105,19 @@ def read_table(
     if not data:
         raise _formats.empty_file()
     if len(data) > max_bytes:
-        size_mb, limit_mb = len(data) / 2**20, max_bytes / 2**20
+        size, limit = f"{len(data) / 2**20:.3g} MB", f"{max_bytes / 2**20:.3g} MB"
         raise FileRejected(
             "FILE_TOO_LARGE",
-            f"文件过大（{size_mb:.1f} MB），上限为 {limit_mb:.0f} MB；请删除无关的工作表、图片或"
-            "多余行后重新上传",
-            f"The file is too large ({size_mb:.1f} MB; the limit is {limit_mb:.0f} MB); remove "
-            "unrelated sheets, pictures or extra rows and upload it again",
+            f"文件过大（{size}），上限为 {limit}；请删除无关的工作表、图片或多余行后重新上传",
+            f"The file is too large ({size}; the limit is {limit}); remove unrelated sheets, "
+            "pictures or extra rows and upload it again",
         )
     try:
         book = _formats.open_book(
             bytes(data), filename, max_uncompressed_bytes=max_uncompressed_bytes
         )
         return _read(book, filename, fields, max_rows)
-    except FileRejected:
-        raise
-    except (RecursionError, MemoryError):
+    except (FileRejected, MemoryError):
         raise
     except Exception:
         # A library failed on a file our checks let through: the file is the likely cause,

@@ -233,8 +233,9 @@ def test_it_gives_cells_the_value_parser_reads() -> None:
     }
 
 
-@pytest.mark.parametrize("name", ["formulas_cached.xlsx", "formulas_cached.xls",
-                                  "formulas_cached.ods"])
+@pytest.mark.parametrize(
+    "name", ["formulas_cached.xlsx", "formulas_cached.xls", "formulas_cached.ods"]
+)
 def test_it_reads_formulas_by_their_cached_values(name: str) -> None:
     table = read(sample(name), name)
     assert values_by_code(table) == {"P01": 2170.7, "E101": 1689.5, "E102": "#DIV/0!"}

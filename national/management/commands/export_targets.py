@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from national.selectors import targets_document
-from exports.tables import to_csv
+from common.exports import to_csv
 
 CSV_COLUMNS = ["code", "name", "unit", "group", "target", "target_year", "year", "value",
                "qualifier", "met", "growth", "growth_unit", "reported_growth", "growth_differs",

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from exports.tables import render_table
+from common.exports import render_table
 from scoring.selectors import RANKING_COLUMNS, latest_published_run, ranking_rows
 from submissions.models import Cycle
 

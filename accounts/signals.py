@@ -1,0 +1,82 @@
+"""Logins, failed logins, lock-outs and changes to people and their roles go to the audit
+log, each in the transaction of the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+
+from accounts.models import User
+from audit.services import log_action
+
+WATCHED_FIELDS = ("is_active", "is_superuser", "is_staff", "region_id", "username", "email")
+
+
+def _current_user() -> Any:
+    """Who is making the change: the request django-simple-history's middleware keeps."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _ip(request: Any) -> str:
+    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+
+
+@receiver(user_logged_in)
+def on_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
+    with transaction.atomic():
+        log_action(actor=user, action="auth.login", obj=user, data={"ip": _ip(request)})
+
+
+@receiver(user_logged_out)
+def on_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
+    if user is not None:
+        with transaction.atomic():
+            log_action(actor=user, action="auth.logout", obj=user, data={"ip": _ip(request)})
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
+                    **kwargs: Any) -> None:
+    with transaction.atomic():
+        log_action(actor=None, action="auth.login_failed", object_type="accounts.user",
+                   data={"username": str(credentials.get("username", ""))[:150],
+                         "ip": _ip(request)})
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender: Any, request: Any, username: str, ip_address: str,
+                  **kwargs: Any) -> None:
+    with transaction.atomic():
+        log_action(actor=None, action="auth.locked_out", object_type="accounts.user",
+                   data={"username": username, "ip": ip_address})
+
+
+@receiver(post_save, sender=User)
+def on_user_saved(sender: Any, instance: User, created: bool, update_fields: Any = None,
+                  **kwargs: Any) -> None:
+    # last_login alone changes at every login, which is logged above already.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    data = {field: str(getattr(instance, field)) for field in WATCHED_FIELDS}
+    with transaction.atomic():
+        log_action(actor=_current_user(), action="user.create" if created else "user.change",
+                   obj=instance, region_code=instance.region.code if instance.region else "",
+                   data=data)
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def on_roles_changed(sender: Any, instance: Any, action: str, pk_set: Any, **kwargs: Any) -> None:
+    if action not in ("post_add", "post_remove", "post_clear") or not isinstance(instance, User):
+        return
+    with transaction.atomic():
+        log_action(actor=_current_user(), action="user.roles", obj=instance,
+                   data={"change": action.removeprefix("post_"),
+                         "groups": sorted(instance.groups.values_list("name", flat=True))})
