@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,8 @@ from scoring import core, selectors
 from scoring.models import ScoringRun, UnitResult
 from scoring.uncertainty import rank_uncertainty
 from submissions.models import Cycle
-from submissions.selectors import regions_without_approval
+from indicators.models import Region
+from submissions.selectors import regions_without_approval, values_of_versions
 
 NOTHING_APPROVED = _("{year} 年度还没有审核通过的填报，无法测算")
 ALREADY_PUBLISHED = _("测算 #{number} 已经发布，不能再次发布；如需更正，请重新测算后作为修订版发布")
@@ -60,16 +62,20 @@ def input_hash(*, model_sha256: str, inputs: selectors.ApprovedInputs, replicati
     return hashlib.sha256(_canonical(payload)).hexdigest()
 
 
-def run_create(*, cycle: Cycle, actor: Any, replications: int | None = None,
-               spread: float | None = None) -> ScoringRun:
-    """Score the cycle's approved data and store the result as a new immutable run."""
+@dataclass(frozen=True)
+class Computed:
+    input_hash: str
+    result_hash: str
+    seed: int
+    rows: list[dict[str, Any]]
+
+
+def compute(*, cycle: Cycle, inputs: selectors.ApprovedInputs, replications: int, spread: float,
+            previous: ScoringRun | None) -> Computed:
+    """Everything a run stores, from its inputs: the one computation behind creating a run
+    and verifying it later."""
     version = cycle.model_version
     spec = selectors.model_spec(version)
-    inputs = selectors.approved_inputs(cycle, spec.elements)
-    if not inputs.regions:
-        raise ScoringError(str(NOTHING_APPROVED).format(year=cycle.year))
-    replications = replications or settings.UNCERTAINTY_REPLICATIONS
-    spread = settings.UNCERTAINTY_SPREAD if spread is None else spread
     digest = input_hash(model_sha256=version.source_sha256, inputs=inputs,
                         replications=replications, spread=spread)
     # The seed comes from the inputs: the same inputs give the same uncertainty intervals.
@@ -78,7 +84,6 @@ def run_create(*, cycle: Cycle, actor: Any, replications: int | None = None,
     points = np.array([d.points for d in spec.dimensions])
     uncertainty = rank_uncertainty(result.dimension_points, points, inputs.ranked,
                                    replications=replications, spread=spread, seed=seed)
-    previous = selectors.previous_published_run(cycle)
     previous_ranks = ({r.region_id: r.rank for r in previous.results.all()}
                       if previous else {})
     rows = _unit_rows(spec, inputs, result, uncertainty, previous_ranks)
@@ -86,26 +91,77 @@ def run_create(*, cycle: Cycle, actor: Any, replications: int | None = None,
         {k: v for k, v in row.items() if k != "region"} | {"region": row["region"].code}
         for row in rows
     ])).hexdigest()
+    return Computed(digest, result_digest, seed, rows)
+
+
+def run_create(*, cycle: Cycle, actor: Any, replications: int | None = None,
+               spread: float | None = None) -> ScoringRun:
+    """Score the cycle's approved data and store the result as a new immutable run."""
+    spec_elements = tuple(cycle.model_version.elements.values_list("code", flat=True))
+    inputs = selectors.approved_inputs(cycle, spec_elements)
+    if not inputs.regions:
+        raise ScoringError(str(NOTHING_APPROVED).format(year=cycle.year))
+    replications = replications or settings.UNCERTAINTY_REPLICATIONS
+    spread = settings.UNCERTAINTY_SPREAD if spread is None else spread
+    previous = selectors.previous_published_run(cycle)
+    computed = compute(cycle=cycle, inputs=inputs, replications=replications, spread=spread,
+                       previous=previous)
     with transaction.atomic():
         locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
         number = (ScoringRun.objects.filter(cycle=locked).count()) + 1
         run = ScoringRun.objects.create(
-            cycle=locked, number=number, model_version=version,
+            cycle=locked, number=number, model_version=cycle.model_version,
             inputs={"versions": {r.code: v for r, v in zip(inputs.regions, inputs.versions,
                                                             strict=True)}},
-            input_hash=digest, result_hash=result_digest, seed=seed,
-            replications=replications, spread=spread, created_by=actor, previous_run=previous,
+            input_hash=computed.input_hash, result_hash=computed.result_hash,
+            seed=computed.seed, replications=replications, spread=spread, created_by=actor,
+            previous_run=previous,
         )
         UnitResult.objects.bulk_create(
-            [UnitResult(run=run, **row) for row in rows], batch_size=1000
+            [UnitResult(run=run, **row) for row in computed.rows], batch_size=1000
         )
         if locked.state in (Cycle.State.OPEN, Cycle.State.CLOSED):
             locked.state = Cycle.State.SCORED
             locked.save(update_fields=["state"])
         log_action(actor=actor, action="scoring.run", obj=run, cycle_year=cycle.year,
-                   data={"run": number, "input_hash": digest, "result_hash": result_digest,
-                         "units": len(rows)})
+                   data={"run": number, "input_hash": computed.input_hash,
+                         "result_hash": computed.result_hash, "units": len(computed.rows)})
     return run
+
+
+@dataclass(frozen=True)
+class Verification:
+    identical: bool
+    input_hash: str
+    result_hash: str
+    differences: list[str]
+
+
+def run_verify(*, run: ScoringRun) -> Verification:
+    """Recompute a stored run from the versions it read; changes nothing."""
+    versions = run.inputs.get("versions", {})
+    regions = {r.code: r for r in Region.objects.filter(code__in=list(versions))}
+    ordered = [regions[code] for code in versions if code in regions]
+    elements = tuple(run.model_version.elements.values_list("code", flat=True))
+    values_by_version = values_of_versions([versions[r.code] for r in ordered])
+    matrix = np.full((len(ordered), len(elements)), np.nan)
+    column = {code: j for j, code in enumerate(elements)}
+    for i, region in enumerate(ordered):
+        for code, value in values_by_version[versions[region.code]].items():
+            if code in column:
+                matrix[i, column[code]] = value
+    inputs = selectors.ApprovedInputs(
+        regions=ordered, versions=[versions[r.code] for r in ordered], values=matrix,
+        ranked=np.array([r.ranked for r in ordered], dtype=bool), elements=elements)
+    computed = compute(cycle=run.cycle, inputs=inputs, replications=run.replications,
+                       spread=run.spread, previous=run.previous_run)
+    differences = []
+    if computed.input_hash != run.input_hash:
+        differences.append("input_hash")
+    if computed.result_hash != run.result_hash:
+        differences.append("result_hash")
+    return Verification(not differences, computed.input_hash, computed.result_hash,
+                        differences)
 
 
 def _unit_rows(spec: core.ModelSpec, inputs: selectors.ApprovedInputs, result: core.ScoreResult,

@@ -131,3 +131,13 @@ def regions_without_approval(cycle: Cycle, *, ranked_only: bool = True) -> list[
     approved = Submission.objects.filter(cycle=cycle, state=Submission.State.APPROVED)
     regions = Region.objects.exclude(pk__in=approved.values("region_id")).order_by("order")
     return list(regions.filter(ranked=True) if ranked_only else regions)
+
+
+def values_of_versions(version_ids: list[int]) -> dict[int, dict[str, float]]:
+    """version id → element code → value, for recomputing a stored scoring run."""
+    values: dict[int, dict[str, float]] = {vid: {} for vid in version_ids}
+    for version_id, code, value in Value.objects.filter(
+        version_id__in=version_ids, value__isnull=False
+    ).values_list("version_id", "element__code", "value"):
+        values[version_id][code] = float(value)
+    return values
