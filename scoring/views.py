@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,7 +19,7 @@ from scoring.permissions import (
     require_staff_reader,
 )
 from scoring.tasks import score_cycle
-from submissions.models import Cycle
+from submissions.models import Cycle, Version
 
 
 @login_required
@@ -78,3 +78,36 @@ def run_download(request: HttpRequest, run_id: int, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="ranking-{run.cycle.year}-run{run.number}.{fmt}"')
     return response
+
+
+@login_required
+@require_GET
+def provenance(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Where a run came from; ``?verify=1`` recomputes it from the versions it read."""
+    run = get_run_for_staff(request, run_id)
+    verification = services.run_verify(run=run) if request.GET.get("verify") else None
+    versions = (Version.objects.filter(pk__in=list(run.inputs.get("versions", {}).values()))
+                .select_related("submission__region", "file", "created_by")
+                .order_by("submission__region__order"))
+    return render(request, "scoring/provenance.html", {
+        "run": run, "versions": versions, "verification": verification,
+    })
+
+
+@login_required
+@require_GET
+def trace(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
+    """From a published figure back to the element values, the version and the file."""
+    run = get_run_for_staff(request, run_id)
+    result = get_object_or_404(run.results.select_related("region"), region__code=code)
+    version = (Version.objects.select_related("file", "created_by", "submission")
+               .filter(pk=result.version_id_read).first())
+    values = (version.values.select_related("element").order_by("element__order")
+              if version else [])
+    dimensions = list(run.model_version.dimensions.all())
+    indicators = list(run.model_version.indicators.select_related("dimension"))
+    return render(request, "scoring/trace.html", {
+        "run": run, "result": result, "version": version, "values": values,
+        "dimensions": [(d, result.dimensions.get(d.code, {})) for d in dimensions],
+        "indicators": [(i, result.indicators.get(i.code, {})) for i in indicators],
+    })

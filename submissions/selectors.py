@@ -141,3 +141,27 @@ def values_of_versions(version_ids: list[int]) -> dict[int, dict[str, float]]:
     ).values_list("version_id", "element__code", "value"):
         values[version_id][code] = float(value)
     return values
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    code: str
+    before: Decimal | None
+    after: Decimal | None
+    note_before: str
+    note_after: str
+
+
+def version_diff(before: Version, after: Version) -> list[ValueChange]:
+    """The values and notes that differ between two versions of a submission."""
+    old = {v.element.code: v for v in before.values.select_related("element")}
+    new = {v.element.code: v for v in after.values.select_related("element")}
+    order = {e.code: e.order for e in before.submission.cycle.model_version.elements.all()}
+    changes = []
+    for code in sorted(old.keys() | new.keys(), key=lambda c: (order.get(c, 999), c)):
+        a, b = old.get(code), new.get(code)
+        value_a, value_b = (a.value if a else None), (b.value if b else None)
+        note_a, note_b = (a.note if a else ""), (b.note if b else "")
+        if value_a != value_b or note_a != note_b:
+            changes.append(ValueChange(code, value_a, value_b, note_a, note_b))
+    return changes

@@ -262,6 +262,25 @@ def review_action(request: HttpRequest, submission_id: int, action: str) -> Http
 
 
 @login_required
+@require_GET
+def timeline(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Everything that happened to a submission, for auditors (and the people involved)."""
+    submission = get_submission_for_user(request, submission_id)
+    versions = list(submission.versions.select_related("file", "created_by", "based_on")
+                    .prefetch_related("issues").order_by("number"))
+    by_number = {v.number: v for v in versions}
+    diff = None
+    a, b = request.GET.get("a", ""), request.GET.get("b", "")
+    if a.isdigit() and b.isdigit() and int(a) in by_number and int(b) in by_number:
+        diff = selectors.version_diff(by_number[int(a)], by_number[int(b)])
+    return render(request, "submissions/timeline.html", {
+        "submission": submission, "versions": versions, "diff": diff, "a": a, "b": b,
+        "transitions": submission.transitions.select_related("actor", "version"),
+        "comments": submission.comments.select_related("author"),
+    })
+
+
+@login_required
 @require_POST
 def comment(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = get_submission_for_user(request, submission_id)
