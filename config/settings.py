@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -102,6 +103,9 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 except Exception as exc:  # dj-database-url raises plain ValueErrors of several kinds
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+# A connection that died with the database (a restart, a failover) is replaced at the next
+# request instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web and worker processes share the file: wait on a lock instead of failing at once.
     DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
@@ -157,6 +161,9 @@ CELERY_BEAT_SCHEDULE = {
     # Every morning: officers whose deadline is three days away and who have not submitted.
     "remind-deadlines": {"task": "submissions.tasks.remind_deadlines_task",
                          "schedule": crontab(hour=8, minute=0)},
+    # Versions or submissions whose message was lost (a broker restart, say) are re-queued.
+    "sweep-stuck-validations": {"task": "submissions.tasks.sweep_stuck_task",
+                                "schedule": 60.0},
 }
 
 # --- Files ----------------------------------------------------------------------------------

@@ -44,9 +44,10 @@ reported number exactly and rounds it once:
 Equal exact values therefore give equal floats, and the results do not depend on the order
 of units, indicators or the machine. The arithmetic is double-double (error-free
 transformations, ~32 significant digits, vectorised); a result whose double-double value lies
-so close to a rounding midpoint that its rounding is in doubt (about one cell in 10**8 on
-random data, more on tidy decimal data — and every exact midpoint) is recomputed exactly with
-:class:`fractions.Fraction` or :func:`math.fsum`, one cell at a time.
+so close to a rounding midpoint that its rounding is in doubt — exact midpoints included —
+is recomputed exactly with :class:`fractions.Fraction` or :func:`math.fsum`, one cell at a
+time. That is rare: none of the benchmark's 180,000 scores with random data, 16 with integer
+data.
 :mod:`scoring.reference` computes everything with fractions and is the oracle of the tests:
 the two agree bit for bit. The error-free steps assume magnitudes well inside the float64
 range; a step that overflows is also recomputed exactly.
@@ -633,7 +634,9 @@ def weighted_totals(dimension_points: FloatArray, scales: FloatArray | None = No
             hi, lo = _quick_two_sum(s, u)
             rest += e2 + e3
         where = np.nonzero(rest)
-        doubtful = _doubtful(hi[where], lo[where], 2.0 * rest[where])
+        # The slack must dwarf the rounding of lo ± slack, hence the floor relative to hi.
+        slack = 2.0 * np.abs(rest[where]) + _SCORE_SLACK * np.abs(hi[where])
+        doubtful = _doubtful(hi[where], lo[where], slack)
     for r, i in zip(where[0][doubtful], where[1][doubtful], strict=True):
         parts: list[float] = []
         for j in range(points.shape[1]):

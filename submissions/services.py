@@ -589,3 +589,27 @@ def cycle_set_deadline(*, cycle: Cycle, deadline: Any, actor: Any) -> Cycle:
     log_action(actor=actor, action="cycle.deadline", obj=locked, cycle_year=locked.year,
                data={"from": str(before), "to": str(deadline)})
     return locked
+
+
+def sweep_stuck(*, older_than_seconds: int | None = None) -> tuple[list[int], list[int]]:
+    """Re-queue what a lost message left behind: versions not validated and submissions still
+    submitted or validating after ``older_than_seconds``. Both tasks are idempotent, so a
+    version that was only slow is validated once all the same."""
+    from submissions.tasks import check_submission, validate_version
+
+    seconds = older_than_seconds or settings.VALIDATION_STUCK_AFTER_SECONDS
+    cutoff = timezone.now() - timezone.timedelta(seconds=seconds)
+    versions = list(Version.objects.filter(
+        validation__in=[Version.Validation.PENDING, Version.Validation.RUNNING],
+        created_at__lt=cutoff).values_list("pk", flat=True))
+    submissions = list(Submission.objects.filter(
+        state__in=[S.SUBMITTED, S.VALIDATING], updated_at__lt=cutoff,
+    ).values_list("pk", flat=True))
+    for version_id in versions:
+        validate_version.delay(version_id)
+    for submission_id in submissions:
+        check_submission.delay(submission_id)
+    if versions or submissions:
+        logger.warning("re-queued %d stuck version(s) and %d submission(s)", len(versions),
+                       len(submissions))
+    return versions, submissions

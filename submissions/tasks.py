@@ -36,3 +36,8 @@ def notify_decision_task(submission_id: int) -> None:
 @shared_task(soft_time_limit=300, time_limit=360)
 def remind_deadlines_task() -> int:
     return services.remind_deadlines()
+
+
+@shared_task(soft_time_limit=120, time_limit=150)
+def sweep_stuck_task() -> None:
+    services.sweep_stuck()

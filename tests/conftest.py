@@ -11,7 +11,8 @@ from django.test import Client
 from accounts import roles
 from config.celery import app as celery_app
 from indicators.models import Region
-from tests.factories import UserFactory, make_officer
+from submissions.models import Submission
+from tests.factories import CycleFactory, UserFactory, make_officer
 
 # Unit tests run queued tasks in the test's own process; the integration tests (marked
 # "integration") switch this off and run a real worker on the configured broker.
@@ -86,3 +87,13 @@ def auditor_client(auditor) -> Client:
 @pytest.fixture
 def anon_client() -> Client:
     return Client()
+
+
+@pytest.fixture
+def bj_submission(officer_bj):
+    return Submission.objects.get_or_create(cycle=CycleFactory(), region=officer_bj.region)[0]
+
+
+@pytest.fixture
+def sh_submission(officer_sh):
+    return Submission.objects.get_or_create(cycle=CycleFactory(), region=officer_sh.region)[0]

@@ -18,9 +18,10 @@ from scoring.core import (
     ModelError,
     ModelSpec,
     Tier,
-    compile_model,
     competition_ranks,
+    compile_model,
     score,
+    weighted_totals,
 )
 from scoring.reference import score_reference
 
@@ -461,3 +462,13 @@ def test_it_scores_the_full_2017_model():
                  "total_ranks", "dimension_ranks", "dimension_incomplete"):
         np.testing.assert_array_equal(getattr(result, name), getattr(reference, name))
     assert result.tiers == reference.tiers
+
+
+def test_it_rounds_each_total_once_even_just_past_a_rounding_midpoint():
+    # 20/9 + 8 lies exactly halfway between two floats; a tiny third dimension decides the
+    # rounding. Found by Hypothesis; math.fsum is the exact reference.
+    points = np.array([[20 / 9, 8.0, 4.92755239e-32], [20 / 9, 8.0, 1e-300],
+                       [20 / 9, 8.0, 0.0], [20 / 9, 8.0, NAN]])
+    totals = weighted_totals(points)
+    assert totals.tolist() == [math.fsum(row[~np.isnan(row)]) for row in points]
+    assert totals[0] != totals[2]

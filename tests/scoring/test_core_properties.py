@@ -147,7 +147,7 @@ def monotone_cases(draw: st.DrawFn) -> tuple[ModelSpec, np.ndarray, np.ndarray, 
         parameters = draw(indicator_parameters(("goalposts", "ordinal", "target")))
         indicators.append(IndicatorSpec(f"I{k}", dimension, formula,
                                         **parameters))  # type: ignore[arg-type]
-    spec = ModelSpec(tuple(f"E{k}" for k in range(count)) + ("Q",), dimensions,
+    spec = ModelSpec((*(f"E{k}" for k in range(count)), "Q"), dimensions,
                      tuple(indicators))
     units = draw(st.integers(1, 6))
     finite = st.floats(min_value=-1e4, max_value=1e4)

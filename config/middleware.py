@@ -1,0 +1,46 @@
+"""A database that is unreachable for a moment gives a friendly 503 page, not a 500."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+
+UNAVAILABLE_MARKERS = (
+    "could not connect", "connection failed", "connection refused", "server closed the connection",
+    "terminating connection", "connection is lost", "connection already closed",
+    "the connection is closed", "database is locked", "unable to open database file",
+    "no route to host", "timeout expired",
+)
+
+
+def is_unavailable(exception: Exception) -> bool:
+    """A database that cannot be reached, as opposed to a query that is wrong."""
+    if isinstance(exception, InterfaceError):
+        return True
+    text = str(exception).lower()
+    return isinstance(exception, OperationalError) and any(m in text for m in UNAVAILABLE_MARKERS)
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_unavailable(exception):
+            return None  # a real query error is a bug: let it be a 500 with its traceback
+        logger.error("database unavailable: %s", exception)
+        # The page is rendered without a request context: nothing on it may touch the
+        # database (no user, no session).
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
