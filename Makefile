@@ -20,4 +20,4 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy .
+	TESTING=1 $(VENV)/bin/mypy .

@@ -31,8 +31,8 @@ def main() -> None:
          str(Path(os.environ.get("DATA_DIR", ROOT / "var")) / "celerybeat-schedule")],
         cwd=ROOT,
     )
-    print(f"\n  Platform: http://{HOST}:{PORT}/\n  Demo logins: see the lines of seed_demo above.\n",
-          flush=True)
+    print(f"\n  Platform: http://{HOST}:{PORT}/\n"
+          "  Demo logins: see the lines of seed_demo above.\n", flush=True)
     try:
         subprocess.run([sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
                        cwd=ROOT, check=False)

@@ -61,7 +61,9 @@ class Expression:
         return _evaluate(self.tree, values)
 
 
-def parse_expression(text: str, *, known_codes: frozenset[str] | set[str] | None = None) -> Expression:
+def parse_expression(
+    text: str, *, known_codes: frozenset[str] | set[str] | None = None
+) -> Expression:
     """Parse and check ``text``; raise :class:`ExpressionError` naming the problem."""
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError("empty expression")
@@ -87,7 +89,8 @@ def parse_expression(text: str, *, known_codes: frozenset[str] | set[str] | None
         unknown = sorted(codes - set(known_codes))
         if unknown:
             raise ExpressionError(f"unknown element code(s) {', '.join(unknown)} in {text!r}")
-    return Expression(text=text.strip(), tree=tree, codes=frozenset(codes), is_comparison=is_comparison)
+    return Expression(text=text.strip(), tree=tree, codes=frozenset(codes),
+                      is_comparison=is_comparison)
 
 
 def _check_arithmetic(node: ast.expr, codes: set[str], text: str) -> None:
@@ -116,7 +119,7 @@ def _check_arithmetic(node: ast.expr, codes: set[str], text: str) -> None:
 
 def _evaluate(node: ast.expr, values: Mapping[str, Any]) -> Any:
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return float(node.value)  # type: ignore[arg-type]  # numbers only, checked at parse
     if isinstance(node, ast.Name):
         return values[node.id]
     if isinstance(node, ast.BinOp):

@@ -100,7 +100,9 @@ def parse_model_document(data: Any) -> ModelDocument:
     return ModelDocument(canon)
 
 
-def _list(data: dict[str, Any], key: str, problems: list[str], *, required: bool = True) -> list[Any]:
+def _list(
+    data: dict[str, Any], key: str, problems: list[str], *, required: bool = True
+) -> list[Any]:
     value = data.get(key)
     if value is None and not required:
         return []
@@ -190,7 +192,9 @@ def _element(index: int, item: Any, problems: list[str]) -> dict[str, Any]:
     if minimum is not None and maximum is not None and minimum > maximum:
         problems.append(f"{where}: min {minimum} is above max {maximum}")
     max_level = _number(where, item, "max_level", problems, required=kind == "ordinal")
-    if kind == "ordinal" and max_level is not None and (max_level < 1 or max_level != int(max_level)):
+    if kind == "ordinal" and max_level is not None and (
+        max_level < 1 or max_level != int(max_level)
+    ):
         problems.append(f"{where}: max_level must be a whole number of at least 1")
     yoy = _number(where, item, "yoy_threshold", problems, required=False)
     if yoy is not None and not 0 < yoy <= MAX_YOY_THRESHOLD:

@@ -21,7 +21,8 @@ class BilingualNameMixin:
     @property
     def name(self) -> str:
         """The name in the active language (Chinese unless English is active)."""
-        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name_zh
+        english = (get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name_zh
 
 
 class Region(BilingualNameMixin, models.Model):
@@ -226,7 +227,9 @@ class NationalTarget(BilingualNameMixin, models.Model):
     # A formula over the element codes of approved provincial data, with "SUM(...)" implied:
     # e.g. "E401 / P02 * 100" is computed as Σ E401 / Σ P02 × 100. Empty: not derivable.
     provincial_formula = models.CharField(max_length=200, blank=True)
-    provincial_scale = models.FloatField(default=1.0, help_text=_("省级汇总值换算到本指标单位的系数"))
+    provincial_scale = models.FloatField(
+        default=1.0, help_text=_("省级汇总值换算到本指标单位的系数")
+    )
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 

@@ -34,6 +34,10 @@ def _decimal(value: float | int | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _required_decimal(value: float | int) -> Decimal:
+    return Decimal(str(value))
+
+
 def document_sha256(document: ModelDocument) -> str:
     canonical = json.dumps(document.data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -69,7 +73,7 @@ def model_import(*, document: ModelDocument, actor: Any = None) -> tuple[ModelVe
     for order, dim in enumerate(data["dimensions"], 1):
         dimensions[dim["code"]] = Dimension.objects.create(
             version=version, code=dim["code"], name_zh=dim["name_zh"], name_en=dim["name_en"],
-            points=_decimal(dim["points"]), order=order,
+            points=_required_decimal(dim["points"]), order=order,
         )
     DataElement.objects.bulk_create(
         DataElement(

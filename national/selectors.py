@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -202,9 +202,9 @@ def _number(value: Decimal | None, places: str = "0.01") -> float | None:
                                                            rounding=ROUND_HALF_UP))
 
 
-def targets_document() -> list[dict[str, object]]:
+def targets_document() -> list[dict[str, Any]]:
     """The targets as ``export_targets --format json`` writes them."""
-    document = []
+    document: list[dict[str, Any]] = []
     for progress in targets_progress():
         target = progress.target
         years = {f.year for f in progress.figures}

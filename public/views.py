@@ -13,10 +13,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from common.exports import CONTENT_TYPES, render_table
 from indicators.models import Region
 from public import selectors
 from public.pdf import table_pdf
-from common.exports import CONTENT_TYPES, render_table
 from scoring.models import ScoringRun
 
 CACHE_SECONDS = 24 * 3600

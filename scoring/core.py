@@ -91,12 +91,17 @@ class ModelError(ValueError):
 
 @dataclass(frozen=True)
 class DimensionSpec:
+    """A dimension and the points of the model's scale it carries (20 for D1 in 2017)."""
+
     code: str
     points: float
 
 
 @dataclass(frozen=True)
 class IndicatorSpec:
+    """An indicator as the model file states it; parameters that its normalisation does not
+    use are ignored, so a database row can carry them all."""
+
     code: str
     dimension: str
     formula: str
@@ -111,12 +116,16 @@ class IndicatorSpec:
 
 @dataclass(frozen=True)
 class Tier:
+    """A band of totals, e.g. ``Tier(65.0, "leading")``; its labels live with the model."""
+
     min_total: float
     code: str
 
 
 @dataclass(frozen=True)
 class ModelSpec:
+    """One model version as plain data: what :func:`compile_model` checks and prepares."""
+
     elements: tuple[str, ...]  # column order of the values array
     dimensions: tuple[DimensionSpec, ...]
     indicators: tuple[IndicatorSpec, ...]

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import log_action
+from indicators.models import Region
 from scoring import core, selectors
 from scoring.models import ScoringRun, UnitResult
 from scoring.uncertainty import rank_uncertainty
 from submissions.models import Cycle
-from indicators.models import Region
 from submissions.selectors import regions_without_approval, values_of_versions
 
 NOTHING_APPROVED = _("{year} 年度还没有审核通过的填报，无法测算")

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from scoring import selectors, services
 from common.exports import CONTENT_TYPES, render_table
+from scoring import selectors, services
 from scoring.permissions import (
     get_cycle_for_administrator,
     get_run_for_administrator,
@@ -35,7 +35,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 @require_POST
 def score(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for_administrator(request, cycle_id)
-    user_id = request.user.pk
+    user_id = int(request.user.pk or 0)
     transaction.on_commit(lambda: score_cycle.delay(cycle.pk, user_id))
     messages.success(request, _("已开始测算 %(year)s 年度，完成后刷新本页查看结果")
                      % {"year": cycle.year})
@@ -101,7 +101,7 @@ def trace(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
     run = get_run_for_staff(request, run_id)
     result = get_object_or_404(run.results.select_related("region"), region__code=code)
     version = (Version.objects.select_related("file", "created_by", "submission")
-               .filter(pk=result.version_id_read).first())
+               .filter(pk=result.version_id_read or 0).first())
     values = (version.values.select_related("element").order_by("element__order")
               if version else [])
     dimensions = list(run.model_version.dimensions.all())

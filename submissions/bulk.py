@@ -31,7 +31,13 @@ from submissions.selectors import (
     previous_cycle,
     ruleset_for,
 )
-from submissions.services import cycle_create, file_store, issues_insert_many, value_rows, values_insert
+from submissions.services import (
+    cycle_create,
+    file_store,
+    issues_insert_many,
+    value_rows,
+    values_insert,
+)
 from submissions.workflow import Action, Actor, TransitionError, next_state
 
 UNKNOWN_REGION = ("地区「{value}」无法识别（可填写行政区划代码、全称、简称或英文名）",

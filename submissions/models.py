@@ -24,7 +24,8 @@ class Cycle(NoDeleteModel):
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     model_version = models.ForeignKey(
-        ModelVersion, verbose_name=_("指标体系版本"), on_delete=models.PROTECT, related_name="cycles"
+        ModelVersion, verbose_name=_("指标体系版本"), on_delete=models.PROTECT,
+        related_name="cycles",
     )
     opens_on = models.DateField(_("开始日期"))
     deadline = models.DateField(_("截止日期"))

@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -550,7 +551,7 @@ def notify_decision(*, submission_id: int) -> None:
 def remind_deadlines(*, today: Any = None, days: int = 3) -> int:
     """Remind the officers of submissions not yet submitted, ``days`` before the deadline."""
     today = today or timezone.localdate()
-    due = today + timezone.timedelta(days=days)
+    due = today + timedelta(days=days)
     count = 0
     for submission in Submission.objects.filter(
         cycle__deadline=due, cycle__state=Cycle.State.OPEN, state__in=list(EDITABLE_STATES)
@@ -564,7 +565,8 @@ def remind_deadlines(*, today: Any = None, days: int = 3) -> int:
 
 
 CYCLE_EXISTS = _("{year} 年度的填报周期已经存在")
-CYCLE_STEPS = {Cycle.State.OPEN: Cycle.State.CLOSED, Cycle.State.CLOSED: Cycle.State.OPEN}
+CYCLE_STEPS: dict[str, str] = {Cycle.State.OPEN: Cycle.State.CLOSED,
+                               Cycle.State.CLOSED: Cycle.State.OPEN}
 
 
 @transaction.atomic
@@ -598,7 +600,7 @@ def sweep_stuck(*, older_than_seconds: int | None = None) -> tuple[list[int], li
     from submissions.tasks import check_submission, validate_version
 
     seconds = older_than_seconds or settings.VALIDATION_STUCK_AFTER_SECONDS
-    cutoff = timezone.now() - timezone.timedelta(seconds=seconds)
+    cutoff = timezone.now() - timedelta(seconds=seconds)
     versions = list(Version.objects.filter(
         validation__in=[Version.Validation.PENDING, Version.Validation.RUNNING],
         created_at__lt=cutoff).values_list("pk", flat=True))

@@ -45,8 +45,9 @@ from submissions.workflow import Action, Actor, TransitionError
 def officer_home(request: HttpRequest) -> HttpResponse:
     if not roles.is_officer(request.user):
         raise PermissionDenied
+    region_id = request.user.region_id  # type: ignore[union-attr]  # is_officer: it has one
     submissions = list(
-        Submission.objects.filter(region_id=request.user.region_id)  # type: ignore[union-attr]
+        Submission.objects.filter(region_id=region_id)  # type: ignore[misc]
         .select_related("cycle", "current_version").order_by("-cycle__year"))
     reasons = dict(Transition.objects.filter(submission__in=submissions, to_state="returned")
                    .order_by("submission_id", "created_at")
@@ -58,7 +59,7 @@ def officer_home(request: HttpRequest) -> HttpResponse:
 
 def _issues_by_code(version: Version | None) -> tuple[dict[str, list[Any]], list[Any]]:
     by_code: dict[str, list[Any]] = defaultdict(list)
-    general = []
+    general: list[Any] = []
     if version is None:
         return by_code, general
     for issue in selectors.version_issues(version):
@@ -180,10 +181,9 @@ def _read_bounded(uploaded: Any) -> bytes:
     from django.conf import settings
 
     if uploaded.size > settings.UPLOAD_MAX_BYTES:
-        raise services.UploadRejected(
-            str(services.FILE_TOO_LARGE).format(size=f"{uploaded.size / 1048576:.1f} MB",
-                                                limit=f"{settings.UPLOAD_MAX_BYTES / 1048576:.1f} MB")
-        )
+        limit = settings.UPLOAD_MAX_BYTES / 1048576
+        raise services.UploadRejected(str(services.FILE_TOO_LARGE).format(
+            size=f"{uploaded.size / 1048576:.1f} MB", limit=f"{limit:.1f} MB"))
     return b"".join(uploaded.chunks())
 
 

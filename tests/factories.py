@@ -13,7 +13,7 @@ from accounts.models import User
 from indicators.models import ModelVersion, Region
 from submissions.models import Cycle, Submission
 
-PASSWORD = "correct-horse-battery-9"  # noqa: S105
+PASSWORD = "correct-horse-battery-9"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

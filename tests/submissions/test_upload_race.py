@@ -51,4 +51,5 @@ def test_it_keeps_both_of_two_simultaneous_uploads(officer_bj):
     assert all(v.validation == Version.Validation.VALID for v in versions)
     submission.refresh_from_db()
     assert submission.version_count == 2
-    assert submission.current_version == versions[1]  # the later number wins, whatever finished last
+    # the later number wins, whatever finished last
+    assert submission.current_version == versions[1]

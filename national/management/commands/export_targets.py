@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from national.selectors import targets_document
 from common.exports import to_csv
+from national.selectors import targets_document
 
 CSV_COLUMNS = ["code", "name", "unit", "group", "target", "target_year", "year", "value",
                "qualifier", "met", "growth", "growth_unit", "reported_growth", "growth_differs",

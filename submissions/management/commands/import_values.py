@@ -38,7 +38,7 @@ class Command(BaseCommand):
 
             record = file_store(content=content, filename=path.name, cycle=None, region=None,
                                 purpose="bulk", actor=actor)
-            bulk_import_file.delay(record.file.name, path.name, options["cycle"], actor.pk,
+            bulk_import_file.delay(str(record.file.name), path.name, options["cycle"], actor.pk,
                                    options["approve"])
             self.stdout.write(f"queued: {path.name} (sha256 {record.sha256})")
             return
