@@ -187,7 +187,8 @@ def _check_upload(content: bytes) -> None:
         raise UploadRejected(str(FILE_EMPTY))
     limit = settings.UPLOAD_MAX_BYTES
     if len(content) > limit:
-        raise UploadRejected(str(FILE_TOO_LARGE).format(size=_size(len(content)), limit=_size(limit)))
+        raise UploadRejected(
+            str(FILE_TOO_LARGE).format(size=_size(len(content)), limit=_size(limit)))
 
 
 def _size(n: int) -> str:
@@ -543,7 +544,8 @@ def notify_decision(*, submission_id: int) -> None:
     last = submission.transitions.order_by("-created_at", "-id").first()
     reason = last.reason if last else ""
     verb = "已退回，请修改后重新提交" if submission.state == S.RETURNED else "已审核通过"
-    subject = f"【信息化发展评价】{submission.cycle.year} 年度 {submission.region.name_zh} 填报{verb}"
+    subject = (f"【信息化发展评价】{submission.cycle.year} 年度 "
+               f"{submission.region.name_zh} 填报{verb}")
     body = f"{subject}\n\n{('退回原因：' + reason) if reason else ''}\n"
     _notify_officers(submission, subject, body)
 
