@@ -131,12 +131,12 @@ def main() -> None:
     for units in (31, args.units):
         points = fast.dimension_points[:units]
         flags = ranked[:units]
-        best, median = timed(
-            lambda points=points, flags=flags: rank_uncertainty(
-                points, model.points, flags, replications=args.replications, seed=1
-            ),
-            max(3, args.runs // 5),
-        )
+
+        def uncertainty(points: np.ndarray = points, flags: np.ndarray = flags) -> object:
+            return rank_uncertainty(points, model.points, flags,
+                                    replications=args.replications, seed=1)
+
+        best, median = timed(uncertainty, max(3, args.runs // 5))
         rows.append(("rank_uncertainty", f"{units} units × {args.replications} reps",
                      best, median))
 

@@ -129,13 +129,14 @@ if REDIS_URL:
 else:
     # The embedded default: a real worker process on kombu's filesystem transport, for one
     # machine only (the folders are not shared between machines).
-    for folder in ("in", "processed"):
+    for folder in ("in", "processed", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "in"),
         "data_folder_out": str(BROKER_DIR / "in"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),  # else "./control" in the cwd
         "store_processed": False,
     }
     CACHES = {

@@ -89,7 +89,8 @@ class DimensionRow:
     indicators: list[Any]   # (value, score) rounded, in indicator order
 
 
-def dimension_rows(run: ScoringRun, dimension: Dimension) -> tuple[list[Indicator], list[DimensionRow]]:
+def dimension_rows(run: ScoringRun, dimension: Dimension
+                   ) -> tuple[list[Indicator], list[DimensionRow]]:
     indicators = list(dimension.indicators.order_by("order"))
     rows = []
     for r in run.results.select_related("region").filter(region__ranked=True):

@@ -1,14 +1,22 @@
 """Public pages: published rankings only, no login. A published run never changes, so the
-pages are cached by run id and language."""
+content of its pages is cached by run id, page and language.
+
+Only the content block is cached, never the whole page: the header around it carries the
+visitor's CSRF token (the language switch posts) and, for a signed-in person, their name and
+links, which must not be served to the next visitor. ``PUBLIC_CACHE_SECONDS`` (default 24 h;
+0 turns the cache off) sets how long an entry lives."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -17,20 +25,44 @@ from common.exports import CONTENT_TYPES, render_table
 from indicators.models import Region
 from public import selectors
 from public.pdf import table_pdf
-from scoring.models import ScoringRun
+from scoring.models import ScoringRun, UnitResult
 
 CACHE_SECONDS = 24 * 3600
 
 
-def _cached(request: HttpRequest, run: ScoringRun, name: str,
-            build: Callable[[], str]) -> HttpResponse:
-    key = f"public:{run.pk}:{name}:{get_language()}:{request.user.is_authenticated}"
-    return HttpResponse(cache.get_or_set(key, build, CACHE_SECONDS))
+def cache_seconds() -> int:
+    """How long a published run's page content is cached; 0 (or less) means not at all."""
+    return int(getattr(settings, "PUBLIC_CACHE_SECONDS", CACHE_SECONDS))
 
 
-def _run_from(request: HttpRequest, year: int) -> ScoringRun:
+def _body(run: ScoringRun, name: str, template: str,
+          build: Callable[[], dict[str, object]]) -> SafeString:
+    """The content block of a page: ``template`` rendered with ``build()``, once per run,
+    page and language. It is rendered without the request, so nothing of the visitor can get
+    into it."""
+    def render() -> str:
+        return render_to_string(template, build())
+
+    seconds = cache_seconds()
+    if seconds <= 0:
+        html = render()
+    else:
+        html = cache.get_or_set(f"public:{run.pk}:{name}:{get_language()}", render, seconds)
+    # Our own template's output, escaped when it was rendered.
+    return mark_safe(html)  # noqa: S308
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
+    return HttpResponse(render_to_string(template, context, request=request))
+
+
+def _run_from(request: HttpRequest, year: int) -> tuple[ScoringRun, str]:
+    """The run a page shows and the query (``?run=<id>`` or "") its links keep: a page
+    opened on one named publication stays on it."""
     run_id = request.GET.get("run")
-    return selectors.published_run(year, int(run_id) if run_id and run_id.isdigit() else None)
+    pinned = bool(run_id and run_id.isdigit())
+    run = selectors.published_run(year, int(run_id) if run_id and pinned else None)
+    return run, f"?run={run.pk}" if pinned else ""
 
 
 @require_GET
@@ -43,70 +75,88 @@ def latest(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def overall(request: HttpRequest, year: int) -> HttpResponse:
-    run = _run_from(request, year)
+    run, query = _run_from(request, year)
 
-    def build() -> str:
+    def build() -> dict[str, object]:
         rows = selectors.overall_rows(run)
-        return render_to_string("public/overall.html", {
-            "run": run, "rows": rows, "unranked": selectors.overall_rows(run, ranked=False),
+        return {
+            "run": run, "q": query, "rows": rows,
+            "unranked": selectors.overall_rows(run, ranked=False),
             "dimensions": list(run.model_version.dimensions.all()),
             "chart": {"labels": [r.label for r in rows],
                       "totals": [float(r.total) if r.total is not None else None
                                  for r in rows]},
-            "publications": selectors.published_runs().filter(cycle=run.cycle),
-            "years": sorted({r.cycle.year for r in selectors.published_runs()}, reverse=True),
-        }, request=request)
+            "publications": list(selectors.published_runs().filter(cycle=run.cycle)),
+            "years": sorted(set(selectors.published_runs().values_list("cycle__year",
+                                                                       flat=True)),
+                            reverse=True),
+        }
 
-    return _cached(request, run, f"overall:{request.GET.get('run', '')}", build)
+    body = _body(run, f"overall:{query}", "public/_overall.html", build)
+    return _page(request, "public/overall.html", {"run": run, "body": body})
 
 
 @require_GET
 def dimension(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    run = _run_from(request, year)
+    run, query = _run_from(request, year)
     dim = get_object_or_404(run.model_version.dimensions, code=code)
 
-    def build() -> str:
+    def build() -> dict[str, object]:
         indicators, rows = selectors.dimension_rows(run, dim)
-        return render_to_string("public/dimension.html", {
-            "run": run, "dimension": dim, "indicators": indicators, "rows": rows,
-            "dimensions": list(run.model_version.dimensions.all()),
-        }, request=request)
+        return {"run": run, "q": query, "dimension": dim, "indicators": indicators,
+                "rows": rows, "dimensions": list(run.model_version.dimensions.all())}
 
-    return _cached(request, run, f"dim:{code}:{request.GET.get('run', '')}", build)
+    body = _body(run, f"dim:{dim.code}:{query}", "public/_dimension.html", build)
+    return _page(request, "public/dimension.html", {"run": run, "dimension": dim, "body": body})
 
 
 @require_GET
 def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    run = _run_from(request, year)
+    run, query = _run_from(request, year)
     result = selectors.region_result(run, code)
 
-    def build() -> str:
+    def build() -> dict[str, object]:
         dimensions = list(run.model_version.dimensions.all())
         medians = selectors.national_medians(run)
         indicators = list(run.model_version.indicators.select_related("dimension"))
         history = selectors.region_history(result.region)
         chart = {
             "indicators": [{"name": d.name, "max": float(d.points)} for d in dimensions],
-            "region": [result.dimensions.get(d.code, {}).get("points") for d in dimensions],
-            "median": [medians.get(d.code) for d in dimensions],
+            "region": [_chart_value(result.dimensions.get(d.code, {}).get("points"))
+                       for d in dimensions],
+            "median": [_chart_value(medians.get(d.code)) for d in dimensions],
             "region_label": selectors.region_label(result.region),
             "median_label": _("全国中位数"),
             "history_years": [year for year, _r in history],
-            "history_totals": [r.total for _y, r in history],
+            "history_totals": [_chart_value(r.total) for _y, r in history],
         }
-        return render_to_string("public/region.html", {
-            "run": run, "result": result, "label": selectors.region_label(result.region),
+        return {
+            "run": run, "q": query, "result": result,
+            "label": selectors.region_label(result.region),
+            "total": selectors.round_half_up(result.total),
             "rows": [(d, selectors.round_half_up(result.dimensions.get(d.code, {}).get("points")),
                       result.dimensions.get(d.code, {}).get("rank"),
                       selectors.round_half_up(medians.get(d.code))) for d in dimensions],
-            "indicators": [(i, selectors.round_half_up(result.indicators.get(i.code, {}).get("value")),
-                            selectors.round_half_up(_percent(result.indicators.get(i.code, {}).get("score"))))
+            "indicators": [(i, selectors.round_half_up(_indicator(result, i.code, "value")),
+                            selectors.round_half_up(_percent(_indicator(result, i.code, "score"))))
                            for i in indicators],
             "history": [(y, r, selectors.round_half_up(r.total)) for y, r in history],
             "chart": chart, "dimensions": dimensions,
-        }, request=request)
+        }
 
-    return _cached(request, run, f"region:{code}:{request.GET.get('run', '')}", build)
+    body = _body(run, f"region:{result.region.code}:{query}", "public/_region.html", build)
+    return _page(request, "public/region.html", {
+        "run": run, "label": selectors.region_label(result.region), "body": body})
+
+
+def _chart_value(value: float | None) -> float | None:
+    """A chart's figure as the table beside it shows it (2 decimals, half up)."""
+    rounded = selectors.round_half_up(value)
+    return None if rounded is None else float(rounded)
+
+
+def _indicator(result: UnitResult, code: str, key: str) -> float | None:
+    return result.indicators.get(code, {}).get(key)
 
 
 def _percent(score: float | None) -> float | None:
@@ -115,22 +165,23 @@ def _percent(score: float | None) -> float | None:
 
 @require_GET
 def grid(request: HttpRequest, year: int) -> HttpResponse:
-    run = _run_from(request, year)
+    run, query = _run_from(request, year)
 
-    def build() -> str:
+    def build() -> dict[str, object]:
         rows = selectors.overall_rows(run)
         totals = [float(r.total) for r in rows if r.total is not None]
         low, high = (min(totals), max(totals)) if totals else (0.0, 1.0)
         tiles = []
         for row in rows:
-            share = 0.0 if row.total is None or high == low else (float(row.total) - low) / (high - low)
-            tiles.append({"row": row, "shade": int(round(share * 4)),
+            share = (0.0 if row.total is None or high == low
+                     else (float(row.total) - low) / (high - low))
+            tiles.append({"row": row, "shade": round(share * 4),
                           "grid_row": row.region.grid_row, "grid_col": row.region.grid_col})
-        return render_to_string("public/grid.html", {
-            "run": run, "tiles": tiles, "dimensions": list(run.model_version.dimensions.all()),
-        }, request=request)
+        return {"run": run, "q": query, "tiles": tiles,
+                "dimensions": list(run.model_version.dimensions.all())}
 
-    return _cached(request, run, f"grid:{request.GET.get('run', '')}", build)
+    body = _body(run, f"grid:{query}", "public/_grid.html", build)
+    return _page(request, "public/grid.html", {"run": run, "body": body})
 
 
 @require_GET
@@ -141,14 +192,16 @@ def publications(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def download(request: HttpRequest, year: int, table: str, fmt: str) -> HttpResponse:
-    run = _run_from(request, year)
+    run, _query = _run_from(request, year)
     if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
     title, columns, rows = _table(run, table)
     if fmt == "pdf":
-        content = table_pdf(title=title, subtitle=_("发布于 %(date)s，第 %(n)s 次发布") % {
-            "date": run.published_at.date() if run.published_at else "",
-            "n": run.publication_number}, header=columns, rows=[[r[c] for c in columns] for r in rows])
+        subtitle = _("发布于 %(date)s，第 %(n)s 次发布") % {
+            "date": timezone.localdate(run.published_at) if run.published_at else "",
+            "n": run.publication_number}
+        content = table_pdf(title=title, subtitle=subtitle, header=columns,
+                            rows=[[r[c] for c in columns] for r in rows])
         content_type = "application/pdf"
     else:
         content = render_table(fmt, columns, rows)

@@ -80,9 +80,11 @@ _A = TypeVar("_A", bound=npt.NDArray[np.generic])
 NORMALISATIONS = ("goalposts", "ordinal", "minmax", "target")
 #: The rank of a unit that is not ranked or has no value.
 UNRANKED = 0
-#: Model parameters (goalposts, levels, targets, weights, points) must stay below this, so the
-#: error-free transformations below never overflow.
-MAX_PARAMETER = 1e100
+#: Model parameters (goalposts, levels, targets, weights, points) stay within these
+#: magnitudes (and a goalpost span above MIN_PARAMETER), so that the error-free
+#: transformations below neither overflow nor underflow.
+MAX_PARAMETER = 1e50
+MIN_PARAMETER = 1e-50
 
 
 class ModelError(ValueError):
@@ -215,6 +217,8 @@ def _parameter(value: float | None, what: str, *, positive: bool = False) -> flo
         raise ModelError(f"{what} must be a finite number below {MAX_PARAMETER:g}")
     if positive and number <= 0:
         raise ModelError(f"{what} must be positive, not {number:g}")
+    if positive and number < MIN_PARAMETER:
+        raise ModelError(f"{what} must be at least {MIN_PARAMETER:g}")
     return number
 
 
@@ -300,6 +304,8 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
             upper[i] = _parameter(ind.upper, f"{where}: upper goalpost")
             if not lower[i] < upper[i]:
                 raise ModelError(f"{where}: lower goalpost must be below the upper one")
+            if upper[i] - lower[i] < MIN_PARAMETER:
+                raise ModelError(f"{where}: goalposts must be at least {MIN_PARAMETER:g} apart")
         elif ind.normalisation == "ordinal":
             lower[i] = 0.0
             upper[i] = _parameter(ind.max_level, f"{where}: max level", positive=True)
@@ -373,7 +379,10 @@ _SPLITTER = 134217729.0  # 2**27 + 1: splits a float64 into two 26-bit halves
 # recomputed exactly far more often than strictly needed — which is still almost never.
 _SCORE_SLACK = 2.0**-96
 _POINTS_SLACK = 2.0**-90
-_TINY = 2.0**-900  # below this, splitting a product may underflow
+# Below _TINY a score or dimension is recomputed exactly: with the parameters' bounds below,
+# every error-free product of larger values stays clear of underflow.
+_TINY = 2.0**-600
+_MIN_SPAN, _MAX_SPAN = 2.0**-300, 2.0**300  # a minmax span outside is recomputed exactly
 #: Units per block × indicators: the working set of one block of the scoring pass.
 _BLOCK_CELLS = 16_384
 
@@ -433,11 +442,10 @@ def _doubtful(hi: FloatArray, lo: FloatArray, slack: FloatArray) -> BoolArray:
     its correct rounding if both ends of that interval round to ``hi``. Cells that fail (the
     exact value within ~1e-27 of a rounding midpoint, or exactly on one) are recomputed
     exactly. Plain additions: cheaper than ``nextafter``, and exact enough, since the slack is
-    some 2**10 times the rounding error of ``lo ± slack``. Tiny non-zero values are doubtful
-    too: near the underflow threshold the error-free products are no longer exact.
+    some 2**10 times the rounding error of ``lo ± slack``. (Near underflow the error-free
+    products stop being exact; the callers treat tiny values apart.)
     """
     doubtful: BoolArray = ((hi + (lo + slack)) != hi) | ((hi + (lo - slack)) != hi)
-    doubtful |= (np.abs(hi) < _TINY) & (hi != 0.0)
     return doubtful
 
 
@@ -452,7 +460,9 @@ class _Scores:
 
     hi: FloatArray  # indicators × units: the score rounded to float64, NaN where missing
     lo: FloatArray  # its low part (0 where capped, NaN where missing)
-    lower: FloatArray  # indicators × 1: this run's goalposts (minmax from the data)
+    positive: BoolArray  # the exact score is above 0 (False where missing)
+    tiny: BoolArray  # positive but below _TINY: near underflow, so recomputed exactly
+    lower: FloatArray  # per indicator: this run's goalposts (minmax from the data)
     upper: FloatArray
 
 
@@ -530,7 +540,13 @@ def _indicator_scores(model: CompiledModel, x: FloatArray, lower: FloatArray,
     inside = (q_hi > 0.0) & ((q_hi < 1.0) | ((q_hi == 1.0) & (q_lo < 0.0)))
     s_lo = q_lo * inside
     present = ~np.isnan(x)
+    positive = num_hi > 0.0  # exact: the difference is error-free
     doubtful = _doubtful(q_hi, q_lo, _SCORE_SLACK * q_hi) & present
+    doubtful |= positive & (q_hi < _TINY)
+    # A minmax span from absurd data (beyond what the error-free steps handle): exactly.
+    span = den[0][:, 0]
+    extreme = model.is_minmax & ~flat & ~((span >= _MIN_SPAN) & (span <= _MAX_SPAN))
+    doubtful[extreme] = present[extreme]
 
     for k in np.nonzero(flat)[0]:  # target-lower rows and minmax rows over equal values
         row = x[k]
@@ -539,17 +555,19 @@ def _indicator_scores(model: CompiledModel, x: FloatArray, lower: FloatArray,
             hi, lo = _dd_div((np.full(n, upper[k]), np.zeros(n)), (row, np.zeros(n)))
             s_hi[k] = np.where(above, hi, 1.0)
             s_lo[k] = np.where(above, lo, 0.0)
-            doubtful[k] = above & _doubtful(hi, lo, _SCORE_SLACK * hi)
+            doubtful[k] = above & (_doubtful(hi, lo, _SCORE_SLACK * hi) | (hi < _TINY))
         else:
             s_hi[k] = 1.0
             s_lo[k] = 0.0
             doubtful[k] = False
+        positive[k] = present[k]
         s_hi[k, ~present[k]] = np.nan
     for k, i in zip(*np.nonzero(doubtful), strict=True):
         s_hi[k, i], s_lo[k, i] = _split_fraction(
             _exact_score(model, int(k), float(x[k, i]), float(lower[k]), float(upper[k]))
         )
-    return _Scores(s_hi, s_lo, lower, upper)
+    tiny = positive & (s_hi < _TINY)
+    return _Scores(s_hi, s_lo, positive, tiny, lower, upper)
 
 
 def _exact_dimension_points(model: CompiledModel, scores: _Scores, x: FloatArray,
@@ -572,9 +590,10 @@ def _dimension_points(model: CompiledModel, scores: _Scores, x: FloatArray
     """``points * Σ w_i s_i / Σ w_i`` over the indicators present, rounded once; dimensions ×
     units.
 
-    The indicator rows are gathered as dimensions × slots × units (padding is a zero row), so
+    The indicator rows are gathered as slots × dimensions × units (padding is a zero row), so
     the sums run over the slots for all units and dimensions at once; a missing indicator
-    contributes 0 to both sums, which is re-weighting it away.
+    contributes 0 to both sums, which is re-weighting it away. The sums are not a BLAS matrix
+    product with ``CompiledModel.weights`` on purpose (see the module docstring).
     """
     m, n = x.shape
     present = ~np.isnan(x)
@@ -596,6 +615,8 @@ def _dimension_points(model: CompiledModel, scores: _Scores, x: FloatArray
     t_hi, t_lo = laid_out(t_hi), laid_out(t_lo)
     w_all = laid_out(present * weight)
     counts = laid_out(present.astype(np.float64)).sum(axis=0)
+    any_positive = laid_out(scores.positive.astype(np.float64)).any(axis=0)
+    any_tiny = laid_out(scores.tiny.astype(np.float64)).any(axis=0)
     zeros = np.zeros((slots.shape[1], n))
     num: DD = (zeros, zeros)
     den: DD = (zeros, zeros)
@@ -606,7 +627,8 @@ def _dimension_points(model: CompiledModel, scores: _Scores, x: FloatArray
     den = (np.where(has_value, den[0], 1.0), den[1])
     d_hi, d_lo = _dd_div(_dd_mul(num, model.points[:, None]), den)
     slack = (_POINTS_SLACK * (slots.shape[0] + 4)) * d_hi
-    doubtful = has_value & _doubtful(d_hi, d_lo, slack)
+    doubtful = has_value & (_doubtful(d_hi, d_lo, slack) | any_tiny
+                            | (any_positive & (d_hi < _TINY)))
     for j, i in zip(*np.nonzero(doubtful), strict=True):
         d_hi[j, i] = _exact_dimension_points(model, scores, x, int(j), int(i))
     d_hi[~has_value] = np.nan

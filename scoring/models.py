@@ -62,10 +62,6 @@ class ScoringRun(models.Model):
     def __str__(self) -> str:
         return f"{self.cycle.year} #{self.number}"
 
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             stored = ScoringRun.objects.filter(pk=self.pk).values("published_at").first()
@@ -80,6 +76,10 @@ class ScoringRun(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableRunError("scoring runs are never deleted")
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class UnitResult(models.Model):
@@ -117,6 +117,10 @@ class UnitResult(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ImmutableRunError("scoring results cannot change")
+        # A new row must not slip into a published run either (the run writes its own rows
+        # with bulk_create before it can be published).
+        if ScoringRun.objects.filter(pk=self.run_id, published_at__isnull=False).exists():
+            raise ImmutableRunError("a published scoring run cannot change")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:

@@ -136,30 +136,48 @@ def _raw_text(value: object) -> str:
     return "" if value is None else str(value)[:200]
 
 
+# Positions are frozen dataclasses, whose generated __init__ assigns each field through
+# object.__setattr__; a bulk load makes one per value (180,000), so parse_rows builds them by
+# setting the instance dictionary at once: the same objects (equal, hashed and immutable the
+# same way) in half the time.
+_object_new = object.__new__
+_object_setattr = object.__setattr__
+
+
+def _position(sheet: str, row: int | None, column: str) -> Position:
+    position = _object_new(Position)
+    _object_setattr(position, "__dict__", {"sheet": sheet, "row": row, "column": column})
+    return position
+
+
 def parse_rows(ruleset: RuleSet, rows: Iterable[RawRow], *, sheet: str = "") -> tuple[dict[str, Cell], list[Issue]]:
     """Parse the raw rows of one reporting unit into cells; report every unreadable cell."""
     cells: dict[str, Cell] = {}
     issues: list[Issue] = []
+    elements = ruleset.elements
     for row in rows:
-        code_cell = row.cells.get("code")
-        value_cell = row.cells.get("value")
-        note_cell = row.cells.get("note")
-        code = _raw_text(code_cell.value if code_cell else None).strip().upper()
-        raw_value = value_cell.value if value_cell else None
-        value_column = value_cell.column if value_cell else ""
-        position = Position(sheet, row.number, value_column)
+        row_cells = row.cells
+        code_cell = row_cells.get("code")
+        value_cell = row_cells.get("value")
+        note_cell = row_cells.get("note")
+        raw_code = code_cell.value if code_cell is not None else None
+        # _raw_text inlined for the common case, a str (str(text) is text).
+        code = (raw_code[:200] if type(raw_code) is str else _raw_text(raw_code)).strip().upper()
+        raw_value = value_cell.value if value_cell is not None else None
         if not code:
             if raw_value not in (None, ""):
                 zh, en = message("MISSING_CODE")
                 issues.append(Issue("", ERROR, "MISSING_CODE", zh, en,
                                     Position(sheet, row.number, code_cell.column if code_cell else "")))
             continue
-        element = ruleset.elements.get(code)
+        element = elements.get(code)
         if element is None:
             zh, en = message("UNKNOWN_ELEMENT", code=code, model=ruleset.model)
             issues.append(Issue(code, ERROR, "UNKNOWN_ELEMENT", zh, en,
                                 Position(sheet, row.number, code_cell.column if code_cell else "")))
             continue
+        position = _position(sheet, row.number,
+                             value_cell.column if value_cell is not None else "")
         try:
             value = parse_value(raw_value, unit=element.unit)
         except ValueParseError as exc:
@@ -168,15 +186,17 @@ def parse_rows(ruleset: RuleSet, rows: Iterable[RawRow], *, sheet: str = "") -> 
             parsed_ok = False
         else:
             parsed_ok = True
-        note = _raw_text(note_cell.value if note_cell else None).strip()
+        raw_note = note_cell.value if note_cell is not None else None
+        note = (raw_note[:200] if type(raw_note) is str else _raw_text(raw_note)).strip()
         previous = cells.get(code)
         if previous is not None:
             if previous.value != value or not parsed_ok:
                 zh, en = message("DUPLICATE_ELEMENT", code=code, other_row=previous.position.row)
                 issues.append(Issue(code, ERROR, "DUPLICATE_ELEMENT", zh, en, position))
             continue
-        cells[code] = Cell(code, value, _raw_text(raw_value), note, position,
-                           unreadable=not parsed_ok)
+        cells[code] = Cell(code, value,
+                           raw_value[:200] if type(raw_value) is str else _raw_text(raw_value),
+                           note, position, not parsed_ok)
     return cells, issues
 
 
@@ -199,39 +219,55 @@ def check_cells(ruleset: RuleSet, cells: Mapping[str, Cell], *, complete: bool =
                                     cell.position if cell else Position()))
             continue
         found = _element_issues(element, cell)
-        issues.extend(found)
-        if not found:
+        if found:
+            issues.extend(found)
+        else:
             usable[code] = float(cell.value)
     issues.extend(_cross_rule_issues(ruleset, cells, usable))
     return issues
 
 
+
 def _element_issues(element: ElementRule, cell: Cell) -> list[Issue]:
     value = cell.value
     assert value is not None
-    params = {"code": element.code, "name_zh": element.name_zh, "name_en": element.name_en,
-              "value": _fmt(value)}
-    issues = []
-    if element.kind == "ordinal":
+    # The checks first, the messages (which format the value) only for a value that fails one.
+    kind = element.kind
+    minimum = element.minimum
+    maximum = element.maximum
+    if kind == "ordinal":
         top = element.max_level or 0
         if value != value.to_integral_value() or not 0 <= value <= top:
-            zh, en = message("NOT_ORDINAL", max_level=top, **params)
+            zh, en = message("NOT_ORDINAL", max_level=top, **_element_params(element, value))
             return [Issue(element.code, ERROR, "NOT_ORDINAL", zh, en, cell.position)]
         return []
-    if element.kind == "integer" and value != value.to_integral_value():
+    not_integer = kind == "integer" and value != value.to_integral_value()
+    below = minimum is not None and (value <= minimum if element.minimum_exclusive
+                                     else value < minimum)
+    above = maximum is not None and value > maximum
+    if not (not_integer or below or above):
+        return []
+    params = _element_params(element, value)
+    issues = []
+    if not_integer:
         zh, en = message("NOT_INTEGER", **params)
         issues.append(Issue(element.code, ERROR, "NOT_INTEGER", zh, en, cell.position))
-    if element.minimum is not None:
-        below = value <= element.minimum if element.minimum_exclusive else value < element.minimum
-        if below:
-            op, op_en = (("大于", "greater than") if element.minimum_exclusive
-                         else ("不小于", "at least"))
-            zh, en = message("BELOW_MIN", op=op, op_en=op_en, limit=_fmt(element.minimum), **params)
-            issues.append(Issue(element.code, ERROR, "BELOW_MIN", zh, en, cell.position))
-    if element.maximum is not None and value > element.maximum:
-        zh, en = message("ABOVE_MAX", limit=_fmt(element.maximum), **params)
+    if below:
+        assert minimum is not None
+        op, op_en = (("大于", "greater than") if element.minimum_exclusive
+                     else ("不小于", "at least"))
+        zh, en = message("BELOW_MIN", op=op, op_en=op_en, limit=_fmt(minimum), **params)
+        issues.append(Issue(element.code, ERROR, "BELOW_MIN", zh, en, cell.position))
+    if above:
+        assert maximum is not None
+        zh, en = message("ABOVE_MAX", limit=_fmt(maximum), **params)
         issues.append(Issue(element.code, ERROR, "ABOVE_MAX", zh, en, cell.position))
     return issues
+
+
+def _element_params(element: ElementRule, value: Decimal) -> dict[str, str]:
+    return {"code": element.code, "name_zh": element.name_zh, "name_en": element.name_en,
+            "value": _fmt(value)}
 
 
 def _cross_rule_issues(ruleset: RuleSet, cells: Mapping[str, Cell], usable: Mapping[str, float]) -> list[Issue]:

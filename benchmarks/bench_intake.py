@@ -1,0 +1,679 @@
+"""Benchmark of the intake path: a county-level bulk file parsed, validated and stored.
+
+Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust):
+
+    .venv/bin/python benchmarks/bench_intake.py [--units 3000 --elements 60]
+
+It drops and creates the database ``ifdi_bench_intake`` (``--database-url`` for another one),
+migrates it, runs ``bootstrap``, imports a synthetic model version "BENCH60" (60 elements,
+cross-element rules, 60 indicators in 6 dimensions) through ``model_import``, creates 3,000
+synthetic reporting units and one cycle per measured run, and writes the bulk file
+(region_code, element_code, value, note: 180,000 values) as UTF-8 CSV and as xlsx.
+
+Then it measures, each ``bulk_import`` in a fresh subprocess (so that ``ru_maxrss`` is the peak
+of that import alone, C extensions included):
+
+* ``submissions.bulk.bulk_import`` of the CSV and of the xlsx, end to end (read, parse, rules,
+  one transaction of COPY/batched inserts, commit), ``--runs`` times each, with ``approve``;
+  every run stores a full new version per unit in a new cycle (a new year);
+* a stock django-import-export ``ModelResource.import_data`` of a sample (``--stock-sample``,
+  10 % of the units) of the same rows into ``submissions.Value``, with default settings and
+  with ``use_bulk=True``;
+* a raw COPY of the same rows into a scratch table without indexes, for reference.
+
+It prints a Markdown table (and, unless ``--no-docs``, writes it as the section
+"Intake (bulk load)" of docs/benchmarks.md, replacing that section if present). ``--profile
+csv`` (or ``xlsx``) instead runs one import under cProfile and prints the top entries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ifdi_bench_intake"
+MODEL_CODE = "BENCH60"
+FIRST_YEAR = 2030
+STOCK_YEAR = 2090
+REGION_CODE_BASE = 700000
+DIMENSION_POINTS = (20, 20, 20, 15, 15, 10)
+SECTION_TITLE = "## Intake (bulk load)"
+
+
+# --- environment -------------------------------------------------------------------------------
+
+
+def configure_environment(data_dir: str, database_url: str) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DEBUG"] = "1"
+    os.environ["DATA_DIR"] = data_dir
+    os.environ["DATABASE_URL"] = database_url
+
+
+def django_setup() -> None:
+    import django
+
+    django.setup()
+
+
+def recreate_database(database_url: str) -> None:
+    import psycopg
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(database_url: str) -> None:
+    import psycopg
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- the synthetic model and data -------------------------------------------------------------
+
+
+def element_category(index: int) -> str:
+    """E001 is the base population; the others rotate through count, amount and percent."""
+    if index == 0:
+        return "base"
+    return ("count", "amount", "percent")[(index - 1) % 3]
+
+
+def model_document(n_elements: int, year: int) -> dict[str, Any]:
+    elements = []
+    for i in range(n_elements):
+        code = f"E{i + 1:03d}"
+        category = element_category(i)
+        if category == "base":
+            element = {"name_zh": "常住人口", "name_en": "Resident population", "unit": "人",
+                       "kind": "integer", "min": 0, "min_exclusive": True}
+        elif category == "count":
+            element = {"name_zh": f"计数项{i + 1}", "name_en": f"Count {i + 1}", "unit": "人",
+                       "kind": "integer", "min": 0}
+        elif category == "amount":
+            element = {"name_zh": f"金额项{i + 1}", "name_en": f"Amount {i + 1}", "unit": "万元",
+                       "kind": "number", "min": 0}
+        else:
+            element = {"name_zh": f"比率项{i + 1}", "name_en": f"Rate {i + 1}", "unit": "%",
+                       "kind": "number", "min": 0, "max": 100}
+        elements.append({"code": code, "aggregation": "sum" if category != "percent" else "none",
+                         "yoy_threshold": 0.3, **element})
+    indicators = []
+    per_dimension = -(-n_elements // len(DIMENSION_POINTS))
+    for j in range(n_elements):
+        element_index = j + 1 if j + 1 < n_elements else None
+        if element_index is None:
+            formula, upper = "(E004 + E002 / E001 * 100) / 2", 100
+            formula = formula if n_elements > 4 else "E001"
+        else:
+            code = f"E{element_index + 1:03d}"
+            category = element_category(element_index)
+            if category == "count":
+                formula, upper = f"{code} / E001 * 100", 100
+            elif category == "amount":
+                formula, upper = f"{code} / E001 * 10000", 2000
+            else:
+                formula, upper = code, 100
+        indicators.append({
+            "code": f"I{j + 1:03d}", "dimension": f"D{min(j // per_dimension, 5) + 1}",
+            "name_zh": f"指标{j + 1}", "name_en": f"Indicator {j + 1}", "formula": formula,
+            "unit": "", "direction": "+", "weight": 1,
+            "normalisation": {"kind": "goalposts", "lower": 0, "upper": upper},
+        })
+    counts = [f"E{i + 1:03d}" for i in range(1, n_elements) if element_category(i) == "count"]
+    rules = [{"code": f"{c}_LE_E001", "expression": f"{c} <= E001", "severity": "error",
+              "message_zh": f"{c} 不能大于常住人口（E001）",
+              "message_en": f"{c} cannot exceed the resident population (E001)"}
+             for c in counts[:5]]
+    percents = [f"E{i + 1:03d}" for i in range(1, n_elements) if element_category(i) == "percent"]
+    if len(percents) >= 2:
+        rules.append({"code": "RATES_SUM", "expression": f"{percents[0]} + {percents[1]} <= 200",
+                      "severity": "warning", "message_zh": "两项比率之和不应超过 200",
+                      "message_en": "The two rates should not add up to more than 200"})
+    return {
+        "version": MODEL_CODE, "year": year, "title_zh": "基准测试模型（60 项）",
+        "title_en": "Benchmark model (60 elements)",
+        "dimensions": [{"code": f"D{j + 1}", "name_zh": f"维度{j + 1}",
+                        "name_en": f"Dimension {j + 1}", "points": p}
+                       for j, p in enumerate(DIMENSION_POINTS)],
+        "elements": elements, "indicators": indicators, "rules": rules,
+        "tiers": [{"code": "leading", "min_total": 65, "label_zh": "位于前列",
+                   "label_en": "Leading"},
+                  {"code": "rest", "min_total": 0, "label_zh": "其他", "label_en": "Others"}],
+    }
+
+
+def region_codes(units: int) -> list[str]:
+    return [str(REGION_CODE_BASE + i + 1) for i in range(units)]
+
+
+def unit_values(units: int, n_elements: int, seed: int = 2030) -> tuple[list[list[Any]],
+                                                                      dict[tuple[int, int], str]]:
+    """Per unit, per element: an int (counts, population) or a float (amounts, percents);
+    plus the notes by (unit, element). 0.5 % of the units carry an outlying rate, half of
+    them with a note explaining it; 1 % of the other values carry a note."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    population = np.round(rng.lognormal(np.log(400_000), 0.6, units)).astype(int) + 1000
+    values: list[list[Any]] = []
+    notes: dict[tuple[int, int], str] = {}
+    for u in range(units):
+        pop = int(population[u])
+        row: list[Any] = []
+        for i in range(n_elements):
+            category = element_category(i)
+            if category == "base":
+                row.append(pop)
+            elif category == "count":
+                row.append(int(round(pop * float(np.clip(rng.normal(0.6, 0.05), 0.3, 0.95)))))
+            elif category == "amount":
+                row.append(round(pop * float(rng.normal(0.8, 0.08)) / 10, 1))
+            else:
+                row.append(round(float(np.clip(rng.normal(60, 5), 0, 100)), 2))
+        values.append(row)
+    percent_columns = [i for i in range(n_elements) if element_category(i) == "percent"]
+    if percent_columns:
+        for k, u in enumerate(rng.choice(units, size=max(1, units // 200), replace=False)):
+            i = int(rng.choice(percent_columns))
+            values[int(u)][i] = round(float(rng.uniform(1, 5)), 2)
+            if k % 2 == 0:
+                notes[(int(u), i)] = "受统计口径调整影响，已核实"
+    for u, i in zip(rng.integers(0, units, units * n_elements // 100),
+                    rng.integers(0, n_elements, units * n_elements // 100), strict=True):
+        notes.setdefault((int(u), int(i)), "含新设开发区数据")
+    return values, notes
+
+
+def value_text(value: Any, grouped: bool) -> str:
+    """As a spreadsheet saves the cell to CSV: shortest form, thousands groups when the cell
+    was formatted with them."""
+    if isinstance(value, int):
+        return f"{value:,}" if grouped else str(value)
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def bulk_rows(units: int, n_elements: int) -> list[tuple[str, str, Any, str]]:
+    values, notes = unit_values(units, n_elements)
+    codes = region_codes(units)
+    elements = [f"E{i + 1:03d}" for i in range(n_elements)]
+    return [(codes[u], elements[i], values[u][i], notes.get((u, i), ""))
+            for u in range(units) for i in range(n_elements)]
+
+
+def csv_bytes(rows: list[tuple[str, str, Any, str]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(("region_code", "element_code", "value", "note"))
+    for n, (region, element, value, note) in enumerate(rows):
+        # 2 % of the counts were formatted with thousands separators (Excel quotes them).
+        writer.writerow((region, element, value_text(value, grouped=n % 50 == 7), note))
+    return out.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(rows: list[tuple[str, str, Any, str]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("数据")
+    sheet.append(("region_code", "element_code", "value", "note"))
+    for region, element, value, note in rows:
+        # Codes typed into a General cell are numbers; values are numbers; notes are text.
+        sheet.append((int(region), element, value, note or None))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- setup in the parent ----------------------------------------------------------------------
+
+
+def setup_database(args: argparse.Namespace, years: list[int]) -> dict[str, Any]:
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.selectors import operator_user
+    from indicators.model_io import parse_model_document
+    from indicators.models import Region
+    from indicators.services import model_import
+    from submissions.services import cycle_create
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("bootstrap", stdout=io.StringIO())
+    actor = operator_user()
+    with transaction.atomic():
+        model, _ = model_import(document=parse_model_document(
+            model_document(args.elements, FIRST_YEAR)), actor=actor)
+    macro = [choice for choice, _label in Region.MacroRegion.choices]
+    Region.objects.bulk_create([
+        Region(code=code, name_zh=f"基准测试县{i + 1:05d}", short_name_zh=f"测试县{i + 1:05d}",
+               name_en=f"Bench County {i + 1:05d}", macro_region=macro[i % len(macro)],
+               order=1000 + i % 30000)
+        for i, code in enumerate(region_codes(args.units))
+    ], batch_size=1000)
+    for year in [*years, STOCK_YEAR]:
+        cycle_create(year=year, model_version=model, opens_on=timezone.localdate(),
+                     deadline=datetime.date(year + 1, 3, 31), actor=actor)
+    return {"model_id": model.pk, "seconds": time.perf_counter() - started}
+
+
+# --- one import in a child process ------------------------------------------------------------
+
+
+def _phase_timers() -> dict[str, float]:
+    """Wrap the stages of bulk_import (those that exist) to time them; a few thousand calls."""
+    from submissions import bulk, rules
+
+    totals: dict[str, float] = {}
+
+    def wrap(owner: Any, name: str, label: str) -> None:
+        function = getattr(owner, name, None)
+        if function is None:
+            return
+
+        def timed(*a: Any, **k: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return function(*a, **k)
+            finally:
+                totals[label] = totals.get(label, 0.0) + time.perf_counter() - start
+
+        setattr(owner, name, timed)
+
+    wrap(bulk, "bulk_check", "check (read, parse, rules)")
+    wrap(bulk, "read_table", "  read_table (readers)")
+    wrap(bulk, "_group_rows", "  group rows by region")
+    wrap(rules, "parse_rows", "  parse_rows (values.parse_value inside)")
+    wrap(bulk, "_check_units", "  rules: check_cells, yoy, outliers")
+    wrap(bulk, "file_store", "file_store")
+    wrap(bulk, "_store_units", "store (one transaction)")
+    wrap(bulk, "values_insert", "  values COPY")
+    wrap(bulk, "_copy_values", "  values COPY")
+    wrap(bulk, "issues_insert_many", "  issues insert")
+    return totals
+
+
+def child_import(path: str, year: int, profile: bool) -> dict[str, Any]:
+    import gc
+    import resource
+
+    django_setup()
+    from django.db import connection
+
+    from accounts.selectors import operator_user
+    from submissions import readers  # noqa: F401  (imported by a running server already)
+    from submissions.bulk import bulk_import
+    from submissions.models import Value
+
+    phases = {} if profile else _phase_timers()
+    actor = operator_user()
+    content = Path(path).read_bytes()
+    connection.ensure_connection()
+    gc.collect()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    start = time.perf_counter()
+    result = bulk_import(content=content, filename=Path(path).name, year=year, actor=actor,
+                         approve=True)
+    seconds = time.perf_counter() - start
+    if profiler is not None:
+        profiler.disable()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if not result.ok:
+        raise SystemExit(f"bulk_import refused the file: {result.errors[:5]}")
+    stored = Value.objects.filter(version__submission__cycle__year=year).count()
+    out = {"seconds": seconds, "peak_kb": peak, "before_kb": rss_before, "rows": result.rows,
+           "versions": len(result.versions), "warnings": len(result.warnings),
+           "stored": stored, "phases": phases}
+    if profiler is not None:
+        import pstats
+
+        for order in ("cumulative", "tottime"):
+            stream = io.StringIO()
+            pstats.Stats(profiler, stream=stream).sort_stats(order).print_stats(35)
+            out[f"profile_{order}"] = stream.getvalue()
+    return out
+
+
+def run_child(path: Path, year: int, *, profile: bool = False) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, __file__, "--child-import", str(path), "--year", str(year)]
+        + (["--child-profile"] if profile else []),
+        capture_output=True, text=True, env=os.environ.copy(), cwd=ROOT,
+    )
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stdout + completed.stderr)
+        raise SystemExit(f"the import of {path.name} for {year} failed")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+# --- stock django-import-export and raw COPY --------------------------------------------------
+
+
+def stock_imports(rows: list[tuple[str, str, Any, str]], sample_units: int, n_elements: int
+                  ) -> dict[str, dict[str, float]]:
+    import tablib
+    from import_export import resources
+
+    from accounts.selectors import operator_user
+    from indicators.models import DataElement
+    from submissions.models import Submission, Value, Version
+
+    class ValueResource(resources.ModelResource):
+        class Meta:
+            model = Value
+            # "id" is the default import id field; the file has no id column, so every row
+            # is a new record (the library looks the column up and finds none).
+            fields = ("id", "version", "element", "value", "raw", "note")
+
+    class BulkValueResource(resources.ModelResource):
+        class Meta:
+            model = Value
+            # "id" is the default import id field; the file has no id column, so every row
+            # is a new record (the library looks the column up and finds none).
+            fields = ("id", "version", "element", "value", "raw", "note")
+            use_bulk = True
+
+    actor = operator_user()
+    elements = dict(DataElement.objects.filter(version__code=MODEL_CODE)
+                    .values_list("code", "pk"))
+    sample_codes = region_codes(sample_units)
+    submissions = {s.region.code: s for s in Submission.objects.filter(
+        cycle__year=STOCK_YEAR, region__code__in=sample_codes).select_related("region")}
+    sample = rows[: sample_units * n_elements]
+    results = {}
+    for number, (label, resource_class) in enumerate(
+            (("default", ValueResource), ("use_bulk", BulkValueResource)), 1):
+        versions = Version.objects.bulk_create([
+            Version(submission=submissions[code], number=number, source=Version.Source.BULK,
+                    created_by=actor) for code in sample_codes])
+        by_region = {v.submission.region.code: v.pk for v in versions}
+        dataset = tablib.Dataset(headers=["version", "element", "value", "raw", "note"])
+        for n, (region, element, value, note) in enumerate(sample):
+            text = value_text(value, grouped=False)
+            dataset.append((by_region[region], elements[element], text, text, note))
+        start = time.perf_counter()
+        outcome = resource_class().import_data(dataset, dry_run=False)
+        seconds = time.perf_counter() - start
+        if outcome.has_errors() or outcome.has_validation_errors():
+            first = (outcome.base_errors[:1] or [e for r in outcome.rows for e in r.errors][:1]
+                     or outcome.invalid_rows[:1])
+            raise SystemExit(f"the stock import ({label}) reported errors: {first!r} "
+                             f"{getattr(first[0], 'traceback', '') if first else ''}")
+        stored = Value.objects.filter(version__in=versions).count()
+        if stored != len(sample):
+            raise SystemExit(f"the stock import ({label}) stored {stored} of {len(sample)} rows")
+        results[label] = {"rows": len(sample), "seconds": seconds}
+    return results
+
+
+def raw_copy(rows: list[tuple[str, str, Any, str]], n_elements: int) -> dict[str, float]:
+    """The same rows (as the tuples a loader would write) COPYed into a table without indexes
+    or constraints, in one transaction."""
+    from django.db import connection, transaction
+
+    codes = {f"E{i + 1:03d}": i + 1 for i in range(n_elements)}
+    version_of = {}
+    tuples = []
+    for n, (region, element, value, note) in enumerate(rows):
+        version = version_of.setdefault(region, len(version_of) + 1)
+        text = value_text(value, grouped=False)
+        tuples.append((version, codes[element], text, text, note, "", n + 2, "C"))
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TABLE IF EXISTS bench_copy')
+        cursor.execute('CREATE TABLE bench_copy (version_id integer, element_id integer, '
+                       'value numeric(22, 6), raw varchar(200), note text, sheet varchar(100), '
+                       '"row" integer, "column" varchar(5))')
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        with cursor.copy('COPY bench_copy (version_id, element_id, value, raw, note, sheet, '
+                         '"row", "column") FROM STDIN') as copy:
+            for row in tuples:
+                copy.write_row(row)
+    seconds = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bench_copy")
+        assert cursor.fetchone()[0] == len(rows)
+        cursor.execute('DROP TABLE bench_copy')
+    return {"rows": len(rows), "seconds": seconds}
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def memory_total() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 2**20:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def os_name() -> str:
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                return line.split("=", 1)[1].strip('"')
+    except OSError:
+        pass
+    return platform.platform()
+
+
+def postgres_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return str(cursor.fetchone()[0])
+
+
+def report(args: argparse.Namespace, results: dict[str, Any], sizes: dict[str, int]) -> str:
+    def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
+        return min(runs, key=lambda r: r["seconds"])
+
+    values = args.units * args.elements
+    csv_runs, xlsx_runs = results["csv"], results["xlsx"]
+    stock = results["stock"]
+    lines = [
+        f"- date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"- machine: {cpu_model()}, {os.cpu_count()} cores, {memory_total()} RAM; {os_name()}; "
+        f"Python {platform.python_version()}, PostgreSQL {results['postgres']} on 127.0.0.1",
+        f"- command: `.venv/bin/python benchmarks/bench_intake.py --units {args.units} "
+        f"--elements {args.elements} --runs {args.runs}`",
+        f"- data: {args.units:,} units × {args.elements} elements = {values:,} values; CSV "
+        f"{sizes['csv'] / 2**20:.1f} MB (UTF-8, 2 % of the counts with thousands separators, "
+        f"1 % of the rows with a note), xlsx {sizes['xlsx'] / 2**20:.1f} MB (numeric cells); "
+        f"every run a new cycle, approve=True, {best(csv_runs)['warnings']} warnings stored",
+        "- each `bulk_import` timed end to end in its own subprocess (file bytes in memory → "
+        "committed); peak = `ru_maxrss` of that process (Django and the app loaded: "
+        f"{best(csv_runs)['before_kb'] / 1024:.0f} MB before the import)",
+        "",
+        "| what | rows | best s | median s | rows (values)/s | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label, runs in (("bulk_import CSV", csv_runs), ("bulk_import xlsx", xlsx_runs)):
+        b = best(runs)
+        median = statistics.median(r["seconds"] for r in runs)
+        peak = max(r["peak_kb"] for r in runs) / 1024
+        lines.append(f"| {label} | {values:,} | {b['seconds']:.2f} | {median:.2f} | "
+                     f"{values / b['seconds']:,.0f} | {peak:.0f} |")
+    for label, key in (("stock `import_data` (default)", "default"),
+                       ("stock `import_data` (use_bulk)", "use_bulk")):
+        s = stock[key]
+        lines.append(f"| {label}, {args.stock_sample:.0%} sample | {s['rows']:,} | "
+                     f"{s['seconds']:.2f} | | {s['rows'] / s['seconds']:,.0f} | |")
+    c = results["copy"]
+    lines.append(f"| raw COPY, same rows, table without indexes | {c['rows']:,} | "
+                 f"{c['seconds']:.2f} | | {c['rows'] / c['seconds']:,.0f} | |")
+    ours = values / best(csv_runs)["seconds"]
+    ours_xlsx = values / best(xlsx_runs)["seconds"]
+    default_rate = stock["default"]["rows"] / stock["default"]["seconds"]
+    bulk_rate = stock["use_bulk"]["rows"] / stock["use_bulk"]["seconds"]
+    lines += [
+        "",
+        f"Ratio ours/stock (CSV, best): {ours / default_rate:,.0f}× the default "
+        f"`import_data`, {ours / bulk_rate:,.0f}× with `use_bulk` (xlsx: "
+        f"{ours_xlsx / default_rate:,.0f}× and {ours_xlsx / bulk_rate:,.0f}×).",
+        "",
+        "Stages of the best CSV and xlsx runs (seconds):",
+        "",
+        "| stage | CSV | xlsx |",
+        "|---|---:|---:|",
+    ]
+    phases_csv, phases_xlsx = best(csv_runs)["phases"], best(xlsx_runs)["phases"]
+    for name in phases_csv:
+        lines.append(f"| {name} | {phases_csv[name]:.2f} | {phases_xlsx.get(name, 0.0):.2f} |")
+    return "\n".join(lines)
+
+
+def write_docs(text: str) -> Path:
+    path = ROOT / "docs" / "benchmarks.md"
+    path.parent.mkdir(exist_ok=True)
+    body = f"{SECTION_TITLE}\n\n{text}\n"
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start = current.find(SECTION_TITLE + "\n")
+    if start == -1:
+        updated = current.rstrip("\n") + "\n\n" + body
+    else:
+        end = current.find("\n## ", start + len(SECTION_TITLE))
+        rest = current[end + 1:] if end != -1 else ""
+        updated = current[:start] + body + ("\n" + rest if rest else "")
+    path.write_text(updated, encoding="utf-8")
+    return path
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=3000)
+    parser.add_argument("--elements", type=int, default=60)
+    parser.add_argument("--runs", type=int, default=3, help="bulk_import runs per format")
+    parser.add_argument("--stock-sample", type=float, default=0.1)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--profile", choices=("csv", "xlsx"))
+    parser.add_argument("--no-stock", action="store_true",
+                        help="skip the stock django-import-export and raw COPY measurements")
+    parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the database and files")
+    parser.add_argument("--child-import", help=argparse.SUPPRESS)
+    parser.add_argument("--child-profile", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--year", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child_import:
+        print(json.dumps(child_import(args.child_import, args.year, args.child_profile)))
+        return
+
+    if args.elements < 6:
+        parser.error("--elements must be at least 6")
+    started = time.perf_counter()
+    data_dir = tempfile.mkdtemp(prefix="ifdi-bench-intake-")
+    configure_environment(data_dir, args.database_url)
+    recreate_database(args.database_url)
+    django_setup()
+    if args.keep:
+        print(f"data folder (kept): {data_dir}", file=sys.stderr)
+    runs = 1 if args.profile else args.runs
+    years = list(range(FIRST_YEAR, FIRST_YEAR + 2 * runs))
+    try:
+        setup = setup_database(args, years)
+        print(f"setup (migrate, bootstrap, model, {args.units:,} regions, cycles): "
+              f"{setup['seconds']:.1f} s", file=sys.stderr)
+        rows = bulk_rows(args.units, args.elements)
+        files = {"csv": Path(data_dir) / "bench-bulk.csv", "xlsx": Path(data_dir) / "bench-bulk.xlsx"}
+        t = time.perf_counter()
+        files["csv"].write_bytes(csv_bytes(rows))
+        files["xlsx"].write_bytes(xlsx_bytes(rows))
+        print(f"files written: {time.perf_counter() - t:.1f} s", file=sys.stderr)
+        sizes = {k: p.stat().st_size for k, p in files.items()}
+
+        if args.profile:
+            out = run_child(files[args.profile], years[0], profile=True)
+            print(f"{args.profile}: {out['seconds']:.2f} s, "
+                  f"{out['rows'] / out['seconds']:,.0f} values/s\n")
+            print(out["profile_cumulative"])
+            print(out["profile_tottime"])
+            return
+
+        results: dict[str, Any] = {"csv": [], "xlsx": []}
+        year_iter = iter(years)
+        for _ in range(runs):
+            for kind in ("csv", "xlsx"):
+                out = run_child(files[kind], next(year_iter))
+                assert out["stored"] == args.units * args.elements, out
+                results[kind].append(out)
+                print(f"{kind}: {out['seconds']:.2f} s, "
+                      f"{out['rows'] / out['seconds']:,.0f} values/s, "
+                      f"peak {out['peak_kb'] / 1024:.0f} MB", file=sys.stderr)
+        if args.no_stock:
+            return
+        sample_units = max(1, round(args.units * args.stock_sample))
+        results["stock"] = stock_imports(rows, sample_units, args.elements)
+        for label, s in results["stock"].items():
+            print(f"stock {label}: {s['rows'] / s['seconds']:,.0f} rows/s", file=sys.stderr)
+        results["copy"] = raw_copy(rows, args.elements)
+        results["postgres"] = postgres_version()
+        text = report(args, results, sizes)
+        print(text)
+        if not args.no_docs:
+            print(f"\n(written to {write_docs(text).relative_to(ROOT)})")
+        print(f"total {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            drop_database(args.database_url)
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

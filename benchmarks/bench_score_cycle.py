@@ -1,0 +1,317 @@
+"""Benchmark of scoring a whole cycle through the database: ``scoring.services.run_create``.
+
+Run from the project root (PostgreSQL running; the database is dropped and created afresh):
+
+    .venv/bin/python benchmarks/bench_score_cycle.py \
+        [postgres://postgres@127.0.0.1:5432/ifdi_bench_score] [--units 3000] [--runs 3] \
+        [--replications 1000] [--profile] [--append docs/benchmarks.md]
+
+It builds a synthetic model version (60 elements, 60 indicators in 6 dimensions, each
+indicator one element — a few of them ratios — goalposts 0..100), imported as a JSON document
+through ``indicators.services.model_import``; 3,000 synthetic reporting units (``Region`` rows
+``7xxxxx``, ranked); a cycle bound to the model; the approved data loaded with
+``submissions.bulk.bulk_import(..., approve=True)`` from one bulk CSV of 180,000 rows (timed
+once); then times ``run_create`` end to end — reading the approved values, scoring, rank
+uncertainty with 1,000 replications, writing the run and its 3,000 results — best of 3, each a
+new run of the cycle. The parts of a run are timed separately as well. ``--profile`` prints the
+cProfile of one more run. The result is a Markdown section, printed, and appended to the file
+given with ``--append``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import datetime
+import io
+import os
+import platform
+import pstats
+import shlex
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ifdi_bench_score"
+DIMENSION_POINTS = (20, 20, 20, 15, 15, 10)
+PER_DIMENSION = 10
+YEAR = 2030
+TARGET_SECONDS = 5.0
+
+
+# --- database and Django ---------------------------------------------------------------------
+
+
+def fresh_database(url: str) -> None:
+    """Drop and create the database named in a PostgreSQL URL (an SQLite file is removed)."""
+    parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite"):
+        path = Path(parts.path[1:] if parts.path.startswith("//") else parts.path)
+        path.unlink(missing_ok=True)
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = parts.path.lstrip("/")
+    if not name:
+        raise SystemExit(f"{url}: no database name")
+    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DATA_DIR", "/tmp/ifdi-bench-score")
+    import django
+
+    django.setup()
+
+
+# --- synthetic data --------------------------------------------------------------------------
+
+
+def model_document(year: int) -> dict[str, Any]:
+    """60 elements X01..X60 and one indicator per element, 10 per dimension. The first
+    indicator of each dimension after the first is a ratio of its element to X01 (a
+    "population"), the others are an element as is; all goalposts 0..100, some lower is
+    better."""
+    elements, indicators = [], []
+    for j in range(len(DIMENSION_POINTS)):
+        for k in range(PER_DIMENSION):
+            n = j * PER_DIMENSION + k + 1
+            code = f"X{n:02d}"
+            elements.append({
+                "code": code, "name_zh": f"合成数据项{n:02d}", "name_en": f"Element {n:02d}",
+                "unit": "", "kind": "number", "min": 0, "max": None,
+                "aggregation": "sum" if k % 2 else "none",
+            })
+            ratio = k == 0 and j > 0
+            indicators.append({
+                "code": f"I{n:02d}", "dimension": f"D{j + 1}",
+                "name_zh": f"合成指标{n:02d}", "name_en": f"Indicator {n:02d}",
+                "formula": f"{code} / X01 * 100" if ratio else code,
+                "unit": "%" if ratio else "分", "direction": "-" if k == 7 else "+",
+                "normalisation": {"kind": "goalposts", "lower": 0, "upper": 100},
+                "weight": 2 if k == 1 else 1,
+            })
+    return {
+        "version": f"bench{year}", "year": year,
+        "title_zh": "基准测试用合成指标体系", "title_en": "Synthetic benchmark model",
+        "dimensions": [{"code": f"D{j + 1}", "name_zh": f"维度{j + 1}",
+                        "name_en": f"Dimension {j + 1}", "points": p}
+                       for j, p in enumerate(DIMENSION_POINTS)],
+        "elements": elements, "indicators": indicators, "rules": [],
+        "tiers": [{"code": "leading", "min_total": 65, "label_zh": "位于全国前列"}],
+    }
+
+
+def bulk_file(codes: list[str], element_codes: list[str], seed: int = 2017) -> bytes:
+    """One row per value; X01 in 50..100 (a denominator), the others in 0..100."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(0.0, 100.0, size=(len(codes), len(element_codes)))
+    values[:, 0] = rng.uniform(50.0, 100.0, size=len(codes))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["region_code", "element_code", "value", "note"])
+    for i, region in enumerate(codes):
+        for j, element in enumerate(element_codes):
+            writer.writerow([region, element, f"{values[i, j]:.2f}", ""])
+    return buffer.getvalue().encode("utf-8")
+
+
+def create_units(units: int) -> list[str]:
+    from indicators.models import Region
+
+    regions = [Region(code=f"{700000 + i}", name_zh=f"合成单位{i:04d}",
+                      short_name_zh=f"合成{i:04d}", name_en=f"Synthetic unit {i:04d}",
+                      macro_region=Region.MacroRegion.EAST, ranked=True, order=100 + i)
+               for i in range(units)]
+    Region.objects.bulk_create(regions, batch_size=1000)
+    return [r.code for r in regions]
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def timed(function: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+    samples, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = function()
+        samples.append(time.perf_counter() - start)
+    return samples, result
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def memory_gib() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 ** 2:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def database_name(connection: Any) -> str:
+    if connection.vendor == "postgresql":
+        major, minor = divmod(connection.pg_version, 10000)
+        return f"PostgreSQL {major}.{minor}"
+    return connection.vendor
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database_url", nargs="?", default=DEFAULT_URL,
+                        help=f"a database it may drop and create (default {DEFAULT_URL})")
+    parser.add_argument("--units", type=int, default=3000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--replications", type=int, default=1000)
+    parser.add_argument("--profile", action="store_true", help="cProfile one more run")
+    parser.add_argument("--append", type=Path, help="append the Markdown section to this file")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    fresh_database(args.database_url)
+    setup_django(args.database_url)
+
+    import numpy as np
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.selectors import operator_user
+    from indicators.model_io import parse_model_document
+    from indicators.services import model_import
+    from scoring import core, selectors
+    from scoring.models import UnitResult
+    from scoring.services import run_create
+    from scoring.uncertainty import rank_uncertainty
+    from submissions.bulk import bulk_import
+    from submissions.models import Cycle, Submission
+    from submissions.services import cycle_create
+
+    call_command("migrate", verbosity=0)
+    actor = operator_user()
+    version, _ = model_import(document=parse_model_document(model_document(YEAR)), actor=actor)
+    codes = create_units(args.units)
+    cycle = cycle_create(year=YEAR, model_version=version, opens_on=timezone.localdate(),
+                         deadline=datetime.date(YEAR + 1, 3, 31), actor=actor)
+    element_codes = list(version.elements.values_list("code", flat=True))
+    content = bulk_file(codes, element_codes)
+
+    start = time.perf_counter()
+    result = bulk_import(content=content, filename="bench.csv", year=YEAR, actor=actor,
+                         approve=True)
+    load_seconds = time.perf_counter() - start
+    if not result.ok:
+        raise SystemExit(f"the bulk load failed: {result.errors[:5]}")
+    approved = Submission.objects.filter(cycle=cycle, state=Submission.State.APPROVED).count()
+    assert approved == args.units, approved
+    cycle = Cycle.objects.get(pk=cycle.pk)
+
+    # The parts of a run, each on its own.
+    spec = selectors.model_spec(version)
+    read_samples, inputs = timed(
+        lambda: selectors.approved_inputs(cycle, tuple(element_codes)), args.runs)
+    compiled = core.compile_model(spec)
+    score_samples, scored = timed(lambda: core.score(compiled, inputs.values, inputs.ranked),
+                                  args.runs)
+    points = np.array([d.points for d in spec.dimensions])
+    uncertainty_samples, _ = timed(
+        lambda: rank_uncertainty(scored.dimension_points, points, inputs.ranked,
+                                 replications=args.replications, spread=0.2, seed=1),
+        args.runs)
+
+    # The whole run, end to end.
+    run_samples, run = timed(
+        lambda: run_create(cycle=cycle, actor=actor, replications=args.replications),
+        args.runs)
+    results = UnitResult.objects.filter(run=run).count()
+    assert results == args.units, results
+
+    profile_text = ""
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run_create(cycle=cycle, actor=actor, replications=args.replications)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+        profile_text = out.getvalue()
+
+    best = min(run_samples)
+    command = " ".join(["benchmarks/bench_score_cycle.py",
+                        *map(shlex.quote, sys.argv[1:])]).replace(" --append docs/benchmarks.md",
+                                                                   "")
+    lines = [
+        "## Scoring a cycle",
+        "",
+        f"`.venv/bin/python {command}`"
+        + ("" if args.database_url != DEFAULT_URL else f" (database {DEFAULT_URL})"),
+        "",
+        f"- date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"- machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gib()} RAM; "
+        f"{platform.platform()}",
+        f"- Python {platform.python_version()}, NumPy {np.__version__}, "
+        f"{database_name(connection)}; DEBUG={settings.DEBUG}",
+        f"- data: a synthetic model of {len(element_codes)} elements and "
+        f"{len(spec.indicators)} indicators in {len(spec.dimensions)} dimensions; "
+        f"{args.units} ranked units; {len(codes) * len(element_codes):,} approved values; "
+        f"rank uncertainty with {args.replications} replications",
+        f"- target: `run_create` under {TARGET_SECONDS:.0f} s — "
+        f"{'met' if best < TARGET_SECONDS else 'MISSED'}",
+        "",
+        "| what | best (s) | median (s) | runs |",
+        "|---|---:|---:|---:|",
+        f"| bulk load: `bulk_import(..., approve=True)`, {len(codes) * len(element_codes):,} "
+        f"rows | {load_seconds:.2f} | {load_seconds:.2f} | 1 |",
+    ]
+    for what, samples in (
+        ("read: `selectors.approved_inputs`", read_samples),
+        ("score: `core.score`", score_samples),
+        (f"uncertainty: `rank_uncertainty`, {args.replications} replications",
+         uncertainty_samples),
+        ("**`run_create` end to end** (read + score + uncertainty + write)", run_samples),
+    ):
+        lines.append(f"| {what} | {min(samples):.2f} | {statistics.median(samples):.2f} | "
+                     f"{len(samples)} |")
+    lines += ["", f"Whole benchmark, setup included: {time.perf_counter() - started:.0f} s.",
+              ""]
+    section = "\n".join(lines)
+    print(section)
+    if profile_text:
+        print("```\n" + profile_text + "```")
+    if args.append:
+        with args.append.open("a", encoding="utf-8") as handle:
+            handle.write(("\n" if args.append.exists() and args.append.stat().st_size else "")
+                         + section)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's
+``live_server``, with a real Celery worker (``tests/integration/conftest.py``).
+
+Never downloads a browser: CI installs Debian's ``chromium``; without it the tests skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import WorkerGate, running_worker
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    """Chromium for one test. Playwright's sync API runs an event loop in the test's thread
+    while it lives, and Django refuses database calls from a thread with a running loop
+    unless DJANGO_ALLOW_ASYNC_UNSAFE says that this is safe (it is here: the loop only drives
+    the browser). Set for that time only, not for the other tests of the run."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    before = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                 args=CHROMIUM_ARGS, headless=True)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if before is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = before
+
+
+@dataclass
+class Console:
+    """What the page said: console errors and uncaught exceptions."""
+
+    errors: list[str] = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        return [m for m in self.errors if "Content Security Policy" in m]
+
+
+@pytest.fixture
+def console() -> Console:
+    return Console()
+
+
+@pytest.fixture
+def page(chromium: Any, console: Console) -> Iterator[Any]:
+    context = chromium.new_context(accept_downloads=True, locale="zh-CN",
+                                   viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.on("console", lambda m: console.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.exceptions.append(str(e)))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def worker_gate() -> WorkerGate:
+    return WorkerGate()
+
+
+@pytest.fixture
+def celery_worker_thread(worker_gate: WorkerGate) -> Iterator[Any]:
+    with running_worker(worker_gate) as worker:
+        yield worker

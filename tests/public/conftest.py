@@ -1,0 +1,231 @@
+"""A published world for the public pages: the 2016 and 2017 cycles of all 31 provinces and
+the corps (660000, scored but not ranked), loaded with ``bulk_import(..., approve=True)``,
+scored with ``run_create`` and published with ``run_publish``.
+
+2016 has no model of its own: its cycle is created first, bound to the 2017 model. Its values
+are the demo values scaled per region, so that the 2017 ranking moves against 2016 (北京 is
+fourth in 2016 and first in 2017: a rank change of +3).
+
+Building the world costs a few seconds, so it is built once per test module, inside a
+transaction that is rolled back after the module; each test runs in a savepoint inside it
+(pytest-django's ``db``), so what a test adds (a revision, another cycle) is gone after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+
+from accounts import roles
+from demo.data import element_values
+from indicators.models import ModelVersion, Region
+from scoring.models import ScoringRun
+from scoring.services import run_create, run_publish
+from submissions.bulk import bulk_import
+from submissions.models import Cycle
+from submissions.services import cycle_create
+from tests.factories import UserFactory
+from tests.submissions.helpers import bulk_csv
+
+CORPS = "660000"
+REPLICATIONS = 50  # the rank intervals need some; the pages do not need 1,000
+# The report's Table 3 row of 北京, as the demo values reproduce it.
+BEIJING = ("16.57", "17.33", "18.32", "13.65", "7.66", "9.44")
+BEIJING_TOTAL = "82.97"
+LEADING = "位于全国前列"
+
+
+def scale_2016(code: str) -> float:
+    """北京 lower than the rest in 2016 (fourth), so that its 2017 rank change is +3."""
+    return 0.85 if code == "110000" else 0.93
+
+
+def load(year: int, codes: list[str], actor, *, scale: Callable[[str], float] = lambda c: 1.0
+         ) -> Cycle:
+    """Bulk-import and approve the demo values of ``codes`` for ``year``."""
+    rows = [(code, element, value, "") for code in codes
+            for element, value in element_values(code, scale=scale(code)).items()]
+    result = bulk_import(content=bulk_csv(rows), filename=f"public-{year}.csv", year=year,
+                         actor=actor, approve=True)
+    assert result.ok, result.errors[:3]
+    return Cycle.objects.get(year=year)
+
+
+def empty_cycle(year: int, actor) -> Cycle:
+    """A cycle bound to the 2017 model (the only model there is)."""
+    return cycle_create(year=year, model_version=ModelVersion.objects.get(code="2017"),
+                        opens_on=date(year + 1, 1, 1), deadline=date(year + 1, 3, 31),
+                        actor=actor)
+
+
+def score(cycle: Cycle, actor) -> ScoringRun:
+    return run_create(cycle=cycle, actor=actor, replications=REPLICATIONS)
+
+
+def score_and_publish(cycle: Cycle, actor, note: str = "", **kwargs: Any) -> ScoringRun:
+    return run_publish(run=score(cycle, actor), actor=actor, note=note, **kwargs)
+
+
+@dataclass
+class World:
+    admin: Any
+    codes: list[str]        # the 31 provinces and the corps, in region order
+    run2016: ScoringRun
+    run2017: ScoringRun
+    cycle2017: Cycle
+
+    @property
+    def provinces(self) -> list[str]:
+        return [c for c in self.codes if c != CORPS]
+
+
+def publish_world() -> World:
+    if not Region.objects.exists():
+        call_command("bootstrap", verbosity=0)
+    admin = UserFactory(username="admin", role_names=[roles.ADMINISTRATOR])
+    codes = list(Region.objects.order_by("order", "code").values_list("code", flat=True))
+    assert len(codes) == 32 and CORPS in codes
+    empty_cycle(2016, admin)
+    run2016 = score_and_publish(load(2016, codes, admin, scale=scale_2016), admin)
+    cycle2017 = load(2017, codes, admin)
+    run2017 = score_and_publish(cycle2017, admin)
+    return World(admin, codes, run2016, run2017, cycle2017)
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield publish_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(_module_world: World, db: None) -> World:
+    """2016 and 2017 scored and published, all 31 provinces and the corps."""
+    for run in (_module_world.run2016, _module_world.run2017):
+        run.refresh_from_db()
+    return _module_world
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Pages are cached by run id, and run ids can repeat between tests (SQLite reuses the
+    ids of rolled-back rows): every test starts with an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# --- reading pages ---------------------------------------------------------------------------
+
+
+class Tables(HTMLParser):
+    """The tables of a page: ``tables[id] = [[cell text, ...], ...]`` (body rows only, the
+    header row under ``headers[id]``), plus every link and form on the page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, list[list[str]]] = {}
+        self.headers: dict[str, list[str]] = {}
+        self.row_attrs: dict[str, list[dict[str, str]]] = {}
+        self.links: list[tuple[str, str]] = []
+        self.forms: list[dict[str, Any]] = []
+        self._table: str | None = None
+        self._count = 0
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._head = False
+        self._link: list[Any] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "table":
+            self._count += 1
+            self._table = a.get("id") or f"table{self._count}"
+            self.tables[self._table] = []
+            self.row_attrs[self._table] = []
+        elif tag == "thead":
+            self._head = True
+        elif tag == "tbody":
+            self._head = False
+        elif tag == "tr" and self._table:
+            self._row = []
+            if not self._head:
+                self.row_attrs[self._table].append(a)
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+        elif tag == "a":
+            self._link = [a.get("href", ""), []]
+        elif tag == "form":
+            self.forms.append({"action": a.get("action", ""), "method": a.get("method", "get"),
+                               "inputs": {}})
+        elif tag in ("input", "button", "select") and self.forms and a.get("name"):
+            self.forms[-1]["inputs"].setdefault(a["name"], []).append(a.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self._table:
+            if self._head:
+                self.headers[self._table] = self._row
+            else:
+                self.tables[self._table].append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._table = None
+        elif tag == "a" and self._link is not None:
+            self.links.append((self._link[0], " ".join("".join(self._link[1]).split())))
+            self._link = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._link is not None:
+            self._link[1].append(data)
+
+
+def page(client, url: str, **extra: Any) -> tuple[Any, Tables]:
+    response = client.get(url, **extra)
+    assert response.status_code == 200, (url, response.status_code)
+    return response, Tables(response.content.decode())
+
+
+def count_queries(client, url: str, **extra: Any) -> int:
+    """The number of database queries one GET of ``url`` makes (it must answer 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries.captured_queries)
+
+
+def partial_world(world: World, year: int, codes: list[str]) -> ScoringRun:
+    """Another cycle (bound to the 2017 model) with only ``codes`` approved, published as
+    incomplete: a ranking of fewer regions, to see that a page's queries do not grow with
+    the number of regions."""
+    cycle = empty_cycle(year, world.admin)
+    load(year, codes, world.admin)
+    return score_and_publish(cycle, world.admin, allow_incomplete=True)
+
+
+def english(client, url: str) -> tuple[Any, Tables]:
+    return page(client, url, HTTP_ACCEPT_LANGUAGE="en")

@@ -1,0 +1,382 @@
+"""Every URL of the project, for every role: a decided answer, and the scope rules.
+
+The walk over ``django.urls.get_resolver()`` finds every URL pattern; each must have an entry
+in ``EXPECTED`` (URL name → method → role → status code), decided from the product's role
+table (docs: "Who uses it"), not from what the code happens to answer. A new URL without a
+decided answer fails ``test_every_url_has_a_decided_answer`` and each of its cells.
+
+The decisions follow these principles:
+
+- an anonymous visitor on anything but the public pages (and the login page) is sent to log
+  in (302 to ``accounts:login``), whatever the method;
+- for a signed-in person the method comes first: a GET-only view answers POST with 405, a
+  POST-only view answers GET with 405, whoever asks (so the 405 discloses nothing);
+- another region's submission, version or file answers 404 (its existence is not disclosed);
+  a person who may see the object but not do the thing asked gets 403; a page that is not the
+  person's work at all gets 403;
+- auditors read everything and change nothing: every POST of theirs is 403 (or 405), except
+  the session's own endpoints (logging in and out change no data);
+- the scoring runs are the administrators' work (the auditors read them); a reviewer's role is
+  the review queue, so unpublished scoring results are not theirs (403), like the national
+  view;
+- the public rankings answer everyone alike.
+
+An allowed POST answers 302 (back to a page, with an error message for the empty body sent
+here) or 200 (a form shown again with its errors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, TestCase
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts import roles
+from indicators.models import ModelVersion, Region
+from scoring.services import run_create, run_publish
+from submissions.bulk import bulk_import
+from submissions.models import Submission
+from submissions.services import cycle_create, version_create_from_upload
+from tests.factories import UserFactory, make_officer
+from tests.submissions.helpers import bulk_csv, bulk_rows, template_csv, valid_values
+
+ROLES = ("anonymous", "officer_own", "officer_other", "reviewer", "administrator", "auditor")
+METHODS = ("GET", "POST")
+
+
+def _r(anonymous: int, officer_own: int, officer_other: int, reviewer: int, administrator: int,
+       auditor: int) -> dict[str, int]:
+    """One row of answers, in the order of ``ROLES``."""
+    return dict(zip(ROLES, (anonymous, officer_own, officer_other, reviewer, administrator,
+                            auditor), strict=True))
+
+
+def _everyone(status: int) -> dict[str, int]:
+    return _r(status, status, status, status, status, status)
+
+
+# Anonymous → 302 to the login page; signed in → 405 (the method is not the view's).
+WRONG_METHOD = _r(302, 405, 405, 405, 405, 405)
+# A submission, version or file of 北京, for reading: its officer and all national staff.
+BJ_READ = _r(302, 200, 404, 200, 200, 200)
+# The administrators' pages that auditors read.
+ADMIN_READ = _r(302, 403, 403, 403, 200, 200)
+# An administrator's action on something that belongs to no region (a cycle, a run).
+ADMIN_ACTION = _r(302, 403, 403, 403, 302, 403)
+# A public page.
+PUBLIC_PAGE = _everyone(200)
+PUBLIC_REDIRECT = _everyone(302)
+PUBLIC_NO_POST = _everyone(405)
+
+EXPECTED: dict[str, dict[str, dict[str, int]]] = {
+    # --- the home page: each person to their work; the public sees the rankings ------------
+    "home": {"GET": _r(200, 302, 302, 302, 302, 302), "POST": PUBLIC_NO_POST},
+    "favicon.ico": {"GET": _everyone(301), "POST": PUBLIC_NO_POST},  # unnamed: its route
+    # --- the session: anyone may log in and out (no data changes, so auditors too) ---------
+    "accounts:login": {"GET": _everyone(200), "POST": _everyone(200)},  # empty form re-shown
+    "accounts:logout": {"GET": _everyone(405), "POST": _everyone(302)},
+    # --- the officer's pages ----------------------------------------------------------------
+    # Each officer has a home of their own region (上海's shows 上海, no object of 北京).
+    "submissions:officer_home": {"GET": _r(302, 200, 200, 403, 403, 403),
+                                 "POST": WRONG_METHOD},
+    "submissions:detail": {"GET": BJ_READ, "POST": WRONG_METHOD},
+    "submissions:template": {"GET": BJ_READ, "POST": WRONG_METHOD},
+    "submissions:upload": {"GET": WRONG_METHOD, "POST": _r(302, 302, 404, 403, 403, 403)},
+    "submissions:edit": {"GET": _r(302, 200, 404, 403, 403, 403),
+                         "POST": _r(302, 200, 404, 403, 403, 403)},
+    "submissions:submit": {"GET": WRONG_METHOD, "POST": _r(302, 302, 404, 403, 403, 403)},
+    "submissions:timeline": {"GET": BJ_READ, "POST": WRONG_METHOD},
+    "submissions:version_status": {"GET": BJ_READ, "POST": WRONG_METHOD},
+    "submissions:file": {"GET": BJ_READ, "POST": WRONG_METHOD},
+    # --- review: reviewers and administrators decide; officers and auditors do not ---------
+    "submissions:review": {"GET": WRONG_METHOD, "POST": _r(302, 403, 404, 302, 302, 403)},
+    "submissions:comment": {"GET": WRONG_METHOD, "POST": _r(302, 302, 404, 302, 302, 403)},
+    "submissions:reopen": {"GET": WRONG_METHOD, "POST": _r(302, 403, 404, 403, 302, 403)},
+    "submissions:queue": {"GET": _r(302, 403, 403, 200, 200, 200), "POST": WRONG_METHOD},
+    # --- cycles: national staff read them (a reviewer works within them); administrators
+    # create and change them ------------------------------------------------------------------
+    "submissions:cycles": {"GET": _r(302, 403, 403, 200, 200, 200),
+                           "POST": _r(302, 403, 403, 403, 200, 403)},  # empty form re-shown
+    "submissions:cycle_update": {"GET": WRONG_METHOD, "POST": ADMIN_ACTION},
+    # --- scoring: the administrators' work, read by auditors -------------------------------
+    "scoring:runs": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "scoring:score": {"GET": WRONG_METHOD, "POST": ADMIN_ACTION},
+    "scoring:run": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "scoring:publish": {"GET": WRONG_METHOD, "POST": ADMIN_ACTION},
+    "scoring:provenance": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "scoring:trace": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "scoring:download": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    # --- the published rankings: everyone alike --------------------------------------------
+    "public:latest": {"GET": PUBLIC_REDIRECT, "POST": PUBLIC_NO_POST},  # to the latest year
+    "public:publications": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "public:region_find": {"GET": PUBLIC_REDIRECT, "POST": PUBLIC_NO_POST},  # ?code=110000
+    "public:region_latest": {"GET": PUBLIC_REDIRECT, "POST": PUBLIC_NO_POST},
+    "public:overall": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "public:grid": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "public:dimension": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "public:region": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "public:download": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    # --- the national view: administrators, and auditors who read everything ---------------
+    "national:overview": {"GET": _r(302, 403, 403, 403, 302, 302),  # to the latest cycle
+                          "POST": WRONG_METHOD},
+    "national:targets": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "national:cycle": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    # --- the audit log: auditors and administrators ----------------------------------------
+    "audit:log": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+}
+
+NOT_WALKED = {
+    "admin:*": "the Django admin has its own permission system (PlatformAdminSite."
+               "has_permission: the administrator role); test_admin_site_is_for_"
+               "administrators_only checks /admin/ for every role",
+    "set_language": "Django's language switch: a POST that sets a cookie for anyone, "
+                    "no object and no data of the platform",
+}
+
+# Pages anyone may see, signed in or not.
+PUBLIC = frozenset({"home", "favicon.ico", "accounts:login"}) | frozenset(
+    name for name in EXPECTED if name.startswith("public:"))
+# The session's own endpoints: a POST there changes no data of the platform.
+SESSION = frozenset({"accounts:login", "accounts:logout"})
+# URL keywords naming an object of one region (here always 北京's).
+REGION_OBJECT_KWARGS = frozenset({"submission_id", "version_id", "file_id"})
+
+# The region or dimension code a URL is walked with (a region's code unless listed).
+CODE_FOR = {"public:dimension": "D1"}
+# A query string a URL needs to ask something at all.
+QUERY_FOR = {"public:region_find": "code=110000"}
+# Reopening is asked of the approved submission (2017), everything else of the draft (2018).
+APPROVED_SUBMISSION_FOR = frozenset({"submissions:reopen"})
+
+
+# --- the walk ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Walked:
+    name: str
+    route: str
+    kwargs: tuple[str, ...]
+    named: bool
+
+
+def _walk(resolver: URLResolver | None = None, namespace: str = "",
+          prefix: str = "") -> Iterator[Walked]:
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern, inner, route)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            else:
+                name = f"{namespace}:{route}" if namespace else route  # keyed by its route
+            converters = getattr(pattern.pattern, "converters", {})
+            yield Walked(name=name, route=route, kwargs=tuple(converters),
+                         named=bool(pattern.name))
+
+
+def _not_walked(name: str) -> bool:
+    return any(name.startswith(key[:-1]) if key.endswith("*") else name == key
+               for key in NOT_WALKED)
+
+
+WALKED = {w.name: w for w in _walk() if not _not_walked(w.name)}
+CELLS = [(name, method, role) for name in sorted(set(WALKED) | set(EXPECTED))
+         for method in METHODS for role in ROLES]
+
+
+# --- the objects the URLs name --------------------------------------------------------------
+
+@dataclass
+class World:
+    users: dict[str, Any] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)
+
+
+def _build_world() -> World:
+    if not Region.objects.exists():
+        call_command("bootstrap", verbosity=0)
+    model = ModelVersion.objects.get(code="2017")
+    administrator = UserFactory(username="admin", role_names=[roles.ADMINISTRATOR])
+    officer_bj = make_officer("110000", "officer-bj")
+    world = World(users={
+        "anonymous": None,
+        "officer_own": officer_bj,
+        "officer_other": make_officer("310000", "officer-sh"),
+        "reviewer": UserFactory(username="reviewer", role_names=[roles.REVIEWER]),
+        "administrator": administrator,
+        "auditor": UserFactory(username="auditor", role_names=[roles.AUDITOR]),
+    })
+    # 2017: every region's data loaded and approved, scored and published.
+    cycle_2017 = cycle_create(year=2017, model_version=model, opens_on=date(2018, 1, 1),
+                              deadline=date(2018, 3, 31), actor=administrator)
+    codes = list(Region.objects.order_by("order").values_list("code", flat=True))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        result = bulk_import(content=bulk_csv(bulk_rows(codes)), filename="2017.csv",
+                             year=2017, actor=administrator, approve=True)
+    assert result.ok, (result.errors, result.warnings)
+    run = run_create(cycle=cycle_2017, actor=administrator, replications=10)
+    run_publish(run=run, actor=administrator)
+    # 2018: 北京's draft, with an uploaded (and validated) version.
+    cycle_2018 = cycle_create(year=2018, model_version=model, opens_on=date(2019, 1, 1),
+                              deadline=date(2019, 3, 31), actor=administrator)
+    draft = Submission.objects.get(cycle=cycle_2018, region=officer_bj.region)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        version = version_create_from_upload(submission=draft,
+                                             content=template_csv(valid_values()),
+                                             filename="北京2018.csv", actor=officer_bj)
+    draft.refresh_from_db()
+    approved = Submission.objects.get(cycle=cycle_2017, region=officer_bj.region)
+    assert approved.state == Submission.State.APPROVED
+    assert draft.state == Submission.State.DRAFT and draft.current_version_id == version.pk
+    world.objects.update(cycle=cycle_2017, run=run, draft=draft, approved=approved,
+                         version=version, file=version.file)
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """Built once for the module, in a transaction rolled back at its end. Each test runs in
+    a savepoint of it (pytest-django's ``django_db``, whose TestCase leaves class-level
+    transactions alone), so a POST that succeeds changes nothing for the next test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+
+
+KWARG_VALUES: dict[str, Callable[[str, World], object]] = {
+    "submission_id": lambda name, w: w.objects[
+        "approved" if name in APPROVED_SUBMISSION_FOR else "draft"].pk,
+    "version_id": lambda name, w: w.objects["version"].pk,
+    "file_id": lambda name, w: w.objects["file"].pk,
+    "cycle_id": lambda name, w: w.objects["cycle"].pk,
+    "run_id": lambda name, w: w.objects["run"].pk,
+    "year": lambda name, w: 2017,
+    "code": lambda name, w: CODE_FOR.get(name, "110000"),
+    "table": lambda name, w: "overall",
+    "fmt": lambda name, w: "csv",
+    "action": lambda name, w: "approve",
+}
+
+
+def _url(walked: Walked, world: World) -> str:
+    unknown = [k for k in walked.kwargs if k not in KWARG_VALUES]
+    if unknown:
+        pytest.fail(f"{walked.name}: no value for <{'>, <'.join(unknown)}>; add to KWARG_VALUES")
+    kwargs = {k: KWARG_VALUES[k](walked.name, world) for k in walked.kwargs}
+    if walked.named:
+        url = reverse(walked.name, kwargs=kwargs)
+    else:  # keyed by its route
+        assert not kwargs, f"{walked.name}: an unnamed pattern with arguments"
+        url = "/" + walked.route
+    query = QUERY_FOR.get(walked.name)
+    return f"{url}?{query}" if query else url
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client()
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def _ask(client: Client, method: str, url: str) -> tuple[int, str]:
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    if response.streaming:
+        # Read to the end: the test client then closes the response without closing the
+        # database connection (and with it the module's transaction), which response.close()
+        # would do (its request_finished signal runs close_old_connections).
+        b"".join(response.streaming_content)
+    return response.status_code, response.get("Location", "")
+
+
+# --- the global rules ----------------------------------------------------------------------
+
+def _rule_breaches(name: str, method: str, role: str, status: int) -> list[str]:
+    """The rules that hold for every cell, whatever its decided answer."""
+    breaches = []
+    kwargs = WALKED[name].kwargs if name in WALKED else ()
+    names_region_object = bool(REGION_OBJECT_KWARGS & set(kwargs)) or (
+        "code" in kwargs and name not in PUBLIC and CODE_FOR.get(name) is None)
+    if role == "officer_other" and names_region_object and status == 200:
+        breaches.append("another region's officer got 200 for an object of 北京")
+    if role == "auditor" and method == "POST" and name not in SESSION and status not in (403,
+                                                                                          405):
+        breaches.append(f"an auditor's POST got {status} (auditors change nothing)")
+    if role == "anonymous" and name not in PUBLIC and status == 200:
+        breaches.append("an anonymous visitor got 200 on a page that is not public")
+    return breaches
+
+
+# --- the tests -----------------------------------------------------------------------------
+
+def test_every_url_has_a_decided_answer() -> None:
+    missing = sorted(set(WALKED) - set(EXPECTED))
+    assert not missing, f"URL patterns without a decided answer in EXPECTED: {missing}"
+    stale = sorted(set(EXPECTED) - set(WALKED))
+    assert not stale, f"EXPECTED names URL patterns that do not exist (any more): {stale}"
+    incomplete = sorted(
+        f"{name} {method}" for name, answers in EXPECTED.items() for method in METHODS
+        if set(answers.get(method, {})) != set(ROLES))
+    assert not incomplete, f"EXPECTED entries without an answer for every role: {incomplete}"
+
+
+def test_the_decisions_keep_the_global_rules() -> None:
+    breaches = [f"{name} {method} {role}: {breach}"
+                for name, answers in EXPECTED.items() for method, by_role in answers.items()
+                for role, status in by_role.items()
+                for breach in _rule_breaches(name, method, role, status)]
+    assert not breaches, "\n".join(breaches)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method", "role"), CELLS)
+def test_url_answers_as_decided(name: str, method: str, role: str, world: World) -> None:
+    if name not in EXPECTED or method not in EXPECTED[name] or role not in EXPECTED[name][method]:
+        pytest.fail(f"{name} {method} {role}: no decided answer in EXPECTED")
+    if name not in WALKED:
+        pytest.fail(f"{name}: in EXPECTED but no URL pattern has this name")
+    draft = world.objects["draft"]
+    assert Submission.objects.filter(pk=draft.pk, state=Submission.State.DRAFT).exists(), (
+        "an earlier test's POST was not rolled back")
+    url = _url(WALKED[name], world)
+    status, location = _ask(_client(world, role), method, url)
+    expected = EXPECTED[name][method][role]
+    problems = []
+    if status != expected:
+        problems.append(f"expected {expected}, got {status}"
+                        + (f" (to {location})" if location else ""))
+    problems += _rule_breaches(name, method, role, status)
+    login = reverse("accounts:login")
+    if status == 302 and role == "anonymous" and name not in PUBLIC | SESSION:
+        if not location.startswith(login):
+            problems.append(f"an anonymous visitor was sent to {location}, not to log in")
+    elif status == 302 and role != "anonymous" and location.startswith(login):
+        problems.append(f"a signed-in {role} was sent to log in ({location})")
+    assert not problems, f"{method} {url} as {role}: " + "; ".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_site_is_for_administrators_only(role: str, world: World) -> None:
+    status, location = _ask(_client(world, role), "GET", reverse("admin:index"))
+    if role == "administrator":
+        assert status == 200
+    else:
+        assert status == 302
+        assert location.startswith(reverse("admin:login"))
+
