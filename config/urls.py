@@ -14,5 +14,6 @@ urlpatterns = [
     path("national/", include("national.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
-    path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
+    path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True,
+                                             http_method_names=["get", "head"])),
 ]

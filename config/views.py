@@ -2,12 +2,14 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from accounts import roles
 from indicators.models import Region
 from public.selectors import latest_published_year
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to where their work is; the public sees the published rankings."""
     user = request.user

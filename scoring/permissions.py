@@ -9,8 +9,9 @@ from scoring.models import ScoringRun
 from submissions.models import Cycle
 
 
-def require_staff_reader(request: HttpRequest) -> None:
-    if not roles.is_staff_reader(request.user):
+def require_scoring_reader(request: HttpRequest) -> None:
+    """Scoring runs are the administrators' work; auditors read everything."""
+    if not (roles.is_administrator(request.user) or roles.is_auditor(request.user)):
         raise PermissionDenied
 
 
@@ -21,7 +22,7 @@ def get_cycle_for_administrator(request: HttpRequest, cycle_id: int) -> Cycle:
 
 
 def get_run_for_staff(request: HttpRequest, run_id: int) -> ScoringRun:
-    require_staff_reader(request)
+    require_scoring_reader(request)
     return get_object_or_404(ScoringRun.objects.select_related("cycle", "model_version"),
                              pk=run_id)
 

@@ -218,7 +218,7 @@ def results_insert(results: list[UnitResult]) -> None:
     column as one array, and psycopg escapes the JSON text of 3,000 units' dimensions and
     indicators for the array in Python — most of a run's time; COPY takes the same values
     (prepared by the fields, as ``bulk_create`` prepares them) as they are."""
-    if connection.vendor != "postgresql" or len(results) < 100:
+    if connection.vendor != "postgresql":
         UnitResult.objects.bulk_create(results, batch_size=1000)
         return
     fields = [f for f in UnitResult._meta.concrete_fields if not f.primary_key]

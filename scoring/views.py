@@ -16,7 +16,7 @@ from scoring.permissions import (
     get_cycle_for_administrator,
     get_run_for_administrator,
     get_run_for_staff,
-    require_staff_reader,
+    require_scoring_reader,
 )
 from scoring.tasks import score_cycle
 from submissions.models import Cycle, Version
@@ -25,7 +25,7 @@ from submissions.models import Cycle, Version
 @login_required
 @require_GET
 def runs(request: HttpRequest) -> HttpResponse:
-    require_staff_reader(request)
+    require_scoring_reader(request)
     cycles = Cycle.objects.select_related("model_version").prefetch_related(
         "runs__created_by", "runs__published_by").order_by("-year")
     return render(request, "scoring/runs.html", {"cycles": cycles})

@@ -49,7 +49,8 @@ def test_an_officer_uploads_corrects_and_submits(
     base = live_server.url
 
     # Log in through the real form (django-axes counts failures: the right password).
-    page.goto(f"{base}/accounts/login/")
+    response = page.goto(f"{base}/accounts/login/")
+    assert "script-src 'self'" in response.headers.get("content-security-policy", "")
     page.fill("#id_username", officer_bj.username)
     page.fill("#id_password", PASSWORD)
     page.locator("main form button[type=submit]").click()
@@ -135,6 +136,5 @@ def test_an_officer_uploads_corrects_and_submits(
     expect(page.locator("#submit-button")).to_have_count(0)  # no longer editable
 
     page.screenshot(path=str(tmp_path / "officer-flow.png"), full_page=True)
-    print("CONSOLE", console.errors, console.exceptions)
     assert not console.csp_violations(), console.csp_violations()
     assert not console.exceptions, console.exceptions

@@ -14,6 +14,7 @@ the tests are skipped with that reason.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -25,6 +26,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -57,8 +59,9 @@ def open_cycle(year=2018):
     cycle = Cycle.objects.filter(year=year).first()
     if cycle is None:
         today = timezone.localdate()
-        cycle = services.cycle_create(year=year, model_version=ModelVersion.objects.get(code="2017"),
-                                      opens_on=today, deadline=today + timedelta(days=30), actor=None)
+        cycle = services.cycle_create(
+            year=year, model_version=ModelVersion.objects.get(code="2017"), opens_on=today,
+            deadline=today + timedelta(days=30), actor=None)
     return cycle
 
 def officer(code, password=None):
@@ -180,13 +183,39 @@ def manage(env: dict[str, str], *args: str, timeout: float = 120, check: bool = 
     return result
 
 
+def create_database(server: str, name: str, *, template: str | None = None) -> None:
+    with connect(server) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+
+
+def drop_database(server: str, name: str) -> None:
+    with connect(server) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
-def template_database(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def dropper(pg_server: str) -> Iterator[Callable[[str], None]]:
+    """Drop databases in the background (a DROP DATABASE waits on a checkpoint: seconds on a
+    busy machine); every drop is done when the session ends."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-database")
+    futures = []
+
+    def drop(name: str) -> None:
+        futures.append(pool.submit(drop_database, pg_server, name))
+
+    yield drop
+    pool.shutdown(wait=True)
+    for future in futures:
+        future.result()
+
+
+@pytest.fixture(scope="session")
+def template_database(pg_server: str, dropper: Callable[[str], None],
+                      tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database migrated and bootstrapped once; each test copies it (CREATE ... TEMPLATE)."""
     name = f"{PREFIX}_tpl"
-    with connect(pg_server) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    create_database(pg_server, name)
     env = base_env(DATABASE_URL=database_url(name),
                    DATA_DIR=str(tmp_path_factory.mktemp("template-data")))
     try:
@@ -194,8 +223,7 @@ def template_database(pg_server: str, tmp_path_factory: pytest.TempPathFactory) 
         manage(env, "bootstrap")
         yield name
     finally:
-        with connect(pg_server) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        dropper(name)
 
 
 # --- processes -------------------------------------------------------------------------------
@@ -218,10 +246,8 @@ def session_members(sid: int) -> list[int]:
 
 def kill_session(sid: int) -> None:
     for pid in session_members(sid):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def _stop_group(proc: subprocess.Popen[Any], *, grace: float, sig: int = signal.SIGTERM
@@ -329,15 +355,14 @@ class Worker:
         self.proc.wait(timeout=10)
         for pid in children:
             if pid != self.proc.pid:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
 
     def stop(self) -> None:
-        if self.proc is not None:
-            # The test is over: a cold shutdown (SIGQUIT), not a warm one that waits on the pool.
-            _stop_group(self.proc, grace=5, sig=signal.SIGQUIT)
+        """The test is over: nothing of this worker is needed any more (its broker and database
+        are thrown away), so no warm shutdown that waits on the pool."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.kill()
 
 
 class Stack:
@@ -369,6 +394,26 @@ class Stack:
         lines = [line for line in result.stdout.splitlines() if line.strip()]
         return json.loads(lines[-1]) if lines else None
 
+    def shell_when(self, go: Path, code: str) -> subprocess.Popen[str]:
+        """Start ``shell`` now (Django takes seconds to load) and run ``code`` once ``go``
+        exists; ``finish`` collects the result."""
+        wait = (f"import pathlib, time\nwhile not pathlib.Path({str(go)!r}).exists():\n"
+                "    time.sleep(0.05)\n")
+        return subprocess.Popen([PYTHON, "manage.py", "shell", "-c", PRELUDE + wait + code],
+                                cwd=ROOT, env=self.env, text=True, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
+
+    @staticmethod
+    def finish(proc: subprocess.Popen[str], *, timeout: float = 60) -> Any:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _stop_group(proc, grace=1)
+            raise
+        assert proc.returncode == 0, f"shell exited {proc.returncode}:\n{out[-2000:]}{err[-3000:]}"
+        lines = [line for line in out.splitlines() if line.strip()]
+        return json.loads(lines[-1]) if lines else None
+
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         with connect(self.url) as conn:
             return conn.execute(sql, params).fetchall()
@@ -387,20 +432,9 @@ class Stack:
         return "\n".join(f"--- {w.log.name}\n{tail(w.log)}" for w in self.workers)
 
 
-def create_database(server: str, name: str, *, template: str | None = None) -> None:
-    with connect(server) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
-
-
-def drop_database(server: str, name: str) -> None:
-    with connect(server) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture
-def databases(pg_server: str) -> Iterator[Callable[..., str]]:
-    """Make databases for this test (``ifdi_rel_<pid>_<n>``); all are dropped at its end."""
+def databases(pg_server: str, dropper: Callable[[str], None]) -> Iterator[Callable[..., str]]:
+    """Make databases for this test (``ifdi_rel_<pid>_<n>``); all are dropped after it."""
     made: list[str] = []
 
     def make(*, template: str | None = None) -> str:
@@ -411,7 +445,7 @@ def databases(pg_server: str) -> Iterator[Callable[..., str]]:
 
     yield make
     for name in made:
-        drop_database(pg_server, name)
+        dropper(name)
 
 
 @pytest.fixture
