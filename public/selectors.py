@@ -36,6 +36,18 @@ def published_run(year: int, run_id: int | None = None) -> ScoringRun:
     return run
 
 
+def published_run_id(year: int, run_id: int | None = None) -> int:
+    """The id of ``published_run(year, run_id)``, by the cheapest query there is: what a page
+    whose content is cached by run id needs on every request; 404 if there is none."""
+    runs = ScoringRun.objects.filter(cycle__year=year, published_at__isnull=False)
+    if run_id:
+        runs = runs.filter(pk=run_id)
+    pk = runs.order_by("-publication_number").values_list("pk", flat=True).first()
+    if pk is None:
+        raise Http404
+    return pk
+
+
 def _english() -> bool:
     return (get_language() or "").startswith("en")
 
@@ -66,7 +78,9 @@ def overall_rows(run: ScoringRun, *, ranked: bool = True) -> list[RankingRow]:
     dimensions = list(run.model_version.dimensions.all())
     labels = tier_labels(run)
     rows = []
-    results = run.results.select_related("region").filter(region__ranked=ranked)
+    # The indicators' JSON is the larger part of a result and the ranking does not show it.
+    results = (run.results.select_related("region").filter(region__ranked=ranked)
+               .defer("indicators"))
     for r in results.order_by("rank", "region__code"):
         rows.append(RankingRow(
             rank=r.rank, region=r.region, label=region_label(r.region),
@@ -127,7 +141,8 @@ def region_history(region: Region) -> list[tuple[int, UnitResult]]:
     history = []
     for cycle in Cycle.objects.filter(runs__published_at__isnull=False).distinct().order_by("year"):
         run = published_runs().filter(cycle=cycle).first()
-        result = run.results.filter(region=region).first() if run else None
+        result = (run.results.filter(region=region).defer("indicators", "dimensions").first()
+                  if run else None)
         if result is not None:
             history.append((cycle.year, result))
     return history

@@ -35,7 +35,7 @@ def cache_seconds() -> int:
     return int(getattr(settings, "PUBLIC_CACHE_SECONDS", CACHE_SECONDS))
 
 
-def _body(run: ScoringRun, name: str, template: str,
+def _body(run_id: int, name: str, template: str,
           build: Callable[[], dict[str, object]]) -> SafeString:
     """The content block of a page: ``template`` rendered with ``build()``, once per run,
     page and language. It is rendered without the request, so nothing of the visitor can get
@@ -47,7 +47,7 @@ def _body(run: ScoringRun, name: str, template: str,
     if seconds <= 0:
         html = render()
     else:
-        html = cache.get_or_set(f"public:{run.pk}:{name}:{get_language()}", render, seconds)
+        html = cache.get_or_set(f"public:{run_id}:{name}:{get_language()}", render, seconds)
     # Our own template's output, escaped when it was rendered.
     return mark_safe(html)  # noqa: S308
 
@@ -56,13 +56,25 @@ def _page(request: HttpRequest, template: str, context: dict[str, object]) -> Ht
     return HttpResponse(render_to_string(template, context, request=request))
 
 
+def _pinned(request: HttpRequest) -> int | None:
+    run_id = request.GET.get("run", "")
+    return int(run_id) if run_id.isdigit() else None
+
+
 def _run_from(request: HttpRequest, year: int) -> tuple[ScoringRun, str]:
     """The run a page shows and the query (``?run=<id>`` or "") its links keep: a page
     opened on one named publication stays on it."""
-    run_id = request.GET.get("run")
-    pinned = bool(run_id and run_id.isdigit())
-    run = selectors.published_run(year, int(run_id) if run_id and pinned else None)
+    pinned = _pinned(request)
+    run = selectors.published_run(year, pinned)
     return run, f"?run={run.pk}" if pinned else ""
+
+
+def _run_id_from(request: HttpRequest, year: int) -> tuple[int, str]:
+    """``_run_from`` for a page that needs the run itself only to build its content: the id
+    is all that a cached page costs."""
+    pinned = _pinned(request)
+    run_id = selectors.published_run_id(year, pinned)
+    return run_id, f"?run={run_id}" if pinned else ""
 
 
 @require_GET
@@ -75,9 +87,10 @@ def latest(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def overall(request: HttpRequest, year: int) -> HttpResponse:
-    run, query = _run_from(request, year)
+    run_id, query = _run_id_from(request, year)
 
     def build() -> dict[str, object]:
+        run = selectors.published_runs().get(pk=run_id)
         rows = selectors.overall_rows(run)
         return {
             "run": run, "q": query, "rows": rows,
@@ -92,8 +105,8 @@ def overall(request: HttpRequest, year: int) -> HttpResponse:
                             reverse=True),
         }
 
-    body = _body(run, f"overall:{query}", "public/_overall.html", build)
-    return _page(request, "public/overall.html", {"run": run, "body": body})
+    body = _body(run_id, f"overall:{query}", "public/_overall.html", build)
+    return _page(request, "public/overall.html", {"year": year, "body": body})
 
 
 @require_GET
@@ -106,7 +119,7 @@ def dimension(request: HttpRequest, year: int, code: str) -> HttpResponse:
         return {"run": run, "q": query, "dimension": dim, "indicators": indicators,
                 "rows": rows, "dimensions": list(run.model_version.dimensions.all())}
 
-    body = _body(run, f"dim:{dim.code}:{query}", "public/_dimension.html", build)
+    body = _body(run.pk, f"dim:{dim.code}:{query}", "public/_dimension.html", build)
     return _page(request, "public/dimension.html", {"run": run, "dimension": dim, "body": body})
 
 
@@ -144,7 +157,8 @@ def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "chart": chart, "dimensions": dimensions,
         }
 
-    body = _body(run, f"region:{result.region.code}:{query}", "public/_region.html", build)
+    body = _body(run.pk, f"region:{result.region.code}:{query}", "public/_region.html",
+                 build)
     return _page(request, "public/region.html", {
         "run": run, "label": selectors.region_label(result.region), "body": body})
 
@@ -165,9 +179,10 @@ def _percent(score: float | None) -> float | None:
 
 @require_GET
 def grid(request: HttpRequest, year: int) -> HttpResponse:
-    run, query = _run_from(request, year)
+    run_id, query = _run_id_from(request, year)
 
     def build() -> dict[str, object]:
+        run = selectors.published_runs().get(pk=run_id)
         rows = selectors.overall_rows(run)
         totals = [float(r.total) for r in rows if r.total is not None]
         low, high = (min(totals), max(totals)) if totals else (0.0, 1.0)
@@ -180,8 +195,8 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
         return {"run": run, "q": query, "tiles": tiles,
                 "dimensions": list(run.model_version.dimensions.all())}
 
-    body = _body(run, f"grid:{query}", "public/_grid.html", build)
-    return _page(request, "public/grid.html", {"run": run, "body": body})
+    body = _body(run_id, f"grid:{query}", "public/_grid.html", build)
+    return _page(request, "public/grid.html", {"year": year, "body": body})
 
 
 @require_GET

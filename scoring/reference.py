@@ -8,9 +8,10 @@ from the indicator value on. The only float steps are the ones the core defines 
 * each reported score and dimension points — the exact value rounded to the nearest float;
 * the total — the exact sum of the reported (float) dimension points, rounded once.
 
-So the core's double-double results should equal these bit for bit, except for a result lying
-within ~1e-32 (relative) of the midpoint between two floats; the tests allow 1e-9. It is slow
-on purpose (seconds for 3,000 units); the benchmark reports how much faster the core is.
+The core computes in double-double and recomputes exactly any cell whose rounding is in
+doubt, so the two agree bit for bit; the tests check that (the contract asks for 1e-9). It is
+slow on purpose (tens of seconds for 3,000 units × 60 indicators); the benchmark reports how
+much faster the core is.
 Decisions the spec leaves open are the core's; see :mod:`scoring.core`.
 """
 

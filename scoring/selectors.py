@@ -59,11 +59,12 @@ def approved_inputs(cycle: Cycle, elements: tuple[str, ...]) -> ApprovedInputs:
     row_of = {s.current_version_id: i for i, s in enumerate(submissions)}
     column = {code: j for j, code in enumerate(elements)}
     values = np.full((len(submissions), len(elements)), np.nan)
-    rows = (Value.objects.filter(version_id__in=list(row_of), value__isnull=False,
-                                 element__code__in=list(column))
-            .order_by().values_list("version_id", "element__code", "value"))
-    for version_id, code, value in rows:
-        values[row_of[version_id], column[code]] = float(value)
+    rows = list(Value.objects.filter(version_id__in=list(row_of), value__isnull=False,
+                                     element__code__in=list(column))
+                .order_by().values_list("version_id", "element__code", "value"))
+    if rows:  # one assignment (not one per value)
+        values[[row_of[r[0]] for r in rows], [column[r[1]] for r in rows]] = [
+            float(r[2]) for r in rows]
     return ApprovedInputs(
         regions=[s.region for s in submissions],
         versions=[s.current_version_id for s in submissions],  # type: ignore[misc]

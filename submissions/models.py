@@ -220,8 +220,8 @@ class Transition(NoDeleteModel):
         Version, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=30)
-    from_state = models.CharField(max_length=20)
-    to_state = models.CharField(max_length=20)
+    from_state = models.CharField(max_length=20, choices=Submission.State.choices)
+    to_state = models.CharField(max_length=20, choices=Submission.State.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

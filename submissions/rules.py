@@ -58,7 +58,9 @@ def message(rule_code: str, **params: object) -> tuple[str, str]:
     return zh.format(**params), en.format(**params)
 
 
-@dataclass(frozen=True)
+# slots: a bulk load makes a Position and a Cell per value (180,000 of each); slots make them
+# less than half the size (56 and 80 bytes instead of 152 and 176) and quicker to build.
+@dataclass(frozen=True, slots=True)
 class Position:
     sheet: str = ""
     row: int | None = None
@@ -105,7 +107,7 @@ class RuleSet:
     indicators: Sequence[IndicatorCheck] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     code: str
     value: Decimal | None
@@ -136,17 +138,20 @@ def _raw_text(value: object) -> str:
     return "" if value is None else str(value)[:200]
 
 
-# Positions are frozen dataclasses, whose generated __init__ assigns each field through
-# object.__setattr__; a bulk load makes one per value (180,000), so parse_rows builds them by
-# setting the instance dictionary at once: the same objects (equal, hashed and immutable the
-# same way) in half the time.
-_object_new = object.__new__
-_object_setattr = object.__setattr__
+# A frozen dataclass's generated __init__ assigns each field through object.__setattr__;
+# parse_rows makes one Position per value, so it sets the slots directly: the same objects
+# (equal, hashed and immutable afterwards the same way) in half the time.
+_position_new = Position.__new__
+_set_sheet = Position.__dict__["sheet"].__set__
+_set_row = Position.__dict__["row"].__set__
+_set_column = Position.__dict__["column"].__set__
 
 
 def _position(sheet: str, row: int | None, column: str) -> Position:
-    position = _object_new(Position)
-    _object_setattr(position, "__dict__", {"sheet": sheet, "row": row, "column": column})
+    position: Position = _position_new(Position)
+    _set_sheet(position, sheet)
+    _set_row(position, row)
+    _set_column(position, column)
     return position
 
 
@@ -294,6 +299,8 @@ def _cross_rule_issues(ruleset: RuleSet, cells: Mapping[str, Cell], usable: Mapp
 
 def check_year_over_year(ruleset: RuleSet, cells: Mapping[str, Cell], previous: Mapping[str, Decimal | None]) -> list[Issue]:
     """A change of more than the element's threshold against last cycle's approved value."""
+    if not previous:
+        return []  # a unit without an approved value last cycle (every unit of a first load)
     issues = []
     for code, element in ruleset.elements.items():
         cell = cells.get(code)
@@ -322,7 +329,12 @@ def indicator_matrix(
     codes = sorted({code for check in checks for code in check.expression.codes})
     columns = {code: np.array([u.get(code, np.nan) for u in units], dtype=float)
                for code in codes}
-    out = np.full((len(units), len(checks)), np.nan)
+    return _evaluate_checks(checks, columns, len(units))
+
+
+def _evaluate_checks(checks: Sequence[IndicatorCheck], columns: Mapping[str, np.ndarray],
+                     size: int) -> np.ndarray:
+    out = np.full((size, len(checks)), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         for j, check in enumerate(checks):
             result = np.asarray(check.expression.evaluate(columns), dtype=float)
@@ -359,24 +371,31 @@ def outlier_issues(
     checks = list(ruleset.indicators)
     if not checks or not units:
         return [[] for _ in units]
-    own = [{code: float(c.value) for code, c in cells.items() if c.value is not None}
-           for cells in units]
-    matrix = indicator_matrix(checks, [*own, *peers])
+    # indicator_matrix over the units' values as floats, one column per element code read
+    # straight from the cells (no per-unit dictionary of floats first: 180,000 values in a
+    # county-level load).
+    codes = sorted({code for check in checks for code in check.expression.codes})
+    nan = np.nan
+    columns = {}
+    for code in codes:
+        column = [nan if (cell := cells.get(code)) is None or (value := cell.value) is None
+                  else float(value) for cells in units]
+        column.extend(peer.get(code, nan) for peer in peers)
+        columns[code] = np.array(column, dtype=float)
+    matrix = _evaluate_checks(checks, columns, len(units) + len(peers))
     z = modified_z_scores(matrix)
-    result: list[list[Issue]] = []
-    for i, cells in enumerate(units):
-        issues = []
-        for j in np.flatnonzero(np.abs(np.nan_to_num(z[i], nan=0.0)) > threshold):
-            check = checks[j]
-            cell = cells.get(check.primary_code)
-            zh, en = message(
-                "OUTLIER", indicator=check.code, indicator_name_zh=check.name_zh,
-                indicator_name_en=check.name_en, value=f"{matrix[i, j]:.4g}",
-                z=f"{z[i, j]:.1f}",
-            )
-            issues.append(Issue(check.primary_code, WARNING, "OUTLIER", zh, en,
-                                cell.position if cell else Position()))
-        result.append(issues)
+    result: list[list[Issue]] = [[] for _ in units]
+    flagged = np.abs(np.nan_to_num(z[:len(units)], nan=0.0)) > threshold
+    for i, j in zip(*np.nonzero(flagged), strict=True):  # by unit, then indicator
+        check = checks[j]
+        cell = units[i].get(check.primary_code)
+        zh, en = message(
+            "OUTLIER", indicator=check.code, indicator_name_zh=check.name_zh,
+            indicator_name_en=check.name_en, value=f"{matrix[i, j]:.4g}",
+            z=f"{z[i, j]:.1f}",
+        )
+        result[i].append(Issue(check.primary_code, WARNING, "OUTLIER", zh, en,
+                               cell.position if cell else Position()))
     return result
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:submission_id>/review/<str:action>/", views.review_action, name="review"),
     path("<int:submission_id>/comments/", views.comment, name="comment"),
     path("<int:submission_id>/timeline/", views.timeline, name="timeline"),
+    path("<int:submission_id>/state/", views.submission_state, name="state"),
     path("<int:submission_id>/reopen/", views.reopen, name="reopen"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/<int:cycle_id>/", views.cycle_update, name="cycle_update"),

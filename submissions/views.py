@@ -189,6 +189,20 @@ def _read_bounded(uploaded: Any) -> bytes:
 
 @login_required
 @require_GET
+def submission_state(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Polled by htmx while the worker checks a submitted submission."""
+    submission = get_submission_for_user(request, submission_id)
+    response = render(request, "submissions/_submission_state.html", {"submission": submission})
+    if submission.state not in CHECKING_STATES and request.htmx:  # type: ignore[attr-defined]
+        response["HX-Refresh"] = "true"
+    return response
+
+
+CHECKING_STATES = (Submission.State.SUBMITTED, Submission.State.VALIDATING)
+
+
+@login_required
+@require_GET
 def version_status(request: HttpRequest, version_id: int) -> HttpResponse:
     """Polled by htmx every second while a version is being validated."""
     version = get_version_for_user(request, version_id)

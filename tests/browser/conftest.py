@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from tests.integration.conftest import WorkerGate, running_worker
 
@@ -43,6 +44,11 @@ def chromium() -> Iterator[Any]:
             try:
                 yield browser
             finally:
+                # While Playwright's loop runs, Django keeps this thread's connections in
+                # another slot (asgiref's Local follows the running loop): close them now, or
+                # they outlive the test, and PostgreSQL cannot drop the test database at the
+                # end ("is being accessed by other users").
+                connections.close_all()
                 browser.close()
     finally:
         if before is None:

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts import roles
 from demo.data import element_values
@@ -209,9 +210,6 @@ def page(client, url: str, **extra: Any) -> tuple[Any, Tables]:
 
 def count_queries(client, url: str, **extra: Any) -> int:
     """The number of database queries one GET of ``url`` makes (it must answer 200)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **extra)
     assert response.status_code == 200, (url, response.status_code)

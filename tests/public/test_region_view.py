@@ -16,7 +16,9 @@ from tests.public.conftest import (
     BEIJING_TOTAL,
     CORPS,
     count_queries,
+    empty_cycle,
     english,
+    load,
     page,
     score,
     score_and_publish,
@@ -98,8 +100,6 @@ def test_the_history_across_published_cycles(world, client: Client):
 
 def test_the_history_leaves_out_unpublished_runs_and_uses_the_latest_revision(
         world, client: Client):
-    from tests.public.conftest import empty_cycle, load
-
     cycle = empty_cycle(2018, world.admin)
     load(2018, world.codes, world.admin)
     score(cycle, world.admin)

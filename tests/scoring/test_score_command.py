@@ -4,17 +4,21 @@ inputs give the same hash and the same results, rank uncertainty included (produ
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import math
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command, execute_from_command_line
 from django.db import connections
 
 from audit.models import AuditEntry
 from scoring import selectors
 from scoring.models import ScoringRun, UnitResult
-from scoring.services import compute, run_verify
+from scoring.services import _scalar, compute, run_verify
 from submissions.models import Cycle
 from tests.scoring.conftest import CORPS, empty_cycle, scaled_rows, score
 from tests.submissions.helpers import bulk_rows
@@ -37,7 +41,8 @@ def test_it_creates_a_run_and_prints_its_id(load, all_codes):
     assert out.getvalue() == f"{run.pk}\n"
     assert run.number == 1 and run.created_by.username == "operator"
     assert run.model_version.code == "2017" and not run.is_published
-    assert run.replications == 1000 and run.spread == 0.2
+    assert run.replications == settings.UNCERTAINTY_REPLICATIONS
+    assert run.spread == settings.UNCERTAINTY_SPREAD
     assert Cycle.objects.get(year=2017).state == Cycle.State.SCORED
     assert AuditEntry.objects.filter(action="scoring.run").count() == 1
 
@@ -144,6 +149,31 @@ def test_it_stores_exactly_what_it_computed(load, all_codes):
     assert corps["dimensions"]["D1"]["rank"] is None
     verification = run_verify(run=run)
     assert verification.identical and verification.differences == []
+
+
+def test_it_hashes_the_results_as_their_canonical_json(load, all_codes):
+    """The result hash is assembled from pre-serialised parts; it must be the SHA-256 of the
+    canonical JSON of the whole result list, as a reader would compute it."""
+    load(all_codes)
+    run = score()
+    inputs = selectors.approved_inputs(run.cycle, tuple(
+        run.model_version.elements.values_list("code", flat=True)))
+    computed = compute(cycle=run.cycle, inputs=inputs, replications=run.replications,
+                       spread=run.spread, previous=None)
+    plain = json.dumps(
+        [{k: v for k, v in row.items() if k != "region"} | {"region": row["region"].code}
+         for row in computed.rows],
+        sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    assert hashlib.sha256(plain).hexdigest() == computed.result_hash == run.result_hash
+    assert plain.count(b"null") > 0  # the corps' ranks: None values are part of it
+
+
+@pytest.mark.parametrize("value", [None, True, False, 0, -3, 2**70, 0.1, -0.0, 5.0, 1e16,
+                                   1e-320, 82.97485564487104, math.nan, math.inf, "leading",
+                                   "中文\"", [1.5, None], {"b": 1, "a": 2}])
+def test_it_spells_each_cell_of_the_result_hash_as_json_does(value):
+    assert _scalar(value) == json.dumps(value, sort_keys=True, ensure_ascii=False,
+                                        separators=(",", ":"))
 
 
 def test_it_refuses_an_unknown_cycle(bootstrapped):

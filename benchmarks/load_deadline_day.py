@@ -1,0 +1,542 @@
+"""Deadline day: every province officer uploading at once while the public reads the rankings.
+
+Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust; Redis on
+127.0.0.1:6379):
+
+    .venv/bin/python benchmarks/load_deadline_day.py [--duration 60 --visitors 200]
+
+It drops and creates the database ``ifdi_load_deadline`` (``--database-url`` for another one),
+migrates it, runs ``bootstrap``, ``seed_demo`` (published 2016 and 2017 rankings, an open 2018
+cycle, an officer account ``officer-<code>`` per region, password ``demo-password-2017``) and
+``collectstatic``, then starts, as in production (``DEBUG=0``): gunicorn with ``--web-workers``
+(2) sync workers, ``--celery-workers`` (2) Celery worker processes of concurrency 1 on Redis
+with a queue and a cache prefix of its own, and Locust (``benchmarks/locustfile_deadline_day.py``)
+headless with the 31 officers of the ranked provinces and ``--visitors`` public visitors (a page
+every ``--visitor-think`` seconds, default 5–15) for ``--duration`` seconds (all users started
+within the first seconds; no upload is started in the last 15 s, so that each one can be
+followed to its result).
+
+It measures the latency of each page (p50/p95/p99, from every request Locust made), the errors,
+the time from an upload to its result as the officer sees it (the upload POST, the redirect,
+the status polled every second as the page does) and, from the database, the server-side time
+from a version's creation to its validation; it samples the depth of the Celery queue every
+second. It prints a Markdown report and, unless ``--no-docs``, writes it as the section
+"Deadline day" of docs/benchmarks.md (replacing that section if present).
+
+Bounded: Locust stops after ``--duration`` (+30 s to let the last polls end), the queue is given
+at most 60 s to drain, and every process it started is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ifdi_load_deadline"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+SECTION_TITLE = "## Deadline day"
+PASSWORD = "demo-password-2017"
+PAGES = ["login", "submission page", "upload POST", "version status poll", "public ranking",
+         "region page", "login page"]
+FLOW = "upload → validated (seen by officer)"
+
+# Written by ``manage.py shell``: the officers of the ranked provinces, their 2018 submission and
+# three files each (the first with one cell that is not a number, then two correct ones).
+SETUP_CODE = """
+import json
+from pathlib import Path
+from submissions.models import Submission
+from tests.submissions.helpers import template_csv, valid_values
+folder = Path({folder!r})
+officers = []
+for s in (Submission.objects.filter(cycle__year=2018, region__ranked=True)
+          .select_related("region").order_by("region__code")):
+    code = s.region.code
+    values = valid_values(code)
+    broken = dict(values)
+    broken[next(iter(broken))] = "abc"
+    files = []
+    for n, (content, notes) in enumerate(((broken, {{}}), (values, {{}}),
+                                          (values, {{next(iter(values)): "已核对"}}))):
+        path = folder / f"{{code}}-{{n}}.csv"
+        path.write_bytes(template_csv(content, notes=notes))
+        files.append(str(path))
+    officers.append({{"username": f"officer-{{code}}", "code": code, "submission_id": s.pk,
+                     "files": files}})
+print(json.dumps(officers))
+"""
+
+
+# --- processes ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Processes:
+    """Everything this script starts, each in a session of its own, stopped at the end."""
+
+    def __init__(self) -> None:
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self, args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+        with log.open("ab") as out:
+            proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs.append(proc)
+        return proc
+
+    def stop_all(self) -> None:
+        """SIGTERM (a warm shutdown), then SIGKILL what is left of each session we created."""
+        members = {proc.pid: session_members(proc.pid) for proc in self.procs}
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for proc in reversed(self.procs):
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+            for pid in members[proc.pid]:
+                if proc.pid in session_members_of(pid):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+
+
+def _session_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()
+    return None if fields[0] == "Z" else int(fields[3])
+
+
+def session_members(sid: int) -> list[int]:
+    """The live processes of the session ``sid`` leads (a worker's pool children, say)."""
+    return [int(e.name) for e in Path("/proc").iterdir()
+            if e.name.isdigit() and _session_of(int(e.name)) == sid]
+
+
+def cpu_seconds(sid: int) -> float:
+    """User + system CPU seconds of the live processes of a session."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in session_members(sid):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def session_members_of(pid: int) -> set[int]:
+    """{the session id of ``pid``} if it is alive, else nothing."""
+    sid = _session_of(pid)
+    return set() if sid is None else {sid}
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, text=True,
+                            capture_output=True, timeout=timeout, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def wait_until(predicate: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        time.sleep(0.3)
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
+def query(url: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+class Sampler(threading.Thread):
+    """Every second: the depth of the Celery queue and the load average."""
+
+    def __init__(self, redis_url: str, queue: str) -> None:
+        super().__init__(daemon=True)
+        import redis
+
+        self.redis = redis.Redis.from_url(redis_url)
+        self.queue = queue
+        self.depths: list[int] = []
+        self.loads: list[float] = []
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(1.0):
+            with contextlib.suppress(Exception):
+                self.depths.append(int(self.redis.llen(self.queue)))
+            self.loads.append(os.getloadavg()[0])
+
+
+def summarize(samples_path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
+    times: dict[str, list[float]] = defaultdict(list)
+    failures: dict[str, int] = defaultdict(int)
+    errors: dict[str, int] = defaultdict(int)
+    for line in samples_path.read_text(encoding="utf-8").splitlines():
+        name, ms, error = json.loads(line)
+        times[name].append(ms)
+        if error:
+            failures[name] += 1
+            errors[f"{name}: {error}"] += 1
+    stats = {}
+    for name, values in times.items():
+        stats[name] = {"n": len(values), "failures": failures[name],
+                       "p50": percentile(values, 50), "p95": percentile(values, 95),
+                       "p99": percentile(values, 99), "max": max(values)}
+    return stats, dict(errors)
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+    system = platform.platform()
+    with contextlib.suppress(OSError):
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                system = line.split("=", 1)[1].strip('"')
+    return f"{cpu}, {os.cpu_count()} cores, {memory} RAM; {system}"
+
+
+def report(args: argparse.Namespace, facts: dict[str, Any], stats: dict[str, dict[str, Any]],
+           errors: dict[str, int]) -> str:
+    command = ".venv/bin/python benchmarks/load_deadline_day.py" + "".join(
+        f" --{k.replace('_', '-')} {v}" for k, v in (
+            ("duration", args.duration), ("visitors", args.visitors),
+            ("visitor_think", args.visitor_think),
+            ("web_workers", args.web_workers), ("celery_workers", args.celery_workers))
+    ) + (f" --gunicorn-threads {args.gunicorn_threads}" if args.gunicorn_threads > 1 else "")
+    total = sum(s["n"] for name, s in stats.items() if name != FLOW)
+    failed = sum(s["failures"] for name, s in stats.items() if name != FLOW)
+    lines = [
+        f"- date: {facts['date']}",
+        f"- machine: {machine()}; Python {platform.python_version()}, PostgreSQL "
+        f"{facts['postgres']}, Redis {facts['redis']}, all on this one machine with the load "
+        f"generator; load average {facts['load_before']:.1f} before the run, "
+        f"{facts['load_max']:.1f} at most during it (other work on the machine included)",
+        f"- command: `{command}`",
+        f"- platform: `DEBUG=0`, gunicorn {args.web_workers} "
+        f"{'sync' if args.gunicorn_threads <= 1 else f'gthread×{args.gunicorn_threads}'} "
+        f"workers, {args.celery_workers} Celery worker processes (concurrency 1, prefetch 1, "
+        f"acks late) on Redis, PostgreSQL; `seed_demo` data (2017 published, 2018 open)",
+        f"- load: {facts['officers']} officers (log in, then: submission page, upload, follow "
+        f"the status every 1 s until validated, think 5–15 s) and {args.visitors} visitors "
+        f"(public ranking 2 : region page 1, think {args.visitor_think.replace('-', '–')} s), "
+        f"all started within "
+        f"{facts['spawn_seconds']:.0f} s, for {args.duration} s",
+        "",
+        "| page | requests | errors | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in [*PAGES, *sorted(set(stats) - set(PAGES) - {FLOW})]:
+        if name in stats:
+            s = stats[name]
+            lines.append(f"| {name} | {s['n']:,} | {s['failures']} | {s['p50']:,.0f} | "
+                         f"{s['p95']:,.0f} | {s['p99']:,.0f} | {s['max']:,.0f} |")
+    lines += ["", f"Requests: {total:,} in {args.duration} s ({total / args.duration:.1f}/s), "
+              f"errors: {failed}."]
+    flow = stats.get(FLOW)
+    server = facts["validation"]
+    lines += [
+        "",
+        "| upload → validated | uploads | not validated | p50 s | p95 s | p99 s | max s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    if flow:
+        lines.append(f"| seen by the officer (POST start → status shows the result, polled "
+                     f"every 1 s) | {flow['n']} | {flow['failures']} | {flow['p50'] / 1000:.1f} "
+                     f"| {flow['p95'] / 1000:.1f} | {flow['p99'] / 1000:.1f} | "
+                     f"{flow['max'] / 1000:.1f} |")
+    if server["n"]:
+        lines.append(f"| in the database (version created → validated_at) | {server['n']} | "
+                     f"{server['pending']} | {server['p50']:.1f} | {server['p95']:.1f} | "
+                     f"{server['p99']:.1f} | {server['max']:.1f} |")
+    lines += [
+        "",
+        f"Celery queue depth: at most {facts['queue_max']} waiting messages (sampled every "
+        f"second); versions created {server['n']}, validated {server['n'] - server['pending']}"
+        f" (valid {server['valid']}, invalid {server['invalid']}).",
+    ]
+    cpu = facts["cpu"]
+    lines += [
+        "",
+        f"CPU used during the {cpu['wall']:.0f} s of load (of {os.cpu_count()} cores × "
+        f"{cpu['wall']:.0f} s = {os.cpu_count() * cpu['wall']:.0f} core-seconds): gunicorn "
+        f"{cpu['web']:.0f} s, Celery workers {cpu['celery']:.0f} s, Locust {cpu['locust']:.0f} s "
+        "(PostgreSQL and Redis not counted).",
+    ]
+    if errors:
+        lines += ["", "Errors:", ""] + [f"- {count} × {text}" for text, count in
+                                        sorted(errors.items(), key=lambda kv: -kv[1])[:10]]
+    return "\n".join(lines)
+
+
+def write_docs(text: str) -> Path:
+    path = ROOT / "docs" / "benchmarks.md"
+    path.parent.mkdir(exist_ok=True)
+    body = f"{SECTION_TITLE}\n\n{text}\n"
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start = current.find(SECTION_TITLE + "\n")
+    if start == -1:
+        updated = current.rstrip("\n") + "\n\n" + body
+    else:
+        end = current.find("\n## ", start + len(SECTION_TITLE))
+        rest = current[end + 1:] if end != -1 else ""
+        updated = current[:start] + body + ("\n" + rest if rest else "")
+    path.write_text(updated, encoding="utf-8")
+    return path
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load (10–600)")
+    parser.add_argument("--visitors", type=int, default=200)
+    parser.add_argument("--visitor-think", default="5-15",
+                        help="seconds a visitor reads a page, min-max (default 5-15)")
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--gunicorn-threads", type=int, default=1,
+                        help=">1: gthread workers with this many threads")
+    parser.add_argument("--celery-workers", type=int, default=2)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    parser.add_argument("--keep", action="store_true", help="keep the database and DATA_DIR")
+    parser.add_argument("--no-docs", action="store_true")
+    args = parser.parse_args()
+    args.duration = max(10, min(600, args.duration))
+
+    work = Path(tempfile.mkdtemp(prefix="ifdi-deadline-"))
+    queue = f"ifdi-deadline-{os.getpid()}"
+    env = {k: v for k, v in os.environ.items() if k not in ("TESTING", "PYTEST_XDIST_WORKER")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", HTTPS="0",
+        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=args.database_url, REDIS_URL=args.redis_url, CELERY_QUEUE=queue,
+        CACHE_KEY_PREFIX=queue, DATA_DIR=str(work / "data"), LOG_LEVEL="WARNING",
+        UNCERTAINTY_REPLICATIONS="200",  # seed_demo's published rank intervals: faster set-up
+        PYTHONPATH=str(ROOT), AXES_ENABLED="1",
+    )
+    processes = Processes()
+    sampler: Sampler | None = None
+    try:
+        print(f"preparing {args.database_url} in {work} …", flush=True)
+        recreate_database(args.database_url)
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "bootstrap")
+        manage(env, "seed_demo")
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+        (work / "files").mkdir()
+        officers = json.loads(manage(env, "shell", "-c",
+                                     SETUP_CODE.format(folder=str(work / "files")))
+                              .strip().splitlines()[-1])
+
+        port = free_port()
+        web = ["--workers", str(args.web_workers)]
+        if args.gunicorn_threads > 1:
+            web += ["--worker-class", "gthread", "--threads", str(args.gunicorn_threads)]
+        gunicorn = processes.start(
+            [PYTHON, "-m", "gunicorn", "config.wsgi", *web, "--bind", f"127.0.0.1:{port}",
+             "--timeout", "60", "--backlog", "2048"], env, work / "gunicorn.log")
+        workers = [processes.start(
+            [PYTHON, "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
+             "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-n", f"deadline-{n}-{os.getpid()}@{socket.gethostname()}",
+             "-Q", queue],
+            env, work / f"celery-{n}.log") for n in range(args.celery_workers)]
+        base = f"http://127.0.0.1:{port}"
+
+        def web_up() -> bool:
+            import urllib.request
+
+            if gunicorn.poll() is not None:
+                raise SystemExit((work / "gunicorn.log").read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(base + "/accounts/login/", timeout=5) as r:
+                    return r.status == 200
+            except OSError:
+                return False
+
+        wait_until(web_up, 60, "gunicorn")
+        names = [f"deadline-{n}-{os.getpid()}@{socket.gethostname()}"
+                 for n in range(args.celery_workers)]
+
+        def workers_up() -> bool:
+            if any(w.poll() is not None for w in workers):
+                raise SystemExit((work / "celery-0.log").read_text()[-3000:])
+            ping = subprocess.run(
+                [PYTHON, "-m", "celery", "-A", "config", "inspect", "ping", "--timeout", "3",
+                 "-d", ",".join(names)],
+                cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+            return ping.stdout.count("pong") >= len(names)
+
+        wait_until(workers_up, 90, "the Celery workers to answer `celery inspect ping`")
+        facts: dict[str, Any] = {
+            "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "postgres": query(args.database_url, "SHOW server_version")[0][0],
+            "load_before": os.getloadavg()[0], "officers": len(officers),
+        }
+        import redis
+
+        facts["redis"] = redis.Redis.from_url(args.redis_url).info("server")["redis_version"]
+        started_at = datetime.datetime.now(datetime.UTC)
+        setup = work / "setup.json"
+        setup.write_text(json.dumps({
+            "officers": officers, "password": PASSWORD, "public_year": 2017,
+            "visitors": args.visitors, "upload_seconds": args.duration - 15,
+            "visitor_think": [float(x) for x in args.visitor_think.split("-", 1)],
+        }))
+        samples = work / "samples.jsonl"
+        users = len(officers) + args.visitors
+        spawn_rate = max(50, users // 4)
+        facts["spawn_seconds"] = users / spawn_rate
+        sampler = Sampler(args.redis_url, queue)
+        sampler.start()
+        cpu_before = {"web": cpu_seconds(gunicorn.pid),
+                      "celery": sum(cpu_seconds(w.pid) for w in workers),
+                      "locust": resource.getrusage(resource.RUSAGE_CHILDREN)}
+        wall_before = time.monotonic()
+        print(f"load: {len(officers)} officers + {args.visitors} visitors for {args.duration} s "
+              f"against {base} …", flush=True)
+        locust = subprocess.run(
+            [PYTHON, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile_deadline_day.py"),
+             "--headless", "--host", base, "--users", str(users), "--spawn-rate",
+             str(spawn_rate), "--run-time", f"{args.duration}s", "--stop-timeout", "30",
+             "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"],
+            cwd=ROOT, env={**env, "DEADLINE_SETUP": str(setup), "DEADLINE_SAMPLES": str(samples)},
+            capture_output=True, text=True, timeout=args.duration + 120, check=False)
+        wall = time.monotonic() - wall_before
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        facts["cpu"] = {
+            "web": cpu_seconds(gunicorn.pid) - cpu_before["web"],
+            "celery": sum(cpu_seconds(w.pid) for w in workers) - cpu_before["celery"],
+            "locust": (children.ru_utime + children.ru_stime
+                       - cpu_before["locust"].ru_utime - cpu_before["locust"].ru_stime),
+            "wall": wall,
+        }
+        (work / "locust.log").write_text(locust.stdout + locust.stderr)
+        if locust.returncode != 0 or not samples.exists():
+            raise SystemExit(f"locust failed ({locust.returncode}):\n{locust.stderr[-3000:]}")
+
+        # Let the queue drain (bounded), then read the validation times from the database.
+        def drained() -> bool:
+            return not query(args.database_url, "SELECT 1 FROM submissions_version WHERE "
+                             "created_at >= %s AND validation IN ('pending', 'running') LIMIT 1",
+                             started_at)
+
+        with contextlib.suppress(SystemExit):
+            wait_until(drained, 60, "the validations to finish")
+        sampler.stopping.set()
+        rows = query(args.database_url,
+                     "SELECT validation, EXTRACT(EPOCH FROM validated_at - created_at) FROM "
+                     "submissions_version WHERE created_at >= %s", started_at)
+        seconds = [float(s) for v, s in rows if s is not None]
+        facts["validation"] = {
+            "n": len(rows), "pending": sum(1 for v, _ in rows if v in ("pending", "running")),
+            "valid": sum(1 for v, _ in rows if v == "valid"),
+            "invalid": sum(1 for v, _ in rows if v == "invalid"),
+            **({"p50": percentile(seconds, 50), "p95": percentile(seconds, 95),
+                "p99": percentile(seconds, 99), "max": max(seconds)} if seconds else {}),
+        }
+        facts["queue_max"] = max(sampler.depths, default=0)
+        facts["load_max"] = max(sampler.loads, default=os.getloadavg()[0])
+        stats, errors = summarize(samples)
+        text = report(args, facts, stats, errors)
+        print("\n" + text)
+        server_errors = (work / "gunicorn.log").read_text(errors="replace").count("Traceback")
+        if server_errors:
+            print(f"\n{server_errors} traceback(s) in {work / 'gunicorn.log'}")
+        if not args.no_docs:
+            print(f"\nwritten to {write_docs(text)}")
+    finally:
+        if sampler is not None:
+            sampler.stopping.set()
+        processes.stop_all()
+        if not args.keep:
+            with contextlib.suppress(Exception):
+                drop_database(args.database_url)
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"kept {args.database_url} and {work}")
+
+
+if __name__ == "__main__":
+    main()
