@@ -341,7 +341,7 @@ def _phase_timers() -> dict[str, float]:
                 totals["commit"] = totals.get("commit", 0.0) + time.perf_counter() - start
 
     totals["commit"] = 0.0
-    bulk.transaction = TimedAtomic()
+    bulk.transaction = TimedAtomic()  # type: ignore[assignment]
     return totals
 
 
@@ -456,8 +456,9 @@ def stock_imports(rows: list[tuple[str, str, Any, str]], sample_units: int, n_el
         cycle__year=STOCK_YEAR, region__code__in=sample_codes).select_related("region")}
     sample = rows[: sample_units * n_elements]
     results = {}
-    for number, (label, resource_class) in enumerate(
-            (("default", ValueResource), ("use_bulk", BulkValueResource)), 1):
+    resource_classes: tuple[tuple[str, type[resources.ModelResource]], ...] = (
+        ("default", ValueResource), ("use_bulk", BulkValueResource))
+    for number, (label, resource_class) in enumerate(resource_classes, 1):
         versions = Version.objects.bulk_create([
             Version(submission=submissions[code], number=number, source=Version.Source.BULK,
                     created_by=actor) for code in sample_codes])

@@ -155,6 +155,22 @@ def cpu_seconds(sid: int) -> float:
     return total / tick
 
 
+def postgres_backends(database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving ``database`` (same machine)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if title.startswith("postgres: ") and f" {database} " in title:
+                stat = (entry / "stat").read_text()
+                fields = stat[stat.rindex(")") + 2:].split()
+                found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
 def session_members_of(pid: int) -> set[int]:
     """{the session id of ``pid``} if it is alive, else nothing."""
     sid = _session_of(pid)
@@ -339,8 +355,9 @@ def report(args: argparse.Namespace, facts: dict[str, Any], stats: dict[str, dic
         "",
         f"CPU used during the {cpu['wall']:.0f} s of load (of {os.cpu_count()} cores × "
         f"{cpu['wall']:.0f} s = {os.cpu_count() * cpu['wall']:.0f} core-seconds): gunicorn "
-        f"{cpu['web']:.0f} s, Celery workers {cpu['celery']:.0f} s, Locust {cpu['locust']:.0f} s "
-        "(PostgreSQL and Redis not counted).",
+        f"{cpu['web']:.0f} s, Celery workers {cpu['celery']:.0f} s, PostgreSQL backends of "
+        f"this database {cpu['postgres']:.0f} s, Locust {cpu['locust']:.0f} s; the rest of the "
+        "machine's time went to waiting and to other work on it.",
     ]
     if errors:
         lines += ["", "Errors:", ""] + [f"- {count} × {text}" for text, count in
@@ -395,6 +412,7 @@ def main() -> None:
         UNCERTAINTY_REPLICATIONS="200",  # seed_demo's published rank intervals: faster set-up
         PYTHONPATH=str(ROOT), AXES_ENABLED="1",
     )
+    database_name = urlsplit(args.database_url).path.lstrip("/")
     processes = Processes()
     sampler: Sampler | None = None
     try:
@@ -472,7 +490,8 @@ def main() -> None:
         sampler.start()
         cpu_before = {"web": cpu_seconds(gunicorn.pid),
                       "celery": sum(cpu_seconds(w.pid) for w in workers),
-                      "locust": resource.getrusage(resource.RUSAGE_CHILDREN)}
+                      "locust": resource.getrusage(resource.RUSAGE_CHILDREN),
+                      "postgres": postgres_backends(database_name)}
         wall_before = time.monotonic()
         print(f"load: {len(officers)} officers + {args.visitors} visitors for {args.duration} s "
               f"against {base} …", flush=True)
@@ -491,6 +510,8 @@ def main() -> None:
             "locust": (children.ru_utime + children.ru_stime
                        - cpu_before["locust"].ru_utime - cpu_before["locust"].ru_stime),
             "wall": wall,
+            "postgres": sum(seconds - cpu_before["postgres"].get(pid, 0.0)
+                            for pid, seconds in postgres_backends(database_name).items()),
         }
         (work / "locust.log").write_text(locust.stdout + locust.stderr)
         if locust.returncode != 0 or not samples.exists():

@@ -114,9 +114,9 @@ def _group_rows(table_rows: list[RawRow], year: int, result: BulkResult
         value = None if region_cell is None else region_cell.value
         key: tuple[type, object] | None = (type(value), value)
         try:
-            raw, region = lookups[key]
+            raw, region = lookups[(type(value), value)]
         except KeyError:
-            raw, region = lookups.setdefault(key, _region_of(index, value))
+            raw, region = lookups.setdefault((type(value), value), _region_of(index, value))
         except TypeError:  # unhashable: no reader makes such a value, but never fail on one
             key = None
             raw, region = _region_of(index, value)
@@ -287,7 +287,7 @@ def _store_units(cycle: Cycle, units: dict[Region, dict[str, rules.Cell]], resul
         ))
     Version.objects.bulk_create(versions, batch_size=1000)
     _values_store(versions, units, elements)
-    issue_rows = []
+    issue_rows: list[tuple[Version, rules.Issue]] = []
     for version, region in zip(versions, units, strict=True):
         issue_rows.extend(
             (version, rules.Issue(w.element_code, w.severity, w.rule_code, w.message_zh,

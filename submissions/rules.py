@@ -155,7 +155,9 @@ def _position(sheet: str, row: int | None, column: str) -> Position:
     return position
 
 
-def parse_rows(ruleset: RuleSet, rows: Iterable[RawRow], *, sheet: str = "") -> tuple[dict[str, Cell], list[Issue]]:
+def parse_rows(
+    ruleset: RuleSet, rows: Iterable[RawRow], *, sheet: str = ""
+) -> tuple[dict[str, Cell], list[Issue]]:
     """Parse the raw rows of one reporting unit into cells; report every unreadable cell."""
     cells: dict[str, Cell] = {}
     issues: list[Issue] = []
@@ -173,7 +175,8 @@ def parse_rows(ruleset: RuleSet, rows: Iterable[RawRow], *, sheet: str = "") -> 
             if raw_value not in (None, ""):
                 zh, en = message("MISSING_CODE")
                 issues.append(Issue("", ERROR, "MISSING_CODE", zh, en,
-                                    Position(sheet, row.number, code_cell.column if code_cell else "")))
+                                    Position(sheet, row.number,
+                                             code_cell.column if code_cell else "")))
             continue
         element = elements.get(code)
         if element is None:
@@ -186,7 +189,8 @@ def parse_rows(ruleset: RuleSet, rows: Iterable[RawRow], *, sheet: str = "") -> 
         try:
             value = parse_value(raw_value, unit=element.unit)
         except ValueParseError as exc:
-            issues.append(Issue(code, ERROR, exc.rule_code, exc.message_zh, exc.message_en, position))
+            issues.append(Issue(code, ERROR, exc.rule_code, exc.message_zh, exc.message_en,
+                                position))
             value = None
             parsed_ok = False
         else:
@@ -210,7 +214,9 @@ def _fmt(value: Decimal | float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def check_cells(ruleset: RuleSet, cells: Mapping[str, Cell], *, complete: bool = True) -> list[Issue]:
+def check_cells(
+    ruleset: RuleSet, cells: Mapping[str, Cell], *, complete: bool = True
+) -> list[Issue]:
     """Type, integer, ordinal level, range, cross-element rules and completeness."""
     issues: list[Issue] = []
     usable: dict[str, float] = {}
@@ -275,7 +281,9 @@ def _element_params(element: ElementRule, value: Decimal) -> dict[str, str]:
             "value": _fmt(value)}
 
 
-def _cross_rule_issues(ruleset: RuleSet, cells: Mapping[str, Cell], usable: Mapping[str, float]) -> list[Issue]:
+def _cross_rule_issues(
+    ruleset: RuleSet, cells: Mapping[str, Cell], usable: Mapping[str, float]
+) -> list[Issue]:
     issues = []
     for rule in ruleset.rules:
         if not rule.expression.codes <= usable.keys():
@@ -297,7 +305,9 @@ def _cross_rule_issues(ruleset: RuleSet, cells: Mapping[str, Cell], usable: Mapp
     return issues
 
 
-def check_year_over_year(ruleset: RuleSet, cells: Mapping[str, Cell], previous: Mapping[str, Decimal | None]) -> list[Issue]:
+def check_year_over_year(
+    ruleset: RuleSet, cells: Mapping[str, Cell], previous: Mapping[str, Decimal | None]
+) -> list[Issue]:
     """A change of more than the element's threshold against last cycle's approved value."""
     if not previous:
         return []  # a unit without an approved value last cycle (every unit of a first load)

@@ -139,7 +139,7 @@ def approved_versions(cycle: Cycle) -> list[ApprovedVersion]:
     values: dict[int, dict[str, float]] = defaultdict(dict)
     for version_id, code, value in Value.objects.filter(
         version_id__in=[s.current_version_id for s in submissions], value__isnull=False
-    ).values_list("version_id", "element__code", "value"):
+    ).order_by().values_list("version_id", "element__code", "value"):
         values[version_id][code] = float(value)
     return [ApprovedVersion(s.region, s.current_version_id, values[s.current_version_id])
             for s in submissions if s.current_version_id is not None]
@@ -156,7 +156,7 @@ def values_of_versions(version_ids: list[int]) -> dict[int, dict[str, float]]:
     values: dict[int, dict[str, float]] = {vid: {} for vid in version_ids}
     for version_id, code, value in Value.objects.filter(
         version_id__in=version_ids, value__isnull=False
-    ).values_list("version_id", "element__code", "value"):
+    ).order_by().values_list("version_id", "element__code", "value"):
         values[version_id][code] = float(value)
     return values
 

@@ -9,7 +9,9 @@ unacknowledged (``acks_late``):
 * only the pool child dies: the worker's main process sees the child lost and, with
   ``reject_on_worker_lost``, hands the message back to the queue at once; a new child runs it;
 * the whole worker dies (a machine lost): the message stays in Redis's "unacked" set; after the
-  visibility timeout the next worker that starts (or its periodic restore) puts it back.
+  visibility timeout the next worker that starts (or its periodic restore) puts it back;
+* on the embedded default (filesystem broker) the message dies with the worker: the periodic
+  sweep of stuck validations re-queues the version.
 """
 
 from __future__ import annotations
@@ -134,3 +136,32 @@ def test_a_worker_killed_whole_has_its_task_delivered_to_a_new_worker(
     assert broker.hlen("unacked") == 0
     print(f"\n[worker-killed/whole] validated {elapsed:.1f} s after the SIGKILL of the worker "
           f"(visibility timeout {visibility} s)")
+
+
+def test_on_the_embedded_default_the_sweep_recovers_the_task_of_a_worker_killed_whole(
+        stack: Stack, tmp_path: Path) -> None:
+    """Kombu's filesystem transport deletes a message's file when it hands the message out, so a
+    worker killed whole takes the message with it: nothing comes back by itself, and the
+    periodic sweep (here run once, 1 s instead of 600 s) re-queues the version."""
+    marker = hold(stack, tmp_path)
+    first = stack.worker(concurrency=1, wait=False)
+    version_id = stack.shell(UPLOAD_WITH_ISSUES)
+    first.wait_ready()
+
+    held_pid(stack, marker)
+    assert_open_uncommitted(stack, version_id)
+    killed_at = time.monotonic()
+    first.kill()
+    assert not list((stack.data_dir / "broker" / "in").iterdir())  # the message is gone
+
+    stack.worker(concurrency=1)
+    time.sleep(3)
+    assert validation_of(stack, version_id) == "pending"  # nobody will deliver it again
+    swept, _ = stack.shell("print(json.dumps(services.sweep_stuck(older_than_seconds=1)))")
+    assert swept == [version_id]
+    wait_for(lambda: validation_of(stack, version_id) != "pending", timeout=30,
+             message=lambda: f"the swept task to run\n{stack.worker_logs()}")
+    elapsed = time.monotonic() - killed_at
+    assert_validated_once(stack, version_id)
+    print(f"\n[worker-killed/embedded] lost with the worker; validated {elapsed:.1f} s after the "
+          "SIGKILL, once the sweep re-queued it")
