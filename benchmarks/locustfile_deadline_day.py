@@ -42,7 +42,8 @@ _samples = Path(os.environ["DEADLINE_SAMPLES"]).open("a", encoding="utf-8")  # n
 def _record(request_type: str, name: str, response_time: float, response_length: int,
             exception: BaseException | None = None, **_: Any) -> None:
     _samples.write(json.dumps([name, round(response_time, 1),
-                               None if exception is None else str(exception)[:300]]) + "\n")
+                               None if exception is None else str(exception)[:300],
+                               round(time.time(), 3)]) + "\n")
 
 
 @events.quitting.add_listener

@@ -1,13 +1,17 @@
-"""A database that is unreachable for a moment gives a friendly 503 page, not a 500."""
+"""Cross-cutting request rules: a friendly 503 when the database is unreachable, and an
+auditor who can never write."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from accounts import roles
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +48,21 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
+
+
+class AuditorReadOnlyMiddleware:
+    """Auditors read everything and change nothing: any write of a person who is an auditor
+    and holds no role that writes is refused before a view runs. The session's own endpoints
+    (logging in and out, choosing the language) change no data and stay open."""
+
+    OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/i18n/setlang/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+                and request.path not in self.OPEN_PATHS
+                and roles.user_roles(request.user) == frozenset({roles.AUDITOR})):
+            raise PermissionDenied
+        return self.get_response(request)

@@ -97,3 +97,16 @@ def test_it_keeps_the_admin_for_administrators(reviewer_client, admin_client_, b
     assert admin_client_.get("/admin/").status_code == 200
     for client in (reviewer_client, bj_client, auditor_client):
         assert client.get("/admin/").status_code == 302  # to the admin's login
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_it_refuses_every_write_of_an_auditor(method, auditor_client, bj_submission):
+    for url in (f"/submissions/{bj_submission.pk}/submit/", "/rankings/", "/audit/",
+                f"/submissions/{bj_submission.pk}/"):
+        assert getattr(auditor_client, method)(url).status_code == 403
+    bj_submission.refresh_from_db()
+    assert bj_submission.state == "draft"
+
+
+def test_it_lets_an_auditor_log_out(auditor_client):
+    assert auditor_client.post("/accounts/logout/").status_code == 302

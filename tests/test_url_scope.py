@@ -141,6 +141,13 @@ NOT_WALKED = {
                     "no object and no data of the platform",
 }
 
+# Auditors change nothing: config.middleware.AuditorReadOnlyMiddleware answers 403 to any
+# write of theirs (POST, PUT, PATCH, DELETE) before a view runs, whatever the view, except
+# on the session's own endpoints. So every POST cell of the auditor is 403 but those two.
+for _name, _methods in EXPECTED.items():
+    if _name not in ("accounts:login", "accounts:logout"):
+        _methods["POST"] = {**_methods["POST"], "auditor": 403}
+
 # Pages anyone may see, signed in or not.
 PUBLIC = frozenset({"home", "favicon.ico", "accounts:login"}) | frozenset(
     name for name in EXPECTED if name.startswith("public:"))
