@@ -47,7 +47,7 @@ def _body(run_id: int, name: str, template: str,
     if seconds <= 0:
         html = render()
     else:
-        html = cache.get_or_set(f"public:{run_id}:{name}:{get_language()}", render, seconds)
+        html = str(cache.get_or_set(f"public:{run_id}:{name}:{get_language()}", render, seconds))
     # Our own template's output, escaped when it was rendered.
     return mark_safe(html)  # noqa: S308
 

@@ -64,7 +64,7 @@ def approved_inputs(cycle: Cycle, elements: tuple[str, ...]) -> ApprovedInputs:
                 .order_by().values_list("version_id", "element__code", "value"))
     if rows:  # one assignment (not one per value)
         values[[row_of[r[0]] for r in rows], [column[r[1]] for r in rows]] = [
-            float(r[2]) for r in rows]
+            float(r[2]) for r in rows]  # type: ignore[arg-type]  # value__isnull=False
     return ApprovedInputs(
         regions=[s.region for s in submissions],
         versions=[s.current_version_id for s in submissions],  # type: ignore[misc]

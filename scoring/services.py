@@ -94,7 +94,8 @@ def input_hash(*, model_sha256: str, inputs: selectors.ApprovedInputs, replicati
     """SHA-256 of everything the results depend on: the model, every value, the parameters.
     Values are hashed by their shortest repr, so equal inputs give equal hashes everywhere."""
     values = np.asarray(inputs.values, dtype=np.float64)
-    gaps = np.isnan(values).any(axis=1).tolist() if values.size else [False] * len(values)
+    missing = np.isnan(values).any(axis=1) if values.size else np.zeros(len(values), dtype=bool)
+    gaps = [bool(g) for g in np.asarray(missing).ravel()]
     payload = {
         "model": model_sha256,
         "elements": list(inputs.elements),
@@ -280,7 +281,7 @@ def results_insert(run: ScoringRun, computed: Computed) -> None:
     fields = [f for f in UnitResult._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     sql = (f"COPY {quote(UnitResult._meta.db_table)} "
-           f"({', '.join(quote(f.column) for f in fields)}) FROM STDIN")
+           f"({', '.join(quote(str(f.column)) for f in fields)}) FROM STDIN")
 
     def value(field: Any, row: dict[str, Any], docs: dict[str, str]) -> Any:
         if field.name in docs:

@@ -238,7 +238,6 @@ def check_cells(
     return issues
 
 
-
 def _element_issues(element: ElementRule, cell: Cell) -> list[Issue]:
     value = cell.value
     assert value is not None

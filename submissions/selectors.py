@@ -95,7 +95,7 @@ def current_values_by_region(cycle: Cycle) -> dict[int, dict[str, float]]:
     for region_id, element_id, value in Value.objects.filter(
         version__in=versions, value__isnull=False
     ).order_by().values_list("version__submission__region_id", "element_id", "value"):
-        result[region_id][codes[element_id]] = float(value)
+        result[region_id][codes[element_id]] = float(value)  # type: ignore[arg-type]
     return result
 
 
@@ -140,7 +140,7 @@ def approved_versions(cycle: Cycle) -> list[ApprovedVersion]:
     for version_id, code, value in Value.objects.filter(
         version_id__in=[s.current_version_id for s in submissions], value__isnull=False
     ).order_by().values_list("version_id", "element__code", "value"):
-        values[version_id][code] = float(value)
+        values[version_id][code] = float(value)  # type: ignore[arg-type]
     return [ApprovedVersion(s.region, s.current_version_id, values[s.current_version_id])
             for s in submissions if s.current_version_id is not None]
 
@@ -157,7 +157,7 @@ def values_of_versions(version_ids: list[int]) -> dict[int, dict[str, float]]:
     for version_id, code, value in Value.objects.filter(
         version_id__in=version_ids, value__isnull=False
     ).order_by().values_list("version_id", "element__code", "value"):
-        values[version_id][code] = float(value)
+        values[version_id][code] = float(value)  # type: ignore[arg-type]
     return values
 
 

@@ -226,6 +226,32 @@ def template_database(pg_server: str, dropper: Callable[[str], None],
         dropper(name)
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``collectstatic`` once, for servers run with ``DEBUG=0`` (``production_env``): the
+    manifest the production storage reads, without its slow compression step."""
+    data_dir = tmp_path_factory.mktemp("static-data")
+    code = (
+        "from django.conf import settings\n"
+        "from django.core.management import call_command\n"
+        "from django.test.utils import override_settings\n"
+        "storages = {**settings.STORAGES, 'staticfiles': {'BACKEND': "
+        "'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}\n"
+        "with override_settings(STORAGES=storages):\n"
+        "    call_command('collectstatic', interactive=False, verbosity=0)\n")
+    env = base_env(**production_env(), DATA_DIR=str(data_dir),
+                   DATABASE_URL=f"sqlite:///{data_dir / 'unused.sqlite3'}")
+    manage(env, "shell", "-c", code)
+    assert (data_dir / "static" / "staticfiles.json").exists()
+    return data_dir / "static"
+
+
+def production_env() -> dict[str, str]:
+    """A web process as in production (``DEBUG=0``: Django's 500 page, not the debug page),
+    over plain HTTP on the loopback."""
+    return {"DEBUG": "0", "HTTPS": "0", "SECRET_KEY": "reliability-tests-" + "k" * 40}
+
+
 # --- processes -------------------------------------------------------------------------------
 
 def session_members(sid: int) -> list[int]:

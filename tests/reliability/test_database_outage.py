@@ -15,7 +15,9 @@ again, without a restart.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
+import shutil
 import socket
 import subprocess
 import threading
@@ -35,6 +37,7 @@ from tests.reliability.conftest import (
     connect,
     database_url,
     free_port,
+    production_env,
     server_url,
     tail,
     wait_for,
@@ -114,9 +117,11 @@ class TcpProxy:
 
 
 @contextlib.contextmanager
-def gunicorn(stack: Stack, database: str) -> Iterator[str]:
+def gunicorn(stack: Stack, database: str, static: Path) -> Iterator[str]:
+    """gunicorn with 2 sync workers, ``DEBUG=0`` as in production."""
     port = free_port()
-    env = {**stack.env, "DATABASE_URL": database}
+    shutil.copytree(static, stack.data_dir / "static", dirs_exist_ok=True)
+    env = {**stack.env, **production_env(), "DATABASE_URL": database}
     log = stack.workdir / "gunicorn.log"
     with log.open("ab") as out:
         proc = subprocess.Popen(
@@ -167,6 +172,17 @@ def stored_files(stack: Stack) -> list[Path]:
     return sorted(p for p in (stack.data_dir / "files").rglob("*") if p.is_file())
 
 
+def server_error(log: Path) -> str:
+    """The platform's own frames and the exception of the last traceback in the log."""
+    text = log.read_text(errors="replace")
+    last = text[text.rfind("Traceback"):]
+    lines = last.splitlines()
+    ours = [f"{a.strip()} | {b.strip()}" for a, b in itertools.pairwise(lines)
+            if a.strip().startswith(f'File "{ROOT}/') and "/.venv/" not in a]
+    errors = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+    return "\n".join([*ours, *errors[-1:]])
+
+
 def assert_friendly_503(response: requests.Response) -> None:
     assert response.status_code == 503, (response.status_code, response.text[:3000])
     assert FRIENDLY in response.text and "Temporarily unavailable" in response.text
@@ -175,7 +191,7 @@ def assert_friendly_503(response: requests.Response) -> None:
 
 @pytest.mark.parametrize("cut", ["network", "database"])
 def test_the_app_answers_503_while_the_database_is_away_and_recovers_alone(
-        stack: Stack, cut: str) -> None:
+        stack: Stack, collected_static: Path, cut: str) -> None:
     submission_id = stack.shell(
         f"officer('110000', password={PASSWORD!r})\n"
         "print(json.dumps(Submission.objects.get(cycle=open_cycle(), region__code='110000').pk))")
@@ -203,7 +219,7 @@ def test_the_app_answers_503_while_the_database_is_away_and_recovers_alone(
         with connect(server_url()) as conn:
             conn.execute(f'ALTER DATABASE "{stack.database}" ALLOW_CONNECTIONS true')
 
-    with gunicorn(stack, url) as base:
+    with gunicorn(stack, url, collected_static) as base:
         session = log_in(base)
         detail = f"{base}/submissions/{submission_id}/"
         assert session.get(detail, timeout=30).status_code == 200
@@ -217,7 +233,11 @@ def test_the_app_answers_503_while_the_database_is_away_and_recovers_alone(
             for _ in range(3):
                 assert_friendly_503(requests.get(f"{base}/rankings/", timeout=30))
                 assert_friendly_503(session.get(detail, timeout=30))
-            assert_friendly_503(upload(session, base, submission_id))
+            during = upload(session, base, submission_id)
+            assert during.status_code != 500, (
+                "an upload POST while the database is away answered 500:\n"
+                + server_error(stack.workdir / "gunicorn.log"))
+            assert_friendly_503(during)
         finally:
             bring_back()
         back_at = time.monotonic()
