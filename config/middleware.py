@@ -42,12 +42,16 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_unavailable(exception):
             return None  # a real query error is a bug: let it be a 500 with its traceback
-        logger.error("database unavailable: %s", exception)
-        # The page is rendered without a request context: nothing on it may touch the
-        # database (no user, no session).
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "30"
-        return response
+        return unavailable_response(exception)
+
+
+def unavailable_response(exception: Exception) -> HttpResponse:
+    logger.error("database unavailable: %s", exception)
+    # The page is rendered without a request context: nothing on it may touch the database
+    # (no user, no session).
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 class AuditorReadOnlyMiddleware:
@@ -61,8 +65,15 @@ class AuditorReadOnlyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
-                and request.path not in self.OPEN_PATHS
-                and roles.user_roles(request.user) == frozenset({roles.AUDITOR})):
-            raise PermissionDenied
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") \
+                and request.path not in self.OPEN_PATHS:
+            try:
+                auditor_only = roles.user_roles(request.user) == frozenset({roles.AUDITOR})
+            except (OperationalError, InterfaceError) as exc:
+                # Loading the user needs the database: outside a view, so answer here.
+                if is_unavailable(exc):
+                    return unavailable_response(exc)
+                raise
+            if auditor_only:
+                raise PermissionDenied
         return self.get_response(request)

@@ -46,5 +46,5 @@ def test_it_is_for_auditors_and_administrators(reviewer_client, bj_client, admin
 
 def test_it_changes_nothing(auditor_client, bootstrapped):
     count = AuditEntry.objects.count()
-    assert auditor_client.post(reverse("audit:log")).status_code == 405
+    assert auditor_client.post(reverse("audit:log")).status_code == 403
     assert AuditEntry.objects.count() == count

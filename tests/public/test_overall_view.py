@@ -170,6 +170,8 @@ def test_a_cycle_with_only_unpublished_runs_is_not_found(world, client: Client):
 
 def test_a_year_without_a_cycle_is_not_found(world, client: Client):
     assert client.get("/rankings/1999/").status_code == 404
+    for path in ("", "grid/", "dimensions/D1/", "regions/110000/", "overall.csv"):
+        assert client.get(f"/rankings/99999999999999999999999/{path}").status_code == 404
 
 
 # --- revisions -------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def validated(stack: Stack) -> int:
                         "WHERE validation IN ('valid', 'invalid', 'rejected')")
 
 
-def settled(stack: Stack, *, quiet: float = 3.0, timeout: float = 40.0) -> int:
+def settled(stack: Stack, *, quiet: float = 3.0, timeout: float = 60.0) -> int:
     """The validated count once it has not moved for ``quiet`` seconds."""
     deadline = time.monotonic() + timeout
     last, since = validated(stack), time.monotonic()
@@ -95,7 +95,7 @@ def test_versions_lost_with_the_broker_are_recovered_by_the_sweep(
     swept_versions, _swept_submissions = stack.shell(
         "print(json.dumps(services.sweep_stuck(older_than_seconds=1)))")
     everything = [*ids, *during["stored"]]
-    wait_for(lambda: validated(stack) == len(everything), timeout=60,
+    wait_for(lambda: validated(stack) == len(everything), timeout=120,
              message=lambda: f"every version validated ({validated(stack)}/{len(everything)})"
                              f"\n{stack.worker_logs()}")
 
@@ -111,8 +111,11 @@ def test_versions_lost_with_the_broker_are_recovered_by_the_sweep(
     value_counts = {n for (n,) in stack.query(
         "SELECT count(*) FROM submissions_value GROUP BY version_id")}
     assert value_counts == {26}
+    # Every version the workers had not validated was swept (a task still held in a worker's
+    # memory when Redis died may have run after the count: then it is counted twice, and its
+    # second run did nothing, as the audit count above shows).
     assert set(swept_versions) <= set(everything)
-    assert len(swept_versions) == len(everything) - normal
+    assert normal + len(swept_versions) >= len(everything)
     print(f"\n[broker-restart] {UPLOADS} uploads: {at_stop} validated when Redis was killed "
           f"(down {outage:.1f} s), "
           f"{normal} delivered normally, {len(swept_versions)} recovered by the sweep "

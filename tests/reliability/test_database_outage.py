@@ -133,8 +133,8 @@ def gunicorn(stack: Stack, database: str, static: Path) -> Iterator[str]:
     def answering() -> bool:
         assert proc.poll() is None, tail(log)
         try:
-            return requests.get(f"{base}/accounts/login/", timeout=5).status_code == 200
-        except requests.ConnectionError:
+            return requests.get(f"{base}/accounts/login/", timeout=10).status_code == 200
+        except requests.RequestException:  # not listening yet, or a worker still booting
             return False
 
     try:

@@ -109,7 +109,7 @@ def test_a_worker_killed_whole_has_its_task_delivered_to_a_new_worker(
     import redis
 
     stack = redis_stack
-    visibility = 5
+    visibility = 10  # longer than it takes to reach the hold and kill (the worker restores its own)
     marker = hold(stack, tmp_path, IFDI_REL_VISIBILITY_TIMEOUT=str(visibility))
     first = stack.worker(concurrency=1, wait=False)
     version_id = stack.shell(UPLOAD_WITH_ISSUES)
