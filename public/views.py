@@ -8,6 +8,7 @@ links, which must not be served to the next visitor. ``PUBLIC_CACHE_SECONDS`` (d
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -30,6 +31,8 @@ from scoring.models import ScoringRun, UnitResult
 CACHE_SECONDS = 24 * 3600
 
 
+logger = logging.getLogger(__name__)
+
 def cache_seconds() -> int:
     """How long a published run's page content is cached; 0 (or less) means not at all."""
     return int(getattr(settings, "PUBLIC_CACHE_SECONDS", CACHE_SECONDS))
@@ -47,7 +50,12 @@ def _body(run_id: int, name: str, template: str,
     if seconds <= 0:
         html = render()
     else:
-        html = str(cache.get_or_set(f"public:{run_id}:{name}:{get_language()}", render, seconds))
+        try:
+            html = str(cache.get_or_set(f"public:{run_id}:{name}:{get_language()}", render,
+                                        seconds))
+        except Exception:
+            logger.warning("cache unreachable: %s rendered without it", name)
+            html = render()
     # Our own template's output, escaped when it was rendered.
     return mark_safe(html)  # noqa: S308
 

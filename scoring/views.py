@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.exports import CONTENT_TYPES, render_table
+from common.tasks import enqueue
 from scoring import selectors, services
 from scoring.permissions import (
     get_cycle_for_administrator,
@@ -36,7 +37,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 def score(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for_administrator(request, cycle_id)
     user_id = int(request.user.pk or 0)
-    transaction.on_commit(lambda: score_cycle.delay(cycle.pk, user_id))
+    transaction.on_commit(lambda: enqueue(score_cycle, cycle.pk, user_id))
     messages.success(request, _("已开始测算 %(year)s 年度，完成后刷新本页查看结果")
                      % {"year": cycle.year})
     return redirect("scoring:runs")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import log_action
+from common.tasks import enqueue
 from indicators.models import DataElement, Region
 from submissions import rules
 from submissions.models import (
@@ -70,11 +71,18 @@ def progress_key(version_id: int) -> str:
 
 
 def progress_set(version_id: int, *, percent: int, stage: str) -> None:
-    cache.set(progress_key(version_id), {"percent": percent, "stage": stage}, timeout=3600)
+    try:
+        cache.set(progress_key(version_id), {"percent": percent, "stage": stage}, timeout=3600)
+    except Exception:
+        logger.warning("cache unreachable: progress of version %s not written", version_id)
 
 
 def progress_get(version_id: int) -> dict[str, Any] | None:
-    return cache.get(progress_key(version_id))
+    try:
+        return cache.get(progress_key(version_id))
+    except Exception:
+        logger.warning("cache unreachable: progress of version %s not read", version_id)
+        return None
 
 
 # --- transitions ---------------------------------------------------------------------------
@@ -128,7 +136,7 @@ def submission_transition(
     if action in (Action.APPROVE, Action.RETURN):
         from submissions.tasks import notify_decision_task
 
-        transaction.on_commit(lambda: notify_decision_task.delay(submission.pk))
+        transaction.on_commit(lambda: enqueue(notify_decision_task, submission.pk))
     return submission
 
 
@@ -146,7 +154,7 @@ def submission_submit(*, submission_id: int, actor: Any) -> Submission:
                 version=current)
     from submissions.tasks import check_submission
 
-    transaction.on_commit(lambda: check_submission.delay(submission.pk))
+    transaction.on_commit(lambda: enqueue(check_submission, submission.pk))
     return submission
 
 
@@ -257,7 +265,7 @@ def version_create_from_upload(
 def _queue_validation(version_id: int) -> None:
     from submissions.tasks import validate_version
 
-    transaction.on_commit(lambda: validate_version.delay(version_id))
+    transaction.on_commit(lambda: enqueue(validate_version, version_id))
 
 
 @dataclass(frozen=True)

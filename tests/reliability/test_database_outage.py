@@ -1,4 +1,5 @@
-"""The database unreachable for a moment, under a real web server (gunicorn, 2 workers).
+"""The database unreachable for a moment, under a real web server (gunicorn, 2 sync workers,
+``DEBUG=0`` as in production).
 
 Two ways to lose it:
 
