@@ -496,7 +496,7 @@ def private_redis(redis_server_binary: str, tmp_path: Path) -> Iterator[PrivateR
 
 
 @pytest.fixture
-def redis_stack(stack: Stack, private_redis: PrivateRedis) -> Iterator[Stack]:
+def redis_stack(private_redis: PrivateRedis, stack: Stack) -> Iterator[Stack]:
     """A stack on a private Redis (broker and cache); its workers stop before the Redis does."""
     stack.redis_url = private_redis.url
     yield stack

@@ -7,8 +7,9 @@ what ``sweep_stuck`` (every minute under celery beat, ``sweep-stuck-validations`
 Here the sweep runs once by hand with a 1 s age instead of the production 600 s. Every version
 must end validated, exactly once.
 
-During the outage an officer also uploads a file through the upload view: whatever the answer,
-a version that was stored must not be lost.
+During the outage an officer also uploads a file through the upload view: it must answer as
+usual (the redirect to the submission page, not a 500), store the version, and that version too
+must end validated once the sweep re-queues it.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ def test_versions_lost_with_the_broker_are_recovered_by_the_sweep(
     go.touch()
     during = stack.finish(officer_upload)
     private_redis.start()
+    assert during["status"] == 302, during  # stored; queueing is left to the sweep
+    assert len(during["stored"]) == 1, during
     outage = time.monotonic() - stopped_at
 
     # The worker reconnects by itself (it retries after 2, 4, 6, ... s).
