@@ -11,9 +11,8 @@ afresh; Redis database 14 is emptied):
 
 It migrates the database, runs ``bootstrap`` and ``seed_demo`` (the demo's 2016 and 2017
 cycles, scored and published) and ``collectstatic``, and starts gunicorn
-(``benchmarks/public_wsgi.py``: ``config.wsgi`` with ``PUBLIC_CACHE_SECONDS`` from the
-environment) on a free port of 127.0.0.1 with ``DEBUG=0``, ``HTTPS=0`` and the cache on Redis
-(``REDIS_URL=redis://127.0.0.1:6379/14``). Then, each for ``--seconds`` and with the cache on
+(``config.wsgi``) on a free port of 127.0.0.1 with ``DEBUG=0``, ``HTTPS=0`` and the cache on
+Redis (``REDIS_URL=redis://127.0.0.1:6379/14``). Then, each for ``--seconds`` and with the cache on
 (``PUBLIC_CACHE_SECONDS`` unset: 24 h) and off (``PUBLIC_CACHE_SECONDS=0``):
 
 - Locust, headless, ``--users`` users started at once, each pausing ``--wait`` seconds on
@@ -139,7 +138,7 @@ def start_gunicorn(env: dict[str, str], workers: int, cache_seconds: int | None,
     if cache_seconds is not None:
         env["PUBLIC_CACHE_SECONDS"] = str(cache_seconds)
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "benchmarks.public_wsgi:application", "--workers", str(workers),
+        [str(BIN / "gunicorn"), "config.wsgi:application", "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
     server = Server(process, port)

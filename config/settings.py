@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before everything that reads the session or the database: a cached public page for an
+    # anonymous visitor is answered from memory (public/page_cache.py).
+    "public.middleware.PublicPageCacheMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -146,6 +149,17 @@ else:
             "LOCATION": str(DATA_DIR / "cache"),
         }
     }
+# How long the public pages of a published run are cached (they never change; a new
+# publication starts the cache over); 0 turns the cache off.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 24 * 3600, minimum=0)
+if TESTING:
+    # Parallel test processes share the cache server (or folder) as they share the broker;
+    # each keeps to its own keys, as their databases hold different rows under the same ids.
+    _test_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if REDIS_URL:
+        CACHES["default"]["KEY_PREFIX"] = f"{CACHES['default']['KEY_PREFIX']}-test-{_test_worker}"
+    else:
+        CACHES["default"]["LOCATION"] = str(DATA_DIR / "cache" / _test_worker)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 from config.views import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch needs no CSRF token: a forged request can only change the language
+    # of the visitor's pages, and without a token in it a public page is the same for every
+    # anonymous visitor, so it can be served whole from the cache (public/page_cache.py).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("submissions/", include("submissions.urls")),
     path("scoring/", include("scoring.urls")),

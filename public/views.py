@@ -1,17 +1,17 @@
 """Public pages: published rankings only, no login. A published run never changes, so the
 content of its pages is cached by run id, page and language.
 
-Only the content block is cached, never the whole page: the header around it carries the
-visitor's CSRF token (the language switch posts) and, for a signed-in person, their name and
-links, which must not be served to the next visitor. ``PUBLIC_CACHE_SECONDS`` (default 24 h;
-0 turns the cache off) sets how long an entry lives."""
+Here only the content block is cached, in the shared cache: the header around it carries, for
+a signed-in person, their name and links, which must not be served to the next visitor.
+Anonymous visitors get the whole page from ``public.page_cache`` before it reaches a view.
+``PUBLIC_CACHE_SECONDS`` (default 24 h; 0 turns both caches off) sets how long an entry
+lives."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -25,17 +25,11 @@ from django.views.decorators.http import require_GET
 from common.exports import CONTENT_TYPES, render_table
 from indicators.models import Region
 from public import selectors
+from public.page_cache import cache_seconds
 from public.pdf import table_pdf
 from scoring.models import ScoringRun, UnitResult
 
-CACHE_SECONDS = 24 * 3600
-
-
 logger = logging.getLogger(__name__)
-
-def cache_seconds() -> int:
-    """How long a published run's page content is cached; 0 (or less) means not at all."""
-    return int(getattr(settings, "PUBLIC_CACHE_SECONDS", CACHE_SECONDS))
 
 
 def _body(run_id: int, name: str, template: str,

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from audit.services import log_actions
 from indicators.models import ModelVersion, Region
 from indicators.selectors import normalise_region_key, region_index
 from submissions import rules
-from submissions.models import Cycle, Submission, Transition, UploadedFile, Value, Version
+from submissions.models import Cycle, Submission, Transition, UploadedFile, Version
 from submissions.readers import BULK_FIELDS, FileRejected, RawRow, read_table
 from submissions.selectors import (
     approved_values_by_region,
@@ -35,13 +35,8 @@ from submissions.selectors import (
     previous_cycle,
     ruleset_for,
 )
-from submissions.services import (
-    cycle_create,
-    file_store,
-    issues_insert_many,
-    value_rows,
-    values_insert,
-)
+from submissions.services import cycle_create, file_record, file_write, issues_insert_many
+from submissions.value_writer import value_writer
 from submissions.workflow import Action, Actor, TransitionError, next_state
 
 UNKNOWN_REGION = ("地区「{value}」无法识别（可填写行政区划代码、全称、简称或英文名）",
@@ -147,9 +142,13 @@ def _region_of(index: dict[str, Region], value: object) -> tuple[str, Region | N
     return raw, index.get(normalise_region_key(raw))
 
 
-def bulk_check(*, content: bytes, filename: str, year: int
-               ) -> tuple[BulkResult, dict[Region, dict[str, rules.Cell]], ModelVersion | None]:
-    """Read and check a bulk file; store nothing."""
+def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve: bool
+                ) -> BulkResult:
+    """Read, check and store a bulk file, all or nothing.
+
+    The values are written while the file is parsed (``submissions.value_writer``), in the
+    transaction that stores the versions; when any check finds an error, that transaction is
+    rolled back and the file's bytes are never written: nothing is stored."""
     result = BulkResult(year=year)
     try:
         table = read_table(content, filename, fields=BULK_FIELDS,
@@ -157,26 +156,33 @@ def bulk_check(*, content: bytes, filename: str, year: int
     except FileRejected as exc:
         result.errors.append(BulkProblem("", exc.row, exc.column or "", "", rules.ERROR,
                                          exc.rule_code, exc.message_zh, exc.message_en))
-        return result, {}, None
+        return result
     result.rows = len(table.rows)
     model = _model_for_year(year)
     if model is None:
         result.errors.append(BulkProblem("", None, "", "", rules.ERROR, "NO_MODEL",
                                          NO_MODEL[0].format(year=year),
                                          NO_MODEL[1].format(year=year)))
-        return result, {}, None
-    ruleset = ruleset_for(model)
+        return result
     sheet = table.sheet or ""
-    units: dict[Region, dict[str, rules.Cell]] = {}
+    record = file_record(content=content, filename=filename, cycle=None, region=None,
+                         purpose=UploadedFile.Purpose.BULK, actor=actor)
     with _gc_paused():
         grouped = _group_rows(table.rows, year, result)
         del table  # from here on each region's raw rows are freed as soon as they are parsed
-        for region in list(grouped):
-            cells, issues = rules.parse_rows(ruleset, grouped.pop(region), sheet=sheet)
-            units[region] = cells
-            _collect(result, region, issues)
-        _check_units(result, ruleset, units, year)
-    return result, units, model
+        with transaction.atomic():
+            cycle, created_cycle = cycle_get_or_create(year=year, model_version=model,
+                                                       actor=actor)
+            units = _load(cycle, grouped, sheet, result, record, actor)
+            if not result.ok:
+                transaction.set_rollback(True)
+                return result
+            _store_units(cycle, units, result, actor, approve)
+            # The bytes last, once the load is sure to be kept.
+            file_write(record, content)
+    result.created_cycle = created_cycle
+    result.versions = [unit.version for unit in units.values()]
+    return result
 
 
 @contextmanager
@@ -198,22 +204,71 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_units(result: BulkResult, ruleset: rules.RuleSet,
-                 units: dict[Region, dict[str, rules.Cell]], year: int) -> None:
-    cycle = Cycle.objects.filter(year=year).first()
-    before = previous_cycle(cycle) if cycle else Cycle.objects.filter(year__lt=year).order_by(
-        "-year").first()
+@dataclass
+class _Unit:
+    version: Version
+    cells: dict[str, rules.Cell] = field(default_factory=dict)
+
+
+def _load(cycle: Cycle, grouped: dict[Region, list[RawRow]], sheet: str, result: BulkResult,
+          record: UploadedFile, actor: Any) -> dict[Region, _Unit]:
+    """The new versions of the regions in the file, with their values written while the
+    rows are parsed; every problem of every region in ``result``."""
+    ruleset = ruleset_for(cycle.model_version)
+    # Everything the checks read from the database, before the writer holds the connection.
+    before = previous_cycle(cycle)
     previous = approved_values_by_region(before) if before else {}
-    for region, cells in units.items():
-        issues = [*rules.check_cells(ruleset, cells),
-                  *rules.check_year_over_year(ruleset, cells, previous.get(region.pk, {}))]
+    in_file = {region.pk for region in grouped}
+    peers = [p for rid, p in current_values_by_region(cycle).items() if rid not in in_file]
+    element_ids = dict(cycle.model_version.elements.values_list("code", "pk"))
+
+    submissions = _submissions_locked(cycle, list(grouped))
+    record.cycle = cycle
+    record.save()
+    now = timezone.now()
+    units = {region: _Unit(Version(
+        submission=submissions[region.pk], number=submissions[region.pk].version_count + 1,
+        source=Version.Source.BULK, file=record, created_by=actor,
+        validation=Version.Validation.VALID, validated_at=now)) for region in grouped}
+    Version.objects.bulk_create([unit.version for unit in units.values()], batch_size=1000)
+
+    with value_writer(element_ids) as writer:
+        for region in list(grouped):
+            cells, issues = rules.parse_rows(ruleset, grouped.pop(region), sheet=sheet)
+            units[region].cells = cells
+            _collect(result, region, issues)
+            if result.ok:  # after the first error nothing more is written: it is rolled back
+                writer.write(units[region].version.pk, cells)
+        # While the writer finishes the last batches.
+        _check_units(result, ruleset, units, previous, peers)
+    return units
+
+
+def _submissions_locked(cycle: Cycle, regions: list[Region]) -> dict[int, Submission]:
+    """The submissions of ``regions`` in the cycle, created where missing, locked."""
+    # Ids, not model instances: a county-level cycle has 3,000 submissions.
+    present = set(Submission.objects.filter(cycle=cycle).values_list("region_id", flat=True))
+    missing = [r for r in regions if r.pk not in present]
+    Submission.objects.bulk_create([Submission(cycle=cycle, region=r) for r in missing],
+                                   ignore_conflicts=True)
+    submissions = {s.region_id: s for s in Submission.objects.select_for_update(of=("self",))
+                   .filter(cycle=cycle, region__in=regions)}
+    for region in regions:  # the regions at hand, instead of a join that reads them again
+        submission = submissions[region.pk]
+        submission.region = region
+        if submission.state == Submission.State.APPROVED:
+            raise TransitionError(APPROVED_ALREADY[0].format(region=region.short_name_zh))
+    return submissions
+
+
+def _check_units(result: BulkResult, ruleset: rules.RuleSet, units: dict[Region, _Unit],
+                 previous: dict[int, dict[str, Any]], peers: list[dict[str, float]]) -> None:
+    for region, unit in units.items():
+        issues = [*rules.check_cells(ruleset, unit.cells),
+                  *rules.check_year_over_year(ruleset, unit.cells, previous.get(region.pk, {}))]
         _collect(result, region, issues)
-    in_file = {region.pk for region in units}
-    peers = []
-    if cycle is not None:
-        peers = [p for rid, p in current_values_by_region(cycle).items() if rid not in in_file]
     regions = list(units)
-    outliers = rules.outlier_issues(ruleset, [units[r] for r in regions], peers,
+    outliers = rules.outlier_issues(ruleset, [units[r].cells for r in regions], peers,
                                     threshold=settings.VALIDATION_OUTLIER_THRESHOLD)
     for region, issues in zip(regions, outliers, strict=True):
         _collect(result, region, issues)
@@ -225,22 +280,6 @@ def _collect(result: BulkResult, region: Region, issues: list[rules.Issue]) -> N
         (result.errors if issue.severity == rules.ERROR else result.warnings).append(problem)
 
 
-def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve: bool
-                ) -> BulkResult:
-    result, units, model = bulk_check(content=content, filename=filename, year=year)
-    if not result.ok or model is None:
-        return result
-    record = file_store(content=content, filename=filename, cycle=None, region=None,
-                        purpose=UploadedFile.Purpose.BULK, actor=actor)
-    with transaction.atomic():
-        cycle, result.created_cycle = cycle_get_or_create(year=year, model_version=model,
-                                                          actor=actor)
-        record.cycle = cycle
-        record.save()
-        result.versions = _store_units(cycle, units, result, record, actor, approve)
-    return result
-
-
 def cycle_get_or_create(*, year: int, model_version: ModelVersion, actor: Any
                         ) -> tuple[Cycle, bool]:
     cycle = Cycle.objects.filter(year=year).first()
@@ -250,91 +289,36 @@ def cycle_get_or_create(*, year: int, model_version: ModelVersion, actor: Any
                         deadline=date(year + 1, 3, 31), actor=actor), True
 
 
-def _store_units(cycle: Cycle, units: dict[Region, dict[str, rules.Cell]], result: BulkResult,
-                 record: UploadedFile, actor: Any, approve: bool) -> list[Version]:
-    # Ids, not model instances: a county-level cycle has 3,000 submissions.
-    present = set(Submission.objects.filter(cycle=cycle).values_list("region_id", flat=True))
-    missing = [r for r in units if r.pk not in present]
-    Submission.objects.bulk_create([Submission(cycle=cycle, region=r) for r in missing],
-                                   ignore_conflicts=True)
-    submissions = {s.region_id: s for s in Submission.objects.select_for_update(of=("self",))
-                   .filter(cycle=cycle, region__in=list(units))}
-    for region in units:  # the regions at hand, instead of a join that reads them again
-        if region.pk in submissions:
-            submissions[region.pk].region = region
-    for region in units:
-        submission = submissions.get(region.pk)
-        if submission is not None and submission.state == Submission.State.APPROVED:
-            raise TransitionError(APPROVED_ALREADY[0].format(region=region.short_name_zh))
+def _store_units(cycle: Cycle, units: dict[Region, _Unit], result: BulkResult, actor: Any,
+                 approve: bool) -> None:
+    """What follows the values once every check has passed: the warnings, the new states
+    and the audit trail."""
     warnings_by_region: dict[str, list[BulkProblem]] = defaultdict(list)
     for problem in result.warnings:
         warnings_by_region[problem.region].append(problem)
-    elements = {e.code: e for e in cycle.model_version.elements.all()}
-    now = timezone.now()
-    versions = []
-    for region in units:
-        submission = submissions[region.pk]
-        submission.version_count += 1
+    issue_rows: list[tuple[Version, rules.Issue]] = []
+    for region, unit in units.items():
         region_warnings = warnings_by_region.get(region.short_name_zh, [])
-        cells = units[region]
-        versions.append(Version(
-            submission=submission, number=submission.version_count, source=Version.Source.BULK,
-            file=record, created_by=actor, validation=Version.Validation.VALID,
-            validated_at=now, warning_count=len(region_warnings),
+        if not region_warnings:
+            continue
+        cells = unit.cells
+        # A note on the value is the officer's (here the operator's) explanation.
+        Version.objects.filter(pk=unit.version.pk).update(
+            warning_count=len(region_warnings),
             unexplained_warning_count=sum(
                 1 for w in region_warnings
-                if not (cells.get(w.element_code) and cells[w.element_code].note.strip())),
-        ))
-    Version.objects.bulk_create(versions, batch_size=1000)
-    _values_store(versions, units, elements)
-    issue_rows: list[tuple[Version, rules.Issue]] = []
-    for version, region in zip(versions, units, strict=True):
+                if not (cells.get(w.element_code) and cells[w.element_code].note.strip())))
         issue_rows.extend(
-            (version, rules.Issue(w.element_code, w.severity, w.rule_code, w.message_zh,
-                                  w.message_en, rules.Position("", w.row, w.column)))
-            for w in warnings_by_region.get(region.short_name_zh, []))
+            (unit.version, rules.Issue(w.element_code, w.severity, w.rule_code, w.message_zh,
+                                       w.message_en, rules.Position("", w.row, w.column)))
+            for w in region_warnings)
     issues_insert_many(issue_rows)
-    transitions, audit = _bulk_transitions(submissions, versions, units, actor, approve, now,
-                                           cycle)
-    _submissions_update(submissions, now)
+    submissions = {unit.version.submission.region_id: unit.version.submission
+                   for unit in units.values()}
+    transitions, audit = _bulk_transitions(units, actor, approve, timezone.now(), cycle)
+    _submissions_update(submissions, timezone.now())
     Transition.objects.bulk_create(transitions, batch_size=1000)
     log_actions(actor=actor, actions=audit)
-    return versions
-
-
-VALUE_COLUMNS = ("version_id", "element_id", "value", "raw", "note", "sheet", "row", "column")
-
-
-def _values_store(versions: list[Version], units: dict[Region, dict[str, rules.Cell]],
-                  elements: dict[str, Any]) -> None:
-    """The values of the new versions. On PostgreSQL the rows are COPYed straight from the
-    cells (what ``services.values_insert`` writes, without a model instance per value:
-    building 180,000 of them took longer than the COPY itself); elsewhere through
-    ``value_rows`` and ``values_insert``."""
-    if connection.vendor != "postgresql":
-        rows = []
-        for version, cells in zip(versions, units.values(), strict=True):
-            rows.extend(value_rows(version, cells, elements))
-        values_insert(rows)
-        return
-    _copy_values(versions, units, {code: e.pk for code, e in elements.items()})
-
-
-def _copy_values(versions: list[Version], units: dict[Region, dict[str, rules.Cell]],
-                 element_ids: dict[str, int]) -> None:
-    columns = ", ".join(f'"{c}"' for c in VALUE_COLUMNS)
-    sql = f"COPY {Value._meta.db_table} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[attr-defined]
-        write_row = copy.write_row
-        for version, cells in zip(versions, units.values(), strict=True):
-            version_id = version.pk
-            for code, cell in cells.items():
-                element_id = element_ids.get(code)
-                if element_id is None:
-                    continue
-                position = cell.position
-                write_row((version_id, element_id, cell.value, cell.raw, cell.note,
-                           position.sheet[:100], position.row, position.column))
 
 
 def _submissions_update(submissions: dict[int, Submission], now: Any) -> None:
@@ -361,12 +345,12 @@ def _submissions_update(submissions: dict[int, Submission], now: Any) -> None:
             Submission.objects.filter(pk__in=pks[start:start + 1000]).update(**fields)
 
 
-def _bulk_transitions(submissions: dict[int, Submission], versions: list[Version],
-                      units: dict[Region, dict[str, rules.Cell]], actor: Any, approve: bool,
-                      now: Any, cycle: Cycle) -> tuple[list[Transition], list[AuditAction]]:
+def _bulk_transitions(units: dict[Region, _Unit], actor: Any, approve: bool, now: Any,
+                      cycle: Cycle) -> tuple[list[Transition], list[AuditAction]]:
     transitions, audit = [], []
-    for version, region in zip(versions, units, strict=True):
-        submission = submissions[region.pk]
+    for region, unit in units.items():
+        version = unit.version
+        submission = version.submission
         submission.current_version = version
         submission.updated_at = now
         before = submission.state
@@ -389,7 +373,7 @@ def _bulk_transitions(submissions: dict[int, Submission], versions: list[Version
         audit.append(AuditAction(
             action="version.bulk_import", object_type="submissions.version",
             object_id=str(version.pk), region_code=region.code, cycle_year=cycle.year,
-            data={"version": version.number, "values": len(units[region]), "from": before,
+            data={"version": version.number, "values": len(unit.cells), "from": before,
                   "to": submission.state, "sha256": version.file.sha256 if version.file else ""},
         ))
     return transitions, audit

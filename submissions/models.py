@@ -173,8 +173,13 @@ class Version(NoDeleteModel):
 
 
 class Value(NoDeleteModel):
-    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="values")
-    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: the unique (version, element) index serves every lookup by
+    # version, nothing looks values up by element alone, and each index costs a bulk load of
+    # 180,000 values about 0.15 s of the server (docs/benchmarks.md).
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="values",
+                                db_index=False)
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     value = models.DecimalField(max_digits=22, decimal_places=6, null=True, blank=True)
     raw = models.CharField(_("原始内容"), max_length=200, blank=True)
     note = models.TextField(_("备注"), blank=True)

@@ -209,16 +209,29 @@ def file_store(
 ) -> UploadedFile:
     """Write the bytes (content-addressed, so a retry or a second upload of the same file
     writes nothing new) and return an unsaved record of them. Call outside a transaction."""
-    digest = hashlib.sha256(content).hexdigest()
+    record = file_record(content=content, filename=filename, cycle=cycle, region=region,
+                         purpose=purpose, actor=actor)
+    file_write(record, content)
+    return record
+
+
+def file_record(
+    *, content: bytes, filename: str, cycle: Cycle | None, region: Region | None, purpose: str,
+    actor: Any,
+) -> UploadedFile:
+    """The unsaved record of a file, named by its content; ``file_write`` writes the bytes."""
     record = UploadedFile(
         cycle=cycle, region=region, purpose=purpose, original_name=filename[:255],
-        size=len(content), sha256=digest, uploaded_by=actor,
+        size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor,
     )
-    path = upload_path(record, filename)
-    if not default_storage.exists(path):
-        default_storage.save(path, ContentFile(content))
-    record.file.name = path
+    record.file.name = upload_path(record, filename)
     return record
+
+
+def file_write(record: UploadedFile, content: bytes) -> None:
+    name = str(record.file.name)
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(content))
 
 
 def _new_version(submission: Submission, *, source: str, actor: Any, file: UploadedFile | None,

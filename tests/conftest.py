@@ -11,6 +11,7 @@ from django.test import Client
 from accounts import roles
 from config.celery import app as celery_app
 from indicators.models import Region
+from public import page_cache
 from submissions.models import Submission
 from tests.factories import CycleFactory, UserFactory, make_officer
 
@@ -18,6 +19,13 @@ from tests.factories import CycleFactory, UserFactory, make_officer
 # "integration") switch this off and run a real worker on the configured broker.
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _no_public_pages_kept() -> None:
+    """Public pages are kept in this process's memory under the publication generation; a
+    test's database is rolled back, so no test sees the pages of another."""
+    page_cache.clear()
 
 
 @pytest.fixture

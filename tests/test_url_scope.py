@@ -137,8 +137,9 @@ NOT_WALKED = {
     "admin:*": "the Django admin has its own permission system (PlatformAdminSite."
                "has_permission: the administrator role); test_admin_site_is_for_"
                "administrators_only checks /admin/ for every role",
-    "set_language": "Django's language switch: a POST that sets a cookie for anyone, "
-                    "no object and no data of the platform",
+    "set_language": "Django's language switch: a POST that sets a cookie for anyone (no "
+                    "CSRF token: config/urls.py says why), no object and no data of the "
+                    "platform",
 }
 
 # Auditors change nothing: config.middleware.AuditorReadOnlyMiddleware answers 403 to any

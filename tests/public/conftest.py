@@ -28,6 +28,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts import roles
 from demo.data import element_values
 from indicators.models import ModelVersion, Region
+from public import page_cache
 from scoring.models import ScoringRun
 from scoring.services import run_create, run_publish
 from submissions.bulk import bulk_import
@@ -121,13 +122,20 @@ def world(_module_world: World, db: None) -> World:
     return _module_world
 
 
+def empty_caches() -> None:
+    """Forget every cached page: the content blocks in the shared cache and the whole pages
+    this process keeps (``public.page_cache``)."""
+    cache.clear()
+    page_cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     """Pages are cached by run id, and run ids can repeat between tests (SQLite reuses the
     ids of rolled-back rows): every test starts with an empty cache."""
-    cache.clear()
+    empty_caches()
     yield
-    cache.clear()
+    empty_caches()
 
 
 # --- reading pages ---------------------------------------------------------------------------

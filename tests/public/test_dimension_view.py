@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from scoring.selectors import round_half_up
@@ -14,6 +13,7 @@ from tests.public.conftest import (
     BEIJING,
     CORPS,
     count_queries,
+    empty_caches,
     english,
     page,
     partial_world,
@@ -102,6 +102,6 @@ def test_the_second_request_comes_from_the_cache(world, client: Client,
 def test_the_query_count_does_not_grow_with_the_number_of_regions(world, client: Client):
     partial_world(world, 2019, world.provinces[:10])
     few = count_queries(client, url("D3", 2019))
-    cache.clear()
+    empty_caches()
     many = count_queries(client, url("D3"))
     assert few == many <= 8

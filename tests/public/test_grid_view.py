@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import re
 
-from django.core.cache import cache
 from django.test import Client
 
 from scoring.selectors import round_half_up
-from tests.public.conftest import CORPS, count_queries, english, page, partial_world, score
+from tests.public.conftest import (
+    CORPS,
+    count_queries,
+    empty_caches,
+    english,
+    page,
+    partial_world,
+    score,
+)
 
 URL = "/rankings/2017/grid/"
 TILE = re.compile(r'<a class="tile shade-(\d) row-(\d+) col-(\d+)" href="([^"]+)" '
@@ -84,8 +91,8 @@ def test_the_query_count_does_not_grow_with_the_number_of_regions(world, client:
     partial_world(world, 2019, world.provinces[:10])
     response, _html = page(client, "/rankings/2019/grid/")
     assert len(tiles(response.content.decode())) == 10
-    cache.clear()
+    empty_caches()
     few = count_queries(client, "/rankings/2019/grid/")
-    cache.clear()
+    empty_caches()
     many = count_queries(client, URL)
     assert few == many <= 6

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+from decimal import Decimal
+
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 
 from audit.models import AuditEntry
-from submissions.models import Cycle, Submission, Version
+from indicators.models import DataElement
+from submissions import rules, value_writer
+from submissions.models import Cycle, Submission, UploadedFile, Value, Version
 from tests.factories import CycleFactory
 from tests.submissions.helpers import bulk_csv, bulk_rows, valid_values
 
@@ -116,3 +123,63 @@ def test_it_needs_a_model_for_a_new_cycle(bootstrapped, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_values", str(path), "--cycle", "2016")
     assert "NO_MODEL" in capsys.readouterr().err
+
+
+# --- values written while the file is parsed (submissions/value_writer.py) -------------------
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """A COPY batch of a few values, so that a load of a few regions spans many batches,
+    each checked on its own (on PostgreSQL) while the next regions are parsed."""
+    monkeypatch.setattr(value_writer, "BATCH_ROWS", 7)
+
+
+REGIONS = ["110000", "120000", "130000", "310000", "440000", "650000"]
+
+
+def test_it_stores_every_value_of_a_load_in_many_batches(bootstrapped, tmp_path,
+                                                         small_batches):
+    rows = bulk_rows(REGIONS)
+    call_command("import_values", str(_write(tmp_path, bulk_csv(rows))), "--cycle", "2017")
+    stored = set(Value.objects.values_list("version__submission__region__code",
+                                           "element__code", "raw"))
+    assert stored == {(region, code, str(value)) for region, code, value, _note in rows}
+
+
+def test_an_error_in_the_last_region_leaves_nothing_of_the_others(bootstrapped, tmp_path,
+                                                                  small_batches):
+    rows = bulk_rows(REGIONS)
+    rows[-1] = (rows[-1][0], rows[-1][1], "abc", "")  # the last row of the file
+    content = bulk_csv(rows)
+    path = _write(tmp_path, content)
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import_values", str(path), "--cycle", "2017", "--approve")
+    assert not Cycle.objects.exists() and not Version.objects.exists()
+    assert not Value.objects.exists() and not UploadedFile.objects.exists()
+    assert not AuditEntry.objects.filter(action="version.bulk_import").exists()
+    # and the file's bytes were never written
+    digest = hashlib.sha256(content).hexdigest()
+    assert not default_storage.exists(f"uploads/{digest[:2]}/{digest}")
+
+
+def test_an_error_found_by_the_rules_after_the_values_leaves_nothing(bootstrapped, tmp_path,
+                                                                    small_batches):
+    rows = [row for row in bulk_rows(REGIONS) if not (row[0] == "650000" and row[1] == "P01")]
+    with pytest.raises(CommandError):  # 新疆 misses a value: a completeness error
+        call_command("import_values", str(_write(tmp_path, bulk_csv(rows))), "--cycle", "2017")
+    assert not Version.objects.exists() and not Value.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="the threaded COPY writer exists on PostgreSQL only; elsewhere the "
+                           "values are one bulk_create, checked by the tests above")
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_in_the_writer_reaches_the_caller(bootstrapped, small_batches):
+    cell = rules.Cell("P01", Decimal(1), "1", "", rules.Position("", 2, "C"), False)
+    element_ids = {"P01": DataElement.objects.filter(code="P01").values_list("pk")[0][0]}
+    with pytest.raises(IntegrityError, match="version"), transaction.atomic(), \
+            value_writer.value_writer(element_ids) as writer:
+        for version_id in range(987654321, 987654341):
+            writer.write(version_id, {"P01": cell})  # no such version
+    assert not Value.objects.exists()
