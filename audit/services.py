@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry, AuditHead
+from common.db import bulk_insert
 
 GENESIS_HASH = "0" * 64
 
@@ -118,7 +119,7 @@ def log_actions(*, actor: Any, actions: list[Action]) -> list[AuditEntry]:
             previous_hash=previous, entry_hash=entry_hash,
         ))
         previous = entry_hash
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    bulk_insert(entries)
     head.sequence, head.entry_hash = sequence, previous
     head.save(update_fields=["sequence", "entry_hash"])
     return entries

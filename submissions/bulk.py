@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from audit.services import Action as AuditAction
 from audit.services import log_actions
+from common.db import bulk_insert
 from indicators.models import ModelVersion, Region
 from indicators.selectors import normalise_region_key, region_index
 from submissions import rules
@@ -225,12 +226,7 @@ def _load(cycle: Cycle, grouped: dict[Region, list[RawRow]], sheet: str, result:
     submissions = _submissions_locked(cycle, list(grouped))
     record.cycle = cycle
     record.save()
-    now = timezone.now()
-    units = {region: _Unit(Version(
-        submission=submissions[region.pk], number=submissions[region.pk].version_count + 1,
-        source=Version.Source.BULK, file=record, created_by=actor,
-        validation=Version.Validation.VALID, validated_at=now)) for region in grouped}
-    Version.objects.bulk_create([unit.version for unit in units.values()], batch_size=1000)
+    units = _versions_create(grouped, submissions, record, actor)
 
     with value_writer(element_ids) as writer:
         for region in list(grouped):
@@ -241,6 +237,17 @@ def _load(cycle: Cycle, grouped: dict[Region, list[RawRow]], sheet: str, result:
                 writer.write(units[region].version.pk, cells)
         # While the writer finishes the last batches.
         _check_units(result, ruleset, units, previous, peers)
+    return units
+
+
+def _versions_create(regions: Iterable[Region], submissions: dict[int, Submission],
+                     record: UploadedFile, actor: Any) -> dict[Region, _Unit]:
+    now = timezone.now()
+    units = {region: _Unit(Version(
+        submission=submissions[region.pk], number=submissions[region.pk].version_count + 1,
+        source=Version.Source.BULK, file=record, created_by=actor,
+        validation=Version.Validation.VALID, validated_at=now)) for region in regions}
+    bulk_insert([unit.version for unit in units.values()])
     return units
 
 
@@ -317,7 +324,7 @@ def _store_units(cycle: Cycle, units: dict[Region, _Unit], result: BulkResult, a
                    for unit in units.values()}
     transitions, audit = _bulk_transitions(units, actor, approve, timezone.now(), cycle)
     _submissions_update(submissions, timezone.now())
-    Transition.objects.bulk_create(transitions, batch_size=1000)
+    bulk_insert(transitions)
     log_actions(actor=actor, actions=audit)
 
 

@@ -178,8 +178,13 @@ class Value(NoDeleteModel):
     # 180,000 values about 0.15 s of the server (docs/benchmarks.md).
     version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="values",
                                 db_index=False)
+    # No constraint in the database either: PostgreSQL checks a foreign key with one query
+    # per inserted row, a third of the server's work in a county-level load. The element ids
+    # written come from the model version's own elements, which are never deleted (the ORM
+    # still refuses to delete an element that has values: PROTECT); the version, created in
+    # the same transaction as its values, keeps its database constraint.
     element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+",
-                                db_index=False)
+                                db_index=False, db_constraint=False)
     value = models.DecimalField(max_digits=22, decimal_places=6, null=True, blank=True)
     raw = models.CharField(_("原始内容"), max_length=200, blank=True)
     note = models.TextField(_("备注"), blank=True)
