@@ -157,6 +157,7 @@ def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
                            for i in indicators],
             "history": [(y, r, selectors.round_half_up(r.total)) for y, r in history],
             "chart": chart, "dimensions": dimensions,
+            "spread_percent": f"{run.spread * 100:g}",
         }
 
     body = _body(run.pk, f"region:{result.region.code}:{query}", "public/_region.html",

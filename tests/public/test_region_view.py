@@ -15,6 +15,7 @@ from tests.public.conftest import (
     BEIJING,
     BEIJING_TOTAL,
     CORPS,
+    REPLICATIONS,
     count_queries,
     empty_cycle,
     english,
@@ -41,6 +42,16 @@ def test_the_total_rank_and_rank_interval(world, client: Client):
     assert (f"第 {result.rank_p05:.0f}–{result.rank_p95:.0f} 名，中位 {result.rank_median:.0f}"
             in content)
     assert "<h1>北京 · 2017 年度信息化发展评价</h1>" in content
+
+
+def test_the_rank_interval_is_explained_with_the_runs_own_settings(world, client: Client):
+    run = world.run2017
+    assert (run.replications, run.spread) == (REPLICATIONS, 0.2)
+    content = client.get(URL).content.decode()
+    assert f"随机扰动 ±20% 后重算排名 {REPLICATIONS} 次" in content
+    _response, _html = english(client, URL)
+    assert (f"recomputed {REPLICATIONS} times with the weight of each of the six dimensions "
+            "randomly perturbed by ±20%") in " ".join(_response.content.decode().split())
 
 
 def test_the_dimensions_against_the_national_median(world, client: Client):
