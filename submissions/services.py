@@ -20,11 +20,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import log_action
+from common.db import bulk_insert
 from common.tasks import enqueue
 from indicators.models import DataElement, Region
 from submissions import rules
@@ -479,19 +480,8 @@ def value_rows(version: Version, cells: Mapping[str, rules.Cell],
 
 
 def values_insert(rows: Sequence[Value]) -> None:
-    """Insert values; on PostgreSQL through COPY, several times faster than INSERT for the
-    180,000 values of a county-level bulk load."""
-    if connection.vendor != "postgresql" or len(rows) < 2000:
-        Value.objects.bulk_create(rows, batch_size=2000)
-        return
-    columns = ", ".join(f'"{c}"' for c in
-                        ("version_id", "element_id", "value", "raw", "note", "sheet", "row",
-                         "column"))
-    sql = f"COPY {Value._meta.db_table} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[attr-defined]
-        for v in rows:
-            copy.write_row((v.version_id, v.element_id, v.value, v.raw, v.note, v.sheet, v.row,
-                            v.column))
+    """Insert values; on PostgreSQL through COPY (``common.db.bulk_insert``)."""
+    bulk_insert(rows)
 
 
 def issues_insert(version: Version, issues: Sequence[rules.Issue]) -> None:
