@@ -318,7 +318,9 @@ def _phase_timers() -> dict[str, float]:
     wrap(rules, "parse_rows", "  parse_rows (values.parse_value inside)")
     wrap(value_writer._CopyWriter, "write",
          "  handing rows to the COPY thread (waits when it is behind)")
-    wrap(bulk, "_check_units", "  rules: check_cells, yoy, outliers")
+    wrap(rules, "check_cells", "  rules: check_cells (in the loop)")
+    wrap(rules, "check_year_over_year", "  rules: year over year (in the loop)")
+    wrap(bulk, "_check_outliers", "  rules: outliers (after the loop)")
     wrap(value_writer._CopyWriter, "close", "  waiting for the last COPY batches")
     wrap(bulk, "_store_units", "store: warnings, states, audit")
     wrap(bulk, "issues_insert_many", "  issues insert")

@@ -235,8 +235,13 @@ def _load(cycle: Cycle, grouped: dict[Region, list[RawRow]], sheet: str, result:
             _collect(result, region, issues)
             if result.ok:  # after the first error nothing more is written: it is rolled back
                 writer.write(units[region].version.pk, cells)
-        # While the writer finishes the last batches.
-        _check_units(result, ruleset, units, previous, peers)
+            # The unit's own checks here, not after the loop: the writer is usually behind,
+            # and catches up meanwhile.
+            _collect(result, region, [
+                *rules.check_cells(ruleset, cells),
+                *rules.check_year_over_year(ruleset, cells, previous.get(region.pk, {}))])
+        # The outliers need every unit: while the writer finishes the last batches.
+        _check_outliers(result, ruleset, units, peers)
     return units
 
 
@@ -268,12 +273,8 @@ def _submissions_locked(cycle: Cycle, regions: list[Region]) -> dict[int, Submis
     return submissions
 
 
-def _check_units(result: BulkResult, ruleset: rules.RuleSet, units: dict[Region, _Unit],
-                 previous: dict[int, dict[str, Any]], peers: list[dict[str, float]]) -> None:
-    for region, unit in units.items():
-        issues = [*rules.check_cells(ruleset, unit.cells),
-                  *rules.check_year_over_year(ruleset, unit.cells, previous.get(region.pk, {}))]
-        _collect(result, region, issues)
+def _check_outliers(result: BulkResult, ruleset: rules.RuleSet, units: dict[Region, _Unit],
+                    peers: list[dict[str, float]]) -> None:
     regions = list(units)
     outliers = rules.outlier_issues(ruleset, [units[r].cells for r in regions], peers,
                                     threshold=settings.VALIDATION_OUTLIER_THRESHOLD)
