@@ -66,8 +66,10 @@ class _CopyWriter:
 
     def __init__(self, element_ids: Mapping[str, int]) -> None:
         self.element_ids = element_ids
-        # Bounded, so that a stalled server cannot make the queue hold the whole file twice.
-        self.queue: queue.Queue[tuple[int, Mapping[str, rules.Cell]] | None] = queue.Queue(500)
+        # Unbounded: it holds references to cells the caller keeps anyway (the checks need
+        # every unit), so the parsing never waits for the server; the caller waits once, at
+        # the end, for what the writer has not written yet.
+        self.queue: queue.Queue[tuple[int, Mapping[str, rules.Cell]] | None] = queue.Queue()
         self.error: BaseException | None = None
         self.stopping = False
         connection.ensure_connection()
@@ -110,10 +112,8 @@ class _CopyWriter:
                     done = self._batch(cursor)
                 if not self.stopping:
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        except BaseException as exc:  # handed to the caller's thread by close()
+        except BaseException as exc:  # handed to the caller's thread by write() or close()
             self.error = exc
-            while self.queue.get() is not _DONE:  # unblock a producer waiting on a full queue
-                pass
 
     def _batch(self, cursor: Any) -> bool:
         """COPY regions until about ``BATCH_ROWS`` rows are written; True at the end."""
