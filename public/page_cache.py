@@ -5,7 +5,7 @@ on the path (with its ``?run=``), the language, and which runs are published. Th
 *publication generation*: a token in the shared cache, replaced whenever a run is published
 (``public.signals``). Each process reads it at most once every ``GENERATION_CHECK_SECONDS``,
 so a new publication reaches every process within that time, and a page is kept under the
-generation it was built in.
+generation it was built in, for at most ``MAX_KEEP_SECONDS``.
 
 Serving from memory skips the database, the shared cache and the rest of the middleware: it is
 what lets the ranking page keep up with 50 clients on two cores (``docs/benchmarks.md``).
@@ -34,6 +34,9 @@ GENERATION_KEY = "public:generation"
 GENERATION_CHECK_SECONDS = 1.0
 MAX_PAGES = 256  # per process: 31 regions × a few pages × 2 languages, with room
 MAX_PAGE_BYTES = 2 * 1024 * 1024
+# A page is rebuilt at least this often (it costs one process ~40 ms), so that a publication
+# whose new generation could not reach the shared cache shows within minutes, not a day.
+MAX_KEEP_SECONDS = 300
 PATH_PREFIX = "/rankings/"
 # Any other query string is built afresh and not kept: junk parameters cannot fill the memory.
 CACHEABLE_QUERY = re.compile(r"(?:run=\d{1,19})?")
@@ -95,7 +98,7 @@ def publication_changed() -> None:
         # The other processes keep their pages of the previous publication (still a true
         # publication, not the latest) until they expire: say so where operators look.
         logger.exception("shared cache unreachable: public pages may show the previous "
-                         "publication for up to PUBLIC_CACHE_SECONDS")
+                         "publication for up to %s s", MAX_KEEP_SECONDS)
     clear()
 
 
@@ -148,7 +151,7 @@ def put(key: tuple[str, str, str], response: HttpResponse) -> None:
     headers = tuple((name, value) for name, value in response.items()
                     if name.lower() not in PRIVATE_HEADERS)
     page = _Page(response.status_code, headers, response.content,
-                 time.monotonic() + cache_seconds())
+                 time.monotonic() + min(cache_seconds(), MAX_KEEP_SECONDS))
     with _lock:
         _pages[key] = page
         _pages.move_to_end(key)

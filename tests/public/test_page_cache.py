@@ -3,6 +3,8 @@ public/middleware.py): what it keeps, for whom, and when it starts over."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -111,6 +113,14 @@ def test_a_committed_publication_starts_over_in_every_process(
     assert count_queries(Client(), URL) == 0
     cache.set(page_cache.GENERATION_KEY, "published elsewhere", None)
     monkeypatch.setattr(page_cache, "GENERATION_CHECK_SECONDS", 0.0)
+    assert count_queries(Client(), URL) > 0
+
+
+def test_a_page_is_rebuilt_after_its_time(world, monkeypatch):
+    monkeypatch.setattr(page_cache, "MAX_KEEP_SECONDS", 0.05)
+    page(Client(), URL)
+    assert count_queries(Client(), URL) == 0
+    time.sleep(0.1)
     assert count_queries(Client(), URL) > 0
 
 
