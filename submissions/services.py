@@ -119,8 +119,16 @@ def _transition(
 
 
 def _locked(submission_id: int) -> Submission:
-    return (Submission.objects.select_for_update(of=("self",))
-            .select_related("region", "cycle", "current_version").get(pk=submission_id))
+    """The submission, row-locked, with its region, cycle and current version.
+
+    Lock first, read after: on PostgreSQL (READ COMMITTED) a ``SELECT ... FOR UPDATE`` that
+    waited for another transaction returns the locked row as that one left it, but the rows
+    joined to it as they were before: its current version could be the one the other
+    transaction replaced (two simultaneous uploads then both saw v1 as current, and v1 won).
+    The second statement sees everything committed before the lock was granted."""
+    list(Submission.objects.select_for_update().filter(pk=submission_id).values_list("pk"))
+    return (Submission.objects.select_related("region", "cycle", "current_version")
+            .get(pk=submission_id))
 
 
 @transaction.atomic
