@@ -58,6 +58,7 @@ class _Page:
         return response
 
 
+_clock = time.monotonic  # replaced by tests that need time to pass
 _pages: OrderedDict[tuple[str, str, str], _Page] = OrderedDict()
 _lock = threading.Lock()
 _generation: tuple[float, str | None] = (0.0, None)
@@ -81,7 +82,7 @@ def generation() -> str | None:
     ``GENERATION_CHECK_SECONDS`` ago); ``None`` when the shared cache cannot be reached."""
     global _generation
     read_at, token = _generation
-    now = time.monotonic()
+    now = _clock()
     if now - read_at >= GENERATION_CHECK_SECONDS:
         token = _read_generation()
         _generation = (now, token)
@@ -135,7 +136,7 @@ def get(key: tuple[str, str, str]) -> HttpResponse | None:
         page = _pages.get(key)
         if page is None:
             return None
-        if page.expires <= time.monotonic():
+        if page.expires <= _clock():
             del _pages[key]
             return None
         _pages.move_to_end(key)
@@ -151,7 +152,7 @@ def put(key: tuple[str, str, str], response: HttpResponse) -> None:
     headers = tuple((name, value) for name, value in response.items()
                     if name.lower() not in PRIVATE_HEADERS)
     page = _Page(response.status_code, headers, response.content,
-                 time.monotonic() + min(cache_seconds(), MAX_KEEP_SECONDS))
+                 _clock() + min(cache_seconds(), MAX_KEEP_SECONDS))
     with _lock:
         _pages[key] = page
         _pages.move_to_end(key)
