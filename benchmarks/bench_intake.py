@@ -45,6 +45,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _common import cpu_model, memory_gib, os_name, recreate_database, write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -71,21 +73,6 @@ def django_setup() -> None:
     import django
 
     django.setup()
-
-
-def recreate_database(database_url: str, *, create: bool = True) -> None:
-    """Drop the benchmark's database (and create it empty again unless ``create`` is False)."""
-    from urllib.parse import urlsplit
-
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- the synthetic model and data -------------------------------------------------------------
@@ -549,36 +536,6 @@ def raw_copy(rows: list[tuple[str, str, Any, str]], n_elements: int, year: int
 # --- report -----------------------------------------------------------------------------------
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def memory_total() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 2**20:.1f} GiB"
-    except OSError:
-        pass
-    return "unknown"
-
-
-def os_name() -> str:
-    try:
-        for line in Path("/etc/os-release").read_text().splitlines():
-            if line.startswith("PRETTY_NAME="):
-                return line.split("=", 1)[1].strip('"')
-    except OSError:
-        pass
-    return platform.platform()
-
-
 def postgres_version() -> str:
     from django.db import connection
 
@@ -604,7 +561,7 @@ def report(args: argparse.Namespace, results: dict[str, Any], sizes: dict[str, i
     loads = [r["load"] for r in (*csv_runs, *xlsx_runs)]
     lines = [
         f"- date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"- machine: {cpu_model()}, {os.cpu_count()} cores, {memory_total()} RAM; {os_name()}; "
+        f"- machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gib()} RAM; {os_name()}; "
         f"Python {platform.python_version()}, PostgreSQL {results['postgres']} on the same "
         "machine (127.0.0.1)",
         f"- load average (1 min) when the imports started: {min(loads):.1f} to {max(loads):.1f}"
@@ -732,22 +689,6 @@ def targets(values: int, csv_runs: list[dict[str, Any]], xlsx_runs: list[dict[st
     return lines
 
 
-def write_docs(text: str) -> Path:
-    path = ROOT / "docs" / "benchmarks.md"
-    path.parent.mkdir(exist_ok=True)
-    body = f"{SECTION_TITLE}\n\n{text}\n"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = current.find(SECTION_TITLE + "\n")
-    if start == -1:
-        updated = current.rstrip("\n") + "\n\n" + body
-    else:
-        end = current.find("\n## ", start + len(SECTION_TITLE))
-        rest = current[end + 1:] if end != -1 else ""
-        updated = current[:start] + body + ("\n" + rest if rest else "")
-    path.write_text(updated, encoding="utf-8")
-    return path
-
-
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -833,7 +774,8 @@ def main() -> None:
         text = report(args, results, sizes)
         print(text)
         if not args.no_docs and not args.no_stock:
-            print(f"\n(written to {write_docs(text).relative_to(ROOT)})")
+            written = write_section(ROOT / "docs" / "benchmarks.md", f"{SECTION_TITLE}\n\n{text}")
+            print(f"\n(written to {written.relative_to(ROOT)})")
         print(f"total {time.perf_counter() - started:.0f} s", file=sys.stderr)
     finally:
         from django.db import connections

@@ -50,7 +50,8 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _common import cpu_model, memory_gib, recreate_database, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -65,22 +66,6 @@ BIN = ROOT / ".venv" / "bin"
 
 
 # --- database, settings, server --------------------------------------------------------------
-
-
-def fresh_database(url: str) -> None:
-    """Drop and create the database named in a PostgreSQL URL."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not parts.scheme.startswith("postgres") or not name:
-        raise SystemExit(f"{url}: a PostgreSQL URL with a database name is needed")
-    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def flush_redis() -> None:
@@ -296,26 +281,6 @@ def _profile_lines(text: str) -> list[str]:
 # --- report ------------------------------------------------------------------------------------
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def memory_gib() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-    return "? GiB"
-
-
 def versions() -> str:
     def version(command: list[str]) -> str:
         try:
@@ -331,17 +296,6 @@ def versions() -> str:
             f"{version([str(BIN / 'locust'), '--version'])}, "
             f"{version(['psql', '--version'])}, "
             f"{version(['wrk', '--version']) if shutil.which('wrk') else 'no wrk'}")
-
-
-def write_section(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = text.find(TITLE + "\n")
-    if start >= 0:
-        following = text.find("\n## ", start + len(TITLE))
-        text = text[:start] + section + ("" if following < 0 else text[following:])
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -369,7 +323,7 @@ def main() -> None:
     env = environment(args.database_url)
     print(f"database {args.database_url}: fresh; migrate, bootstrap, seed_demo, collectstatic",
           flush=True)
-    fresh_database(args.database_url)
+    recreate_database(args.database_url)
     manage(env, "migrate", "--noinput")
     manage(env, "bootstrap")
     manage(env, "seed_demo")

@@ -36,7 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from _common import cpu_model, memory_gib, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,26 +50,6 @@ TARGET_SECONDS = 5.0
 
 
 # --- database and Django ---------------------------------------------------------------------
-
-
-def fresh_database(url: str) -> None:
-    """Drop and create the database named in a PostgreSQL URL (an SQLite file is removed)."""
-    parts = urlsplit(url)
-    if parts.scheme.startswith("sqlite"):
-        path = Path(parts.path[1:] if parts.path.startswith("//") else parts.path)
-        path.unlink(missing_ok=True)
-        return
-    import psycopg
-    from psycopg import sql
-
-    name = parts.path.lstrip("/")
-    if not name:
-        raise SystemExit(f"{url}: no database name")
-    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup_django(url: str) -> None:
@@ -165,26 +146,6 @@ def timed(function: Callable[[], Any], runs: int) -> tuple[Timing, Any]:
     return timing, result
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def memory_gib() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024 ** 2:.1f} GiB"
-    except OSError:
-        pass
-    return "unknown"
-
-
 def database_name(connection: Any) -> str:
     if connection.vendor == "postgresql":
         major, minor = divmod(connection.pg_version, 10000)
@@ -204,7 +165,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    fresh_database(args.database_url)
+    recreate_database(args.database_url)
     setup_django(args.database_url)
 
     import numpy as np

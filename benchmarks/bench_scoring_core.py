@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from _common import cpu_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -90,16 +91,6 @@ def timed(function: Callable[[], object], runs: int) -> tuple[float, float, floa
         samples.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     return min(samples), statistics.median(samples), min(cpu)
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

@@ -50,6 +50,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from _common import recreate_database, write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ifdi_load_deadline"
@@ -199,26 +201,6 @@ def wait_until(predicate: Any, timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise SystemExit(f"timed out waiting for {what}")
         time.sleep(0.3)
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
 
 
 def query(url: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -420,22 +402,6 @@ def report(args: argparse.Namespace, facts: dict[str, Any], stats: dict[str, dic
     return "\n".join(lines)
 
 
-def write_docs(text: str) -> Path:
-    path = ROOT / "docs" / "benchmarks.md"
-    path.parent.mkdir(exist_ok=True)
-    body = f"{SECTION_TITLE}\n\n{text}\n"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = current.find(SECTION_TITLE + "\n")
-    if start == -1:
-        updated = current.rstrip("\n") + "\n\n" + body
-    else:
-        end = current.find("\n## ", start + len(SECTION_TITLE))
-        rest = current[end + 1:] if end != -1 else ""
-        updated = current[:start] + body + ("\n" + rest if rest else "")
-    path.write_text(updated, encoding="utf-8")
-    return path
-
-
 # --- main --------------------------------------------------------------------------------------
 
 
@@ -604,14 +570,15 @@ def main() -> None:
         if server_errors:
             print(f"\n{server_errors} traceback(s) in {work / 'gunicorn.log'}")
         if not args.no_docs:
-            print(f"\nwritten to {write_docs(text)}")
+            written = write_section(ROOT / "docs" / "benchmarks.md", f"{SECTION_TITLE}\n\n{text}")
+            print(f"\nwritten to {written}")
     finally:
         if sampler is not None:
             sampler.stopping.set()
         processes.stop_all()
         if not args.keep:
             with contextlib.suppress(Exception):
-                drop_database(args.database_url)
+                recreate_database(args.database_url, create=False)
             shutil.rmtree(work, ignore_errors=True)
         else:
             print(f"kept {args.database_url} and {work}")
