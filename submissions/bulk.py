@@ -9,10 +9,8 @@ seconds.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -25,6 +23,7 @@ from django.utils import timezone
 from audit.services import Action as AuditAction
 from audit.services import log_actions
 from common.db import bulk_insert
+from common.memory import gc_paused
 from indicators.models import ModelVersion, Region
 from indicators.selectors import normalise_region_key, region_index
 from submissions import rules
@@ -168,7 +167,7 @@ def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve
     sheet = table.sheet or ""
     record = file_record(content=content, filename=filename, cycle=None, region=None,
                          purpose=UploadedFile.Purpose.BULK, actor=actor)
-    with _gc_paused():
+    with gc_paused():
         grouped = _group_rows(table.rows, year, result)
         del table  # from here on each region's raw rows are freed as soon as they are parsed
         with transaction.atomic():
@@ -184,25 +183,6 @@ def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve
     result.created_cycle = created_cycle
     result.versions = [unit.version for unit in units.values()]
     return result
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the cells of a file are made and checked.
-
-    A county-level file makes about a million small container objects (a cell, its
-    position, the dictionaries of each unit) that all stay alive until the load is over;
-    each collection would traverse all of them again (parsing took twice as long). None of
-    them forms a cycle, so nothing is freed later than it would have been. The readers do
-    the same while they build the rows.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass
@@ -305,21 +285,24 @@ def _store_units(cycle: Cycle, units: dict[Region, _Unit], result: BulkResult, a
     for problem in result.warnings:
         warnings_by_region[problem.region].append(problem)
     issue_rows: list[tuple[Version, rules.Issue]] = []
+    # Versions by their (warnings, unexplained warnings): one UPDATE per pair, not per version.
+    counts: dict[tuple[int, int], list[int]] = defaultdict(list)
     for region, unit in units.items():
         region_warnings = warnings_by_region.get(region.short_name_zh, [])
         if not region_warnings:
             continue
         cells = unit.cells
         # A note on the value is the officer's (here the operator's) explanation.
-        Version.objects.filter(pk=unit.version.pk).update(
-            warning_count=len(region_warnings),
-            unexplained_warning_count=sum(
-                1 for w in region_warnings
-                if not (cells.get(w.element_code) and cells[w.element_code].note.strip())))
+        unexplained = sum(1 for w in region_warnings
+                          if not (cells.get(w.element_code) and cells[w.element_code].note.strip()))
+        counts[(len(region_warnings), unexplained)].append(unit.version.pk)
         issue_rows.extend(
             (unit.version, rules.Issue(w.element_code, w.severity, w.rule_code, w.message_zh,
                                        w.message_en, rules.Position("", w.row, w.column)))
             for w in region_warnings)
+    for (warning_count, unexplained), pks in counts.items():
+        Version.objects.filter(pk__in=pks).update(warning_count=warning_count,
+                                                  unexplained_warning_count=unexplained)
     issues_insert_many(issue_rows)
     submissions = {unit.version.submission.region_id: unit.version.submission
                    for unit in units.values()}
