@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,14 +26,17 @@ CHROMIUM_ARGS = [
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    """Chromium for one test. Playwright's sync API runs an event loop in the test's thread
-    while it lives, and Django refuses database calls from a thread with a running loop
-    unless DJANGO_ALLOW_ASYNC_UNSAFE says that this is safe (it is here: the loop only drives
-    the browser). Set for that time only, not for the other tests of the run."""
+@contextmanager
+def launched_chromium() -> Iterator[Any]:
+    """Debian's Chromium, through Playwright, for one test (skipped where it is not installed).
+
+    Playwright's sync API runs an event loop in the test's thread while it lives, and Django
+    refuses database calls from a thread with a running loop unless DJANGO_ALLOW_ASYNC_UNSAFE
+    says that this is safe (it is here: the loop only drives the browser). Set for that time
+    only, not for the other tests of the run."""
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
+                    "(apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     before = os.environ.get(ASYNC_UNSAFE)
@@ -55,6 +59,12 @@ def chromium() -> Iterator[Any]:
             os.environ.pop(ASYNC_UNSAFE, None)
         else:
             os.environ[ASYNC_UNSAFE] = before
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    with launched_chromium() as browser:
+        yield browser
 
 
 @dataclass

@@ -9,24 +9,16 @@ are this module's own (``public_*``), so that it does not depend on the review-f
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from tests.browser.conftest import launched_chromium
 from tests.public.conftest import BEIJING_TOTAL, publish_world
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,31 +34,9 @@ CANVAS_DRAWN = """el => {
 
 @pytest.fixture
 def public_browser() -> Iterator[Any]:
-    """Chromium for one test. Playwright's sync API runs an event loop in the test's thread,
-    and Django refuses database calls from a thread with a running loop unless
-    DJANGO_ALLOW_ASYNC_UNSAFE allows them (safe here: the loop only drives the browser); it
-    is set for this test only."""
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
-                    "(apt-get install chromium); the public pages' browser test needs it")
-    from playwright.sync_api import sync_playwright
-
-    before = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                 args=CHROMIUM_ARGS, headless=True)
-            try:
-                yield browser
-            finally:
-                browser.close()
-        _wait_for_server_connections_to_close()
-    finally:
-        if before is None:
-            os.environ.pop(ASYNC_UNSAFE, None)
-        else:
-            os.environ[ASYNC_UNSAFE] = before
+    with launched_chromium() as browser:
+        yield browser
+    _wait_for_server_connections_to_close()
 
 
 def _wait_for_server_connections_to_close(timeout: float = 15.0) -> None:
