@@ -178,7 +178,9 @@ def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve
                 transaction.set_rollback(True)
                 return result
             _store_units(cycle, units, result, actor, approve)
-            # The bytes last, once the load is sure to be kept.
+            # The bytes last, once the load is sure to be kept. Inside the transaction on
+            # purpose: a failed write rolls the load back instead of leaving versions whose
+            # file is missing (a content-addressed write of a few MB: milliseconds).
             file_write(record, content)
     result.created_cycle = created_cycle
     result.versions = [unit.version for unit in units.values()]
