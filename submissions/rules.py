@@ -2,9 +2,8 @@
 
 Every problem is reported in one pass, each at its place (sheet, row, column, element code),
 with a stable rule code and its message stored in Chinese and English (a gettext template
-rendered in each, ``message``). The model's cross-element rules
-are data (``indicators.Rule``) evaluated by the safe expression parser; nothing here knows the
-2017 model.
+rendered in each, ``message``). The model's cross-element rules are data (``indicators.Rule``,
+their messages too) evaluated by the safe expression parser; nothing here knows the 2017 model.
 """
 
 from __future__ import annotations

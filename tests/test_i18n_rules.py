@@ -22,6 +22,7 @@ with its reason. Each offender is named by file and line.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,15 +91,14 @@ def _pending(relative: str) -> bool:
 
 
 def _application_files(suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    for path in sorted(BASE.rglob("*")):
-        parts = path.relative_to(BASE).parts
-        if path.suffix not in suffixes or not path.is_file():
-            continue
-        if SKIPPED_DIRS.intersection(parts[:-1]) or any(p.endswith(".egg-info") for p in parts):
-            continue
-        relative = _relative(path)
-        if not _pending(relative):
-            yield relative, path.read_text(encoding="utf-8")
+    for folder, dirs, files in os.walk(BASE):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".")
+                         and not d.endswith(".egg-info"))
+        for name in sorted(files):
+            path = Path(folder) / name
+            relative = _relative(path)
+            if path.suffix in suffixes and not _pending(relative):
+                yield relative, path.read_text(encoding="utf-8")
 
 
 def _templates() -> Iterator[tuple[str, str]]:
