@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common.admin import NoDeleteAdmin
@@ -13,5 +14,5 @@ class UserAdmin(NoDeleteAdmin, BaseUserAdmin):
     list_filter = ("groups", "region", "is_active")
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        ("地区", {"fields": ("full_name", "region")}),
+        (_("地区"), {"fields": ("full_name", "region")}),
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import getpass
 
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext
 
 from accounts import roles
 from accounts.models import User
@@ -18,9 +19,9 @@ def operator_user(username: str | None = None) -> User:
     """
     if username:
         return User.objects.get(username=username)
-    user, created = User.objects.get_or_create(
-        username=OPERATOR_USERNAME, defaults={"full_name": f"命令行操作员 ({_os_user()})"}
-    )
+    full_name = gettext("命令行操作员（{user}）").format(user=_os_user())
+    user, created = User.objects.get_or_create(username=OPERATOR_USERNAME,
+                                               defaults={"full_name": full_name})
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])

@@ -14,7 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils import translation
+from django.utils.functional import Promise, lazy
+from django.utils.translation import get_language, gettext
+
+# The two languages of the bilingual data, in the order of the ``(zh, en)`` pairs.
+CHINESE = "zh-hans"
+ENGLISH = "en"
 
 
 def english_active() -> bool:
@@ -25,6 +31,11 @@ def english_active() -> bool:
 def pick(zh: str, en: str) -> str:
     """The English text when English is active and there is one, else the Chinese."""
     return en if english_active() and en else zh
+
+
+# ``pick`` evaluated when the text is shown: a parameter of a message rendered in both
+# languages by ``in_both_languages`` (an element's name in a rule message).
+pick_lazy = lazy(pick, str)
 
 
 def localized(obj: Any, field: str) -> str:
@@ -53,4 +64,21 @@ def _read(obj: Any, name: str) -> Any:
 def language_code() -> str:
     """``"en"`` or ``"zh-hans"``: for code that writes a document in one language and must
     name it (a workbook's properties, an e-mail's language), never for choosing text."""
-    return "en" if english_active() else "zh-hans"
+    return ENGLISH if english_active() else CHINESE
+
+
+def in_both_languages(message: str | Promise, /, **params: object) -> tuple[str, str]:
+    """``(Chinese, English)``: a gettext message rendered under each language, its ``{name}``
+    placeholders filled. For text that is *stored* in both languages (a validation issue's
+    ``message_zh``/``message_en``, made once and read in either language later); a parameter
+    that is lazy (``gettext_lazy``, ``pick_lazy``) is rendered in each language too."""
+    return _render(message, CHINESE, params), _render(message, ENGLISH, params)
+
+
+def _render(message: str | Promise, language: str, params: Mapping[str, object]) -> str:
+    with translation.override(language):
+        text = gettext(message) if isinstance(message, str) else str(message)
+        if not params:
+            return text
+        return text.format(**{name: str(value) if isinstance(value, Promise) else value
+                              for name, value in params.items()})

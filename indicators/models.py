@@ -9,9 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from common.i18n import localized
+from indicators.units import unit_en
 
 
 class BilingualNameMixin:
@@ -21,8 +23,18 @@ class BilingualNameMixin:
     @property
     def name(self) -> str:
         """The name in the active language (Chinese unless English is active)."""
-        english = (get_language() or "").startswith("en")
-        return self.name_en if english and self.name_en else self.name_zh
+        return localized(self, "name")
+
+
+class UnitMixin:
+    """``unit_en``: the English name of a unit stored only in Chinese (``indicators.units``),
+    so that ``localized(obj, "unit")`` reads it like any bilingual field."""
+
+    unit: str
+
+    @property
+    def unit_en(self) -> str:
+        return unit_en(self.unit)
 
 
 class Region(BilingualNameMixin, models.Model):
@@ -52,7 +64,8 @@ class Region(BilingualNameMixin, models.Model):
 
     @property
     def short_name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.short_name_zh
+        """The short name (北京) in Chinese, the English name (Beijing) in English."""
+        return localized(self, "short_name")
 
 
 class ModelVersion(models.Model):
@@ -102,7 +115,7 @@ class Dimension(BilingualNameMixin, models.Model):
         return f"{self.code} {self.name_zh}"
 
 
-class DataElement(BilingualNameMixin, models.Model):
+class DataElement(BilingualNameMixin, UnitMixin, models.Model):
     class Kind(models.TextChoices):
         NUMBER = "number", _("数值")
         INTEGER = "integer", _("整数")
@@ -141,7 +154,7 @@ class DataElement(BilingualNameMixin, models.Model):
         return self.kind == self.Kind.INTEGER
 
 
-class Indicator(BilingualNameMixin, models.Model):
+class Indicator(BilingualNameMixin, UnitMixin, models.Model):
     class Normalisation(models.TextChoices):
         GOALPOSTS = "goalposts", _("门槛值")
         ORDINAL = "ordinal", _("等级")
@@ -209,7 +222,7 @@ class Tier(models.Model):
 
     @property
     def label(self) -> str:
-        return self.label_en if (get_language() or "").startswith("en") else self.label_zh
+        return localized(self, "label")
 
 
 class NationalTarget(BilingualNameMixin, models.Model):

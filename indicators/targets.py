@@ -1,7 +1,8 @@
 """The national 2020 targets (Table 1 of the report): figures with qualifiers, progress, growth.
 
-Pure code: no Django import, no database. Text in (as printed in the report or typed by an
-administrator), plain data out. The lead's models and pages sit on top of it
+Pure code: no database (Django only for gettext: a refusal is given in both languages, as the
+file's loader and an administrator may read either). Text in (as printed in the report or
+typed by an administrator), plain data out. The lead's models and pages sit on top of it
 (``indicators.models.NationalTarget`` stores the same text this module parses).
 
 Decisions (the contract):
@@ -43,6 +44,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Final
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from common.i18n import in_both_languages
 
 __all__ = [
     "COMPARATORS",
@@ -102,12 +108,21 @@ class Bound:
         return self.comparator == "="
 
 
-def _refuse(text: str, why_zh: str, why_en: str) -> ValueError:
-    return ValueError(
-        f"无法识别的数值“{text}”：{why_zh}。可写作 90、>90、≥90、90以上、超过90 等 / "
-        f"Cannot read the figure {text!r}: {why_en}. Write it as 90, >90, >=90, ≥90, "
-        "90以上 or 超过90"
-    )
+CANNOT_READ: Final = _("无法识别的数值“{text}”：{why}。可写作 90、>90、≥90、90以上、超过90 等")
+TOO_LONG: Final = _("文字过长")
+EMPTY: Final = _("内容为空")
+TWO_QUALIFIERS: Final = _("限定词重复")
+NOT_A_FIGURE: Final = _("不是数字（不要带单位或 %）")
+CANNOT_READ_GROWTH: Final = _("无法识别的增速“{text}”")
+
+
+def _both(message: Promise, **params: object) -> str:
+    """The message in Chinese and in English, for whoever reads it (a loader's traceback)."""
+    return " / ".join(in_both_languages(message, **params))
+
+
+def _refuse(text: str, why: Promise) -> ValueError:
+    return ValueError(_both(CANNOT_READ, text=text, why=why))
 
 
 def parse_bound(text: str) -> Bound:
@@ -115,13 +130,13 @@ def parse_bound(text: str) -> Bound:
     if not isinstance(text, str):
         raise TypeError(f"parse_bound expects text, not {type(text).__name__}")
     if len(text) > _MAX_TEXT_LENGTH:
-        raise _refuse(text[:20] + "…", "文字过长", "the text is too long")
+        raise _refuse(text[:20] + "…", TOO_LONG)
     # NFKC: full-width digits, ＞ ＜ ＝ and the ideographic space become ASCII.
     # White space is allowed around a qualifier ("> 90", "90 以上") but not inside the number:
     # "90 100" is two numbers, not 90100.
     rest = unicodedata.normalize("NFKC", text).strip()
     if not rest:
-        raise _refuse(text, "内容为空", "it is empty")
+        raise _refuse(text, EMPTY)
     comparators: list[str] = []
     symbol = _SYMBOL_PREFIX.match(rest)
     if symbol:
@@ -139,14 +154,13 @@ def parse_bound(text: str) -> Bound:
             break
     if len(comparators) > 1:
         # ">90以上" or "超过90以上": two qualifiers that may disagree; never pick one.
-        raise _refuse(text, "限定词重复", "it has more than one qualifier")
+        raise _refuse(text, TWO_QUALIFIERS)
     if not _NUMBER.fullmatch(rest):
-        raise _refuse(text, "不是数字（不要带单位或 %）",
-                      "it is not a number (leave out the unit and any %)")
+        raise _refuse(text, NOT_A_FIGURE)
     try:
         value = Decimal(rest.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise _refuse(text, "不是数字", "it is not a number") from None
+        raise _refuse(text, NOT_A_FIGURE) from None
     return Bound(value, comparators[0] if comparators else "=")
 
 
@@ -278,7 +292,7 @@ def parse_reported_growth(text: str) -> Decimal | None:
     if shown.startswith("(") and shown.endswith(")"):
         shown = shown[1:-1]
     if not re.fullmatch(r"[+-]?(\d+(\.\d+)?|\.\d+)", shown):
-        raise ValueError(f"无法识别的增速“{text}” / Cannot read the growth {text!r}")
+        raise ValueError(_both(CANNOT_READ_GROWTH, text=text))
     return Decimal(shown)
 
 

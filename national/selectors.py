@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from common.i18n import localized
 from indicators.expressions import parse_expression
 from indicators.models import DataElement, Indicator, NationalTarget, Region
 from indicators.targets import (
@@ -69,6 +70,8 @@ def completeness(cycle: Cycle, *, today: date | None = None) -> list[RegionStatu
 
 @dataclass(frozen=True)
 class Aggregate:
+    """A national figure; ``name`` and ``unit`` in the language of the page."""
+
     code: str
     name: str
     unit: str
@@ -88,7 +91,7 @@ def element_aggregates(cycle: Cycle) -> list[Aggregate]:
     result = []
     for element in cycle.model_version.elements.filter(aggregation=DataElement.Aggregation.SUM):
         present = [a.values[element.code] for a in approved if element.code in a.values]
-        result.append(Aggregate(element.code, element.name, element.unit,
+        result.append(Aggregate(element.code, element.name, localized(element, "unit"),
                                 sum(present) if present else None, len(present)))
     return result
 
@@ -112,8 +115,8 @@ def indicator_aggregates(cycle: Cycle) -> list[Aggregate]:
                 value = float(expression.evaluate(sums))
             except ZeroDivisionError:
                 value = None
-        result.append(Aggregate(indicator.code, indicator.name, indicator.unit, value,
-                                len(rows)))
+        result.append(Aggregate(indicator.code, indicator.name, localized(indicator, "unit"),
+                                value, len(rows)))
     return result
 
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicConfig(AppConfig):
     name = "public"
-    verbose_name = "公开排名"
+    verbose_name = _("公开排名")
 
     def ready(self) -> None:
         from public import signals  # noqa: F401 - connects the receivers

@@ -9,7 +9,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.translation import get_language
 
 from indicators.models import Dimension, Indicator, Region
 from scoring.models import ScoringRun, UnitResult
@@ -57,12 +56,9 @@ def published_run_id(year: int, run_id: int | None = None) -> int:
     return int(row[0])
 
 
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 def region_label(region: Region) -> str:
-    return region.name_en if _english() else region.short_name_zh
+    """北京 in Chinese, Beijing in English."""
+    return region.short_name
 
 
 @dataclass(frozen=True)

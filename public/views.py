@@ -18,11 +18,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from common.exports import CONTENT_TYPES, render_table
+from common.i18n import language_code
 from indicators.models import Region
 from public import selectors
 from public.page_cache import cache_seconds
@@ -45,7 +45,7 @@ def _body(run_id: int, name: str, template: str,
         html = render()
     else:
         try:
-            html = str(cache.get_or_set(f"public:{run_id}:{name}:{get_language()}", render,
+            html = str(cache.get_or_set(f"public:{run_id}:{name}:{language_code()}", render,
                                         seconds))
         except Exception:
             logger.warning("cache unreachable: %s rendered without it", name)

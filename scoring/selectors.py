@@ -113,7 +113,7 @@ def ranking_rows(run: ScoringRun) -> list[dict[str, object]]:
     for result in run_results(run).filter(region__ranked=True):
         row: dict[str, object] = {
             "rank": result.rank, "region_code": result.region.code,
-            "region_name": result.region.short_name_zh,
+            "region_name": result.region.short_name,  # in the language of the reader
         }
         for code in dims:
             row[code] = round_half_up(result.dimensions.get(code, {}).get("points"))

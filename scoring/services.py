@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from audit.services import log_action
 from indicators.models import Region
@@ -309,8 +310,9 @@ def run_publish(*, run: ScoringRun, actor: Any, note: str = "",
             raise ScoringError(str(ALREADY_PUBLISHED).format(number=run.number))
         missing = regions_without_approval(locked_cycle, ranked_only=True)
         if missing and not allow_incomplete:
+            separator = pgettext("enumeration separator", "、")
             raise ScoringError(str(INCOMPLETE).format(
-                regions="、".join(r.short_name_zh for r in missing)))
+                regions=separator.join(r.short_name for r in missing)))
         revision_of = selectors.latest_published_run(locked_cycle)
         if revision_of is not None and not note.strip():
             raise ScoringError(str(NOTE_REQUIRED))

@@ -19,10 +19,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import Action as AuditAction
 from audit.services import log_actions
 from common.db import bulk_insert
+from common.i18n import in_both_languages
 from common.memory import gc_paused
 from indicators.models import ModelVersion, Region
 from indicators.selectors import normalise_region_key, region_index
@@ -39,14 +42,10 @@ from submissions.services import cycle_create, file_record, file_write, issues_i
 from submissions.value_writer import value_writer
 from submissions.workflow import Action, Actor, TransitionError, next_state
 
-UNKNOWN_REGION = ("地区「{value}」无法识别（可填写行政区划代码、全称、简称或英文名）",
-                  "Region “{value}” is not known (use its GB/T 2260 code, full, short or "
-                  "English name)")
-YEAR_MISMATCH = ("年份 {value} 与导入的年度 {year} 不一致", "Year {value} does not match the "
-                 "cycle being imported ({year})")
-NO_MODEL = ("没有 {year} 年度的指标体系版本", "There is no index model version for {year}")
-APPROVED_ALREADY = ("{region} 的填报已审核通过，需管理员先重新打开", "The submission of {region} "
-                    "is approved; an administrator must reopen it first")
+UNKNOWN_REGION = _("地区「{value}」无法识别（可填写行政区划代码、全称、简称或英文名）")
+YEAR_MISMATCH = _("年份 {value} 与导入的年度 {year} 不一致")
+NO_MODEL = _("没有 {year} 年度的指标体系版本")
+APPROVED_ALREADY = _("{region} 的填报已审核通过，需管理员先重新打开")
 
 
 @dataclass(frozen=True)
@@ -80,11 +79,11 @@ def _problem(region: str, issue: rules.Issue) -> BulkProblem:
                        issue.severity, issue.rule_code, issue.message_zh, issue.message_en)
 
 
-def _row_problem(row: RawRow, column_field: str, code: str, texts: tuple[str, str],
+def _row_problem(row: RawRow, column_field: str, code: str, text: Promise,
                  **params: Any) -> BulkProblem:
     cell = row.cells.get(column_field)
     return BulkProblem("", row.number, cell.column if cell else "", "", rules.ERROR, code,
-                       texts[0].format(**params), texts[1].format(**params))
+                       *in_both_languages(text, **params))
 
 
 def _model_for_year(year: int) -> ModelVersion | None:
@@ -161,8 +160,7 @@ def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve
     model = _model_for_year(year)
     if model is None:
         result.errors.append(BulkProblem("", None, "", "", rules.ERROR, "NO_MODEL",
-                                         NO_MODEL[0].format(year=year),
-                                         NO_MODEL[1].format(year=year)))
+                                         *in_both_languages(NO_MODEL, year=year)))
         return result
     sheet = table.sheet or ""
     record = file_record(content=content, filename=filename, cycle=None, region=None,
@@ -251,7 +249,7 @@ def _submissions_locked(cycle: Cycle, regions: list[Region]) -> dict[int, Submis
         submission = submissions[region.pk]
         submission.region = region
         if submission.state == Submission.State.APPROVED:
-            raise TransitionError(APPROVED_ALREADY[0].format(region=region.short_name_zh))
+            raise TransitionError(str(APPROVED_ALREADY).format(region=region.short_name))
     return submissions
 
 

@@ -1,9 +1,9 @@
 """The validation rules engine: raw rows in, values and issues out. No database.
 
 Every problem is reported in one pass, each at its place (sheet, row, column, element code),
-with a stable rule code and a message in Chinese and English. The model's cross-element rules
-are data (``indicators.Rule``) evaluated by the safe expression parser; nothing here knows the
-2017 model.
+with a stable rule code and its message stored in Chinese and English (a gettext template
+rendered in each, ``message``). The model's cross-element rules are data (``indicators.Rule``,
+their messages too) evaluated by the safe expression parser; nothing here knows the 2017 model.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from common.i18n import in_both_languages, pick_lazy
 from indicators.expressions import Expression
 from submissions.readers import RawRow
 from submissions.values import ValueParseError, parse_value
@@ -23,39 +26,32 @@ from submissions.values import ValueParseError, parse_value
 ERROR = "error"
 WARNING = "warning"
 
-# Stable rule codes and their messages. Tests import these; never reword a code.
-MESSAGES: dict[str, tuple[str, str]] = {
-    "UNKNOWN_ELEMENT": ("数据项代码「{code}」不在 {model} 指标体系中",
-                        "Element code “{code}” is not in the {model} index model"),
-    "MISSING_CODE": ("该行有数值但没有数据项代码", "This row has a value but no element code"),
-    "DUPLICATE_ELEMENT": ("数据项 {code} 出现多次且数值不同（另见第 {other_row} 行）",
-                          "Element {code} appears more than once with different values "
-                          "(see also row {other_row})"),
-    "MISSING_VALUE": ("缺少数据项 {code}（{name_zh}）的数值", "No value for {code} ({name_en})"),
-    "NOT_INTEGER": ("{code}（{name_zh}）应为整数，填报值为 {value}",
-                    "{code} ({name_en}) must be a whole number, got {value}"),
-    "NOT_ORDINAL": ("{code}（{name_zh}）应为 0 至 {max_level} 的整数等级，填报值为 {value}",
-                    "{code} ({name_en}) must be a whole level from 0 to {max_level}, got {value}"),
-    "BELOW_MIN": ("{code}（{name_zh}）应{op} {limit}，填报值为 {value}",
-                  "{code} ({name_en}) must be {op_en} {limit}, got {value}"),
-    "ABOVE_MAX": ("{code}（{name_zh}）应不大于 {limit}，填报值为 {value}",
-                  "{code} ({name_en}) must be at most {limit}, got {value}"),
-    "RULE_UNDEFINED": ("无法检查规则 {rule}（{expression}）：除数为零",
-                       "Rule {rule} ({expression}) cannot be checked: division by zero"),
-    "YOY_CHANGE": ("{code}（{name_zh}）较上年审定值 {previous} 变化 {change}，超过 {threshold}，"
-                   "请核实并在备注中说明",
-                   "{code} ({name_en}) changed by {change} against last year's approved "
-                   "{previous}, more than {threshold}; please check and explain in the note"),
-    "OUTLIER": ("{indicator}（{indicator_name_zh}）为 {value}，明显偏离其他地区（修正 Z 值 {z}），"
-                "请核实并在备注中说明",
-                "{indicator} ({indicator_name_en}) is {value}, far outside the other regions "
-                "(modified z-score {z}); please check and explain in the note"),
+# Stable rule codes and their messages: gettext templates, rendered in both languages when an
+# issue is made (``message``), because an issue is stored with its text in both. Tests import
+# these; never reword a code.
+MESSAGES: dict[str, Promise] = {
+    "UNKNOWN_ELEMENT": _("数据项代码「{code}」不在 {model} 指标体系中"),
+    "MISSING_CODE": _("该行有数值但没有数据项代码"),
+    "DUPLICATE_ELEMENT": _("数据项 {code} 出现多次且数值不同（另见第 {other_row} 行）"),
+    "MISSING_VALUE": _("缺少数据项 {code}（{name}）的数值"),
+    "NOT_INTEGER": _("{code}（{name}）应为整数，填报值为 {value}"),
+    "NOT_ORDINAL": _("{code}（{name}）应为 0 至 {max_level} 的整数等级，填报值为 {value}"),
+    "BELOW_MIN": _("{code}（{name}）应不小于 {limit}，填报值为 {value}"),
+    "ABOVE_MAX": _("{code}（{name}）应不大于 {limit}，填报值为 {value}"),
+    "RULE_UNDEFINED": _("无法检查规则 {rule}（{expression}）：除数为零"),
+    "YOY_CHANGE": _("{code}（{name}）较上年审定值 {previous} 变化 {change}，超过 {threshold}，"
+                    "请核实并在备注中说明"),
+    "OUTLIER": _("{indicator}（{name}）为 {value}，明显偏离其他地区（修正 Z 值 {z}），"
+                 "请核实并在备注中说明"),
 }
+# BELOW_MIN against an exclusive minimum ("> 0").
+BELOW_EXCLUSIVE_MIN = _("{code}（{name}）应大于 {limit}，填报值为 {value}")
 
 
-def message(rule_code: str, **params: object) -> tuple[str, str]:
-    zh, en = MESSAGES[rule_code]
-    return zh.format(**params), en.format(**params)
+def message(rule_code: str, text: Promise | None = None, /, **params: object) -> tuple[str, str]:
+    """``(zh, en)`` of a rule's message (or of ``text``, a variant of it); a name is given as
+    ``name=pick_lazy(name_zh, name_en)`` so that each language shows its own."""
+    return in_both_languages(text or MESSAGES[rule_code], **params)
 
 
 # slots: a bulk load makes a Position and a Cell per value (180,000 of each); slots make them
@@ -224,8 +220,8 @@ def check_cells(
         cell = cells.get(code)
         if cell is None or cell.value is None:
             if complete and not (cell is not None and cell.unreadable):
-                zh, en = message("MISSING_VALUE", code=code, name_zh=element.name_zh,
-                                 name_en=element.name_en)
+                zh, en = message("MISSING_VALUE", code=code,
+                                 name=pick_lazy(element.name_zh, element.name_en))
                 issues.append(Issue(code, ERROR, "MISSING_VALUE", zh, en,
                                     cell.position if cell else Position()))
             continue
@@ -264,9 +260,8 @@ def _element_issues(element: ElementRule, cell: Cell) -> list[Issue]:
         issues.append(Issue(element.code, ERROR, "NOT_INTEGER", zh, en, cell.position))
     if below:
         assert minimum is not None
-        op, op_en = (("大于", "greater than") if element.minimum_exclusive
-                     else ("不小于", "at least"))
-        zh, en = message("BELOW_MIN", op=op, op_en=op_en, limit=_fmt(minimum), **params)
+        text = BELOW_EXCLUSIVE_MIN if element.minimum_exclusive else None
+        zh, en = message("BELOW_MIN", text, limit=_fmt(minimum), **params)
         issues.append(Issue(element.code, ERROR, "BELOW_MIN", zh, en, cell.position))
     if above:
         assert maximum is not None
@@ -275,8 +270,8 @@ def _element_issues(element: ElementRule, cell: Cell) -> list[Issue]:
     return issues
 
 
-def _element_params(element: ElementRule, value: Decimal) -> dict[str, str]:
-    return {"code": element.code, "name_zh": element.name_zh, "name_en": element.name_en,
+def _element_params(element: ElementRule, value: Decimal) -> dict[str, object]:
+    return {"code": element.code, "name": pick_lazy(element.name_zh, element.name_en),
             "value": _fmt(value)}
 
 
@@ -320,7 +315,7 @@ def check_year_over_year(
         change = (cell.value - before) / abs(before)
         if abs(change) > element.yoy_threshold:
             zh, en = message(
-                "YOY_CHANGE", code=code, name_zh=element.name_zh, name_en=element.name_en,
+                "YOY_CHANGE", code=code, name=pick_lazy(element.name_zh, element.name_en),
                 previous=_fmt(before), change=f"{change * 100:+.1f}%",
                 threshold=f"{element.yoy_threshold * 100:.0f}%",
             )
@@ -399,8 +394,8 @@ def outlier_issues(
         check = checks[j]
         cell = units[i].get(check.primary_code)
         zh, en = message(
-            "OUTLIER", indicator=check.code, indicator_name_zh=check.name_zh,
-            indicator_name_en=check.name_en, value=f"{matrix[i, j]:.4g}",
+            "OUTLIER", indicator=check.code, name=pick_lazy(check.name_zh, check.name_en),
+            value=f"{matrix[i, j]:.4g}",
             z=f"{z[i, j]:.1f}",
         )
         result[i].append(Issue(check.primary_code, WARNING, "OUTLIER", zh, en,

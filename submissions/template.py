@@ -1,7 +1,9 @@
 """The upload template (填报模板): one .xlsx per region and cycle, written with openpyxl.
 
-Pure code: plain ``TemplateRow`` dataclasses in, the bytes of the workbook out; no database, no
-Django. The view (``submissions.views.template_download``) builds the rows from the model.
+Plain ``TemplateRow`` dataclasses in, the bytes of the workbook out; no database. The text is
+gettext's, in the language the caller activates (``translation.override``; a request's own
+language in the view, ``submissions.views.template_download``, which builds the rows from the
+model); the element names and units are data, read through ``common.i18n``.
 
 The workbook:
 
@@ -11,9 +13,10 @@ The workbook:
 * sheet 2 "填报数据" — the data sheet (the reader picks this name first): a title in row 1
   (merged across the seven columns *above* the header, so the reader's merged-cell check of the
   data area never sees it), the header in row 2, one row per element from row 3, in the order
-  given. Columns: 代码 | 名称 | 单位 | 允许范围 | 上年审定值 | 本年数值 | 备注 (English headers
-  for ``language="en"``; the reader accepts ``code``, ``value`` and ``note``). The sheet names
-  stay Chinese in both languages because the reader looks for "填报数据".
+  given. Columns: 代码 | 名称 | 单位 | 允许范围 | 上年审定值 | 本年数值 | 备注 (Code ... Value, Note
+  in English: the reader accepts ``code``, ``value`` and ``note``, so those three translations
+  are part of the file format). The sheet names stay Chinese in both languages because the
+  reader looks for "填报数据".
 * a hidden sheet "_meta": key/value rows (region_code, region_name, cycle, model, generated_at,
   language, template_version), read back by ``submissions.readers.read_template_meta`` to catch
   another region's template.
@@ -48,6 +51,7 @@ Decisions:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from collections.abc import Sequence
@@ -56,6 +60,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Final
 
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -63,10 +71,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from common.i18n import language_code, pick
+from indicators.units import UNIT_NOTES, unit_en
+
 __all__ = [
     "DATA_SHEET",
     "FIRST_DATA_ROW",
-    "HEADERS",
     "HEADER_ROW",
     "INSTRUCTIONS_SHEET",
     "META_SHEET",
@@ -76,6 +86,8 @@ __all__ = [
     "build_template",
 ]
 
+# The sheet names are part of the file format (the reader looks for 填报数据), the same in
+# both languages.
 INSTRUCTIONS_SHEET: Final = "填报说明"
 DATA_SHEET: Final = "填报数据"
 META_SHEET: Final = "_meta"
@@ -85,35 +97,34 @@ TITLE_ROW: Final = 1
 HEADER_ROW: Final = 2
 FIRST_DATA_ROW: Final = 3
 
-HEADERS: Final[dict[str, tuple[str, ...]]] = {
-    "zh-hans": ("代码", "名称", "单位", "允许范围", "上年审定值", "本年数值", "备注"),
-    "en": ("Code", "Name", "Unit", "Allowed range", "Last year (approved)", "Value", "Note"),
-}
+# The reader recognises the English "Code", "Value" and "Note" (and the Chinese headers): their
+# translations are part of the file format.
+HEADERS: Final = (
+    pgettext_lazy("template header", "代码"),
+    pgettext_lazy("template header", "名称"),
+    pgettext_lazy("template header", "单位"),
+    pgettext_lazy("template header", "允许范围"),
+    pgettext_lazy("template header", "上年审定值"),
+    pgettext_lazy("template header", "本年数值"),
+    pgettext_lazy("template header", "备注"),
+)
 # Column positions (1-based), in the order of HEADERS.
 COL_CODE, COL_NAME, COL_UNIT, COL_RANGE, COL_LAST, COL_VALUE, COL_NOTE = range(1, 8)
 _WIDTHS: Final = (10, 40, 12, 34, 18, 18, 40)
 
 KINDS: Final = ("number", "integer", "ordinal")
+# What an officer may type for "no value" (submissions.values): input, the same in both
+# languages.
 NO_VALUE_TOKENS: Final = ("—", "-", "/", "无", "N/A")
 
 # The 2017 model's ordinal levels (index-model-2017.md); a model with another maximum level
 # has no names for its levels here and shows the bare range.
-_LEVELS: Final = {
-    "zh-hans": ("无", "起步", "基本健全", "健全"),
-    "en": ("none", "started", "largely in place", "complete"),
-}
-# What the units of the model mean, for the instructions and the English template.
-_UNIT_GLOSS: Final = {
-    "万人": ("1 万人 = 10,000 人", "10,000 persons"),
-    "万户": ("1 万户 = 10,000 户", "10,000 households"),
-    "个": ("个数（整数）", "a count"),
-    "分": ("分值（指数得分）", "points (an index score)"),
-    "级": ("等级", "a level"),
-    "%": ("百分比，填 12.5 或 12.5% 均表示 12.5%", "percent: 12.5 or 12.5% both mean 12.5%"),
-    "万亿元": ("1 万亿元 = 10^12 元", "trillion yuan"),
-    "亿元": ("1 亿元 = 10^8 元", "100 million yuan"),
-    "万元": ("1 万元 = 10,000 元", "10,000 yuan"),
-}
+_LEVELS: Final = (
+    pgettext_lazy("ordinal level", "无"),
+    pgettext_lazy("ordinal level", "起步"),
+    pgettext_lazy("ordinal level", "基本健全"),
+    pgettext_lazy("ordinal level", "健全"),
+)
 
 # Excel's limits on data-validation texts.
 _MAX_TITLE: Final = 32
@@ -151,11 +162,6 @@ class TemplateRow:
     note: str
 
 
-def _lang(language: str) -> str:
-    # Django language codes: "en", "en-us", "en-gb" → English; everything else Chinese.
-    return "en" if language.lower().startswith("en") else "zh-hans"
-
-
 def _num(value: Decimal | int) -> str:
     """A bound as people read it: 0, 100, 0.5 (the database gives Decimal("100.000000"))."""
     d = Decimal(value).normalize()
@@ -169,45 +175,40 @@ def _cell_number(value: Decimal) -> int | float:
     return float(value)
 
 
-def _levels_text(max_level: int, lang: str) -> str:
-    names = _LEVELS[lang]
-    if lang == "en":
-        base = f"level 0–{max_level}"
-        if max_level == len(names) - 1:
-            base += " (" + ", ".join(f"{i} {n}" for i, n in enumerate(names)) + ")"
-        return base
-    base = f"等级 0–{max_level}"
-    if max_level == len(names) - 1:
-        base += "（" + "，".join(f"{i} {n}" for i, n in enumerate(names)) + "）"
-    return base
+def _join(parts: Sequence[str]) -> str:
+    return pgettext("list separator", "，").join(parts)
 
 
-def allowed_range_text(row: TemplateRow, language: str = "zh-hans") -> str:
-    """The human-readable allowed range: "> 0", "0 – 100", "整数 ≥ 0，≤ P01",
-    "等级 0–3（0 无，1 起步，2 基本健全，3 健全）"; English: "whole number ≥ 0, ≤ P01"."""
-    lang = _lang(language)
-    sep = ", " if lang == "en" else "，"
-    parts: list[str] = []
-    if row.kind == "ordinal":
-        parts.append(_levels_text(_max_level(row), lang))
-    else:
-        low, high = row.minimum, row.maximum
-        if low is not None and high is not None and not row.minimum_exclusive:
-            parts.append(f"{_num(low)} – {_num(high)}")
-        else:
-            if low is not None:
-                parts.append(f"{'>' if row.minimum_exclusive else '≥'} {_num(low)}")
-            if high is not None:
-                parts.append(f"≤ {_num(high)}")
+def _levels_text(max_level: int) -> str:
+    if max_level != len(_LEVELS) - 1:
+        return _("等级 0–{top}").format(top=max_level)
+    names = _join([f"{i} {name}" for i, name in enumerate(_LEVELS)])
+    return _("等级 0–{top}（{names}）").format(top=max_level, names=names)
+
+
+def _bounds_text(row: TemplateRow) -> list[str]:
+    low, high = row.minimum, row.maximum
+    if low is not None and high is not None and not row.minimum_exclusive:
+        return [f"{_num(low)} – {_num(high)}"]
+    parts = []
+    if low is not None:
+        parts.append(f"{'>' if row.minimum_exclusive else '≥'} {_num(low)}")
+    if high is not None:
+        parts.append(f"≤ {_num(high)}")
+    return parts
+
+
+def allowed_range_text(row: TemplateRow) -> str:
+    """The human-readable allowed range, in the active language: "> 0", "0 – 100",
+    "整数 ≥ 0，≤ P01", "等级 0–3（0 无，1 起步，2 基本健全，3 健全）"; in English
+    "whole number ≥ 0, ≤ P01"."""
+    parts = [_levels_text(_max_level(row))] if row.kind == "ordinal" else _bounds_text(row)
     if row.range_note.strip():
         parts.append(row.range_note.strip())
-    text = sep.join(parts)
+    text = _join(parts)
     if row.kind == "integer":
-        word = "whole number" if lang == "en" else "整数"
-        return f"{word} {text}" if text else word
-    if not text:
-        return "any number" if lang == "en" else "任意数值"
-    return text
+        return _("整数 {range}").format(range=text) if text else pgettext("range", "整数")
+    return text or _("任意数值")
 
 
 def _max_level(row: TemplateRow) -> int:
@@ -232,60 +233,56 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _name(row: TemplateRow, lang: str) -> str:
-    return (row.name_en or row.name_zh) if lang == "en" else row.name_zh
+def _name(row: TemplateRow) -> str:
+    return pick(row.name_zh, row.name_en)
 
 
-def _unit(row: TemplateRow, lang: str) -> str:
-    if lang == "en" and row.unit in _UNIT_GLOSS and row.unit != "%":
-        return f"{row.unit} ({_UNIT_GLOSS[row.unit][1]})"
-    return row.unit
+def _unit(unit: str) -> str:
+    return pick(unit, unit_en(unit))
 
 
 # --- data validation --------------------------------------------------------------------------
 
 
-def _validation(row: TemplateRow, lang: str) -> DataValidation | None:
-    """The Excel rule for one value cell, or None when Excel cannot check anything useful."""
+def _rule(row: TemplateRow) -> DataValidation | None:
+    """The Excel rule of one value cell, without its texts; None when Excel cannot check
+    anything useful."""
     if row.kind == "ordinal":
         levels = ",".join(str(i) for i in range(_max_level(row) + 1))
-        dv = DataValidation(type="list", formula1=f'"{levels}"', allow_blank=True)
-    else:
-        kind = "whole" if row.kind == "integer" else "decimal"
-        low, high = row.minimum, row.maximum
-        if low is not None and high is not None:
-            # Excel's "between" is inclusive: an exclusive minimum with a maximum is left to
-            # the platform's own check.
-            dv = DataValidation(type=kind, operator="between", formula1=_num(low),
-                                formula2=_num(high), allow_blank=True)
-        elif low is not None:
-            operator = "greaterThan" if row.minimum_exclusive else "greaterThanOrEqual"
-            dv = DataValidation(type=kind, operator=operator, formula1=_num(low),
-                                allow_blank=True)
-        elif high is not None:
-            dv = DataValidation(type=kind, operator="lessThanOrEqual", formula1=_num(high),
-                                allow_blank=True)
-        else:
-            return None
-    allowed = allowed_range_text(row, lang)
-    name = _name(row, lang)
-    if lang == "en":
-        title, prompt_title = "Outside the allowed range", f"{row.code} {name}"
-        message = (f"{row.code} {name}: allowed {allowed}. To keep text such as “—” (no value) "
-                   "or full-width digits, click Yes: the platform checks every value on upload.")
-        prompt = f"Unit: {_unit(row, lang)}. Allowed: {allowed}."
-    else:
-        title, prompt_title = "超出允许范围", f"{row.code} {name}"
-        message = (f"{row.code} {name}：允许范围为 {allowed}。如填写的是“—”（无数值）或全角数字"
-                   "等文字，请点“是”保留；上传后平台会统一校验。")
-        prompt = f"单位：{row.unit}；允许范围：{allowed}"
+        return DataValidation(type="list", formula1=f'"{levels}"', allow_blank=True)
+    kind = "whole" if row.kind == "integer" else "decimal"
+    low, high = row.minimum, row.maximum
+    if low is not None and high is not None:
+        # Excel's "between" is inclusive: an exclusive minimum with a maximum is left to
+        # the platform's own check.
+        return DataValidation(type=kind, operator="between", formula1=_num(low),
+                              formula2=_num(high), allow_blank=True)
+    if low is not None:
+        operator = "greaterThan" if row.minimum_exclusive else "greaterThanOrEqual"
+        return DataValidation(type=kind, operator=operator, formula1=_num(low), allow_blank=True)
+    if high is not None:
+        return DataValidation(type=kind, operator="lessThanOrEqual", formula1=_num(high),
+                              allow_blank=True)
+    return None
+
+
+def _validation(row: TemplateRow) -> DataValidation | None:
+    """The Excel rule for one value cell with its warning and prompt, or None."""
+    dv = _rule(row)
+    if dv is None:
+        return None
+    allowed = allowed_range_text(row)
+    params = {"code": row.code, "name": _name(row), "allowed": allowed,
+              "unit": _unit(row.unit)}
     dv.showErrorMessage = True
     dv.errorStyle = "warning"
-    dv.errorTitle = _clip(title, _MAX_TITLE)
-    dv.error = _clip(message, _MAX_MESSAGE)
+    dv.errorTitle = _clip(_("超出允许范围"), _MAX_TITLE)
+    dv.error = _clip(_("{code} {name}：允许范围为 {allowed}。如填写的是“—”（无数值）或全角数字"
+                       "等文字，请点“是”保留；上传后平台会统一校验。").format(**params),
+                     _MAX_MESSAGE)
     dv.showInputMessage = True
-    dv.promptTitle = _clip(prompt_title, _MAX_TITLE)
-    dv.prompt = _clip(prompt, _MAX_MESSAGE)
+    dv.promptTitle = _clip(f"{row.code} {params['name']}", _MAX_TITLE)
+    dv.prompt = _clip(_("单位：{unit}；允许范围：{allowed}").format(**params), _MAX_MESSAGE)
     return dv
 
 
@@ -296,114 +293,87 @@ def _beijing(moment: datetime) -> datetime:
     return moment if moment.tzinfo is None else moment.astimezone(_BEIJING)
 
 
-def _title(region_name: str, cycle_year: int, lang: str, *, instructions: bool) -> str:
-    if lang == "en":
-        what = "instructions" if instructions else "data form"
-        return f"{cycle_year} informatization development evaluation {what} — {region_name}"
-    what = "填报说明" if instructions else "填报表"
-    return f"{cycle_year}年度 {region_name} 信息化发展评价数据{what}"
-
-
-def _instructions(
-    ws: Worksheet, *, region_code: str, region_name: str, cycle_year: int, model_version: str,
-    rows: Sequence[TemplateRow], generated_at: datetime, lang: str,
-) -> None:
-    when = _beijing(generated_at).strftime("%Y-%m-%d %H:%M")
-    units = list(dict.fromkeys(row.unit for row in rows if row.unit))
-    has_ordinal = any(row.kind == "ordinal" for row in rows)
-    tokens = "、".join(NO_VALUE_TOKENS)
-    lines: list[tuple[str, str]] = []  # (style, text)
-    if lang == "en":
-        beijing = "" if generated_at.tzinfo is None else " (Beijing time)"
-        lines += [
-            ("note", f"Region {region_name} (code {region_code}), cycle {cycle_year}, index "
-                     f"model {model_version}. Generated {when}{beijing}."),
-            ("head", "1. What to fill in"),
-            ("text", f"• On the sheet “{DATA_SHEET}”, enter this year's figure of every data "
-                     "element in the yellow “Value” column. Explain anything unusual (a large "
-                     "change, a new definition, the source) in the “Note” column."),
-            ("text", "• The other columns (code, name, unit, allowed range, last year's approved "
-                     "value) are generated by the platform and locked. Do not add, delete or "
-                     "reorder rows: the platform matches values by the “Code” column."),
-            ("text", "• Enter numbers in the unit of the “Unit” column, without any other unit. "
-                     "For % elements, 12.5 and 12.5% both mean 12.5%."),
-            ("text", "• Full-width digits (１２．５) and thousands separators (1,234) are "
-                     "accepted."),
-            ("text", f"• No figure available: leave the cell blank or enter one of {tokens} "
-                     "(“no value”)."
-                     + (" For the level elements, the level “none” is the number 0; the text "
-                        "无 means “no value”." if has_ordinal else "")),
-            ("text", "• Formulas count by their calculated value: save the file in Excel "
-                     "before uploading it."),
-            ("head", "2. Checks"),
-            ("text", "• The value cells show the allowed range when selected. Excel warns about "
-                     "an entry outside it but lets you keep it (so that “—” and similar text "
-                     "can be entered). The platform checks every value after the upload: "
-                     "errors must be corrected before submitting; warnings (for instance a "
-                     "large change against last year's approved value) need an explanation "
-                     "on the platform."),
-            ("text", "• A bound such as “≤ P01” means the value may not exceed that other "
-                     "element (Internet users cannot exceed the resident population)."),
-            ("head", "3. Uploading"),
-            ("text", "• Upload this file (.xlsx), or an .xls, .ods or .csv file with a header "
-                     "row naming the code and value columns (代码/code and 本年数值/value). "
-                     "CSV files may be UTF-8 or GB18030/GBK."),
-            ("text", "• Upload and submit before the deadline of the cycle shown on the "
-                     "platform."),
-            ("text", f"• This template is for {region_name} only; the template of another "
-                     "region is refused."),
-            ("text", "• The sheet protection has no password: to change the layout, use "
-                     "Review → Unprotect Sheet."),
-        ]
-        if units:
-            lines.append(("head", "4. Units"))
-            lines += [("text", f"• {u}: {_UNIT_GLOSS[u][1]}" if u in _UNIT_GLOSS else f"• {u}")
-                      for u in units]
-        if has_ordinal:
-            lines.append(("head", "5. Levels"))
-            lines += [("text", f"• {i}: {n}") for i, n in enumerate(_LEVELS["en"])]
+def _title(region_name: str, cycle_year: int, *, instructions: bool) -> str:
+    if instructions:
+        text = _("{year}年度 {region} 信息化发展评价数据填报说明")
     else:
-        beijing = "" if generated_at.tzinfo is None else "（北京时间）"
-        lines += [
-            ("note", f"地区：{region_name}（代码 {region_code}）；填报周期：{cycle_year}年度；"
-                     f"指标体系：{model_version} 版；模板生成时间：{when}{beijing}。"),
-            ("head", "一、填写什么"),
-            ("text", f"• 在“{DATA_SHEET}”工作表的“本年数值”列（黄色）填写每个数据项本年度的数值；"
-                     "数值变化较大、统计口径调整、数据来源等需要说明的，写在“备注”列。"),
-            ("text", "• 其他列（代码、名称、单位、允许范围、上年审定值）由平台生成并已锁定，"
-                     "请勿修改；请勿增删行或调整行序，平台按“代码”列识别数据项。"),
-            ("text", "• 按“单位”列的单位填写数字，不要写其他单位；百分比数据项填 12.5 或 12.5% "
-                     "均表示 12.5%。"),
-            ("text", "• 可以输入全角数字（如“１２．５”）和千位分隔符（如“1,234”）。"),
-            ("text", f"• 暂无数据时留空，或填写 {tokens} 之一，表示“无数值”。"
-                     + ("等级类数据项的“无”等级请填数字 0；填写文字“无”表示无数值。"
-                        if has_ordinal else "")),
-            ("text", "• 使用公式时以公式的计算结果为准，请在 Excel 中保存后再上传。"),
-            ("head", "二、校验"),
-            ("text", "• 选中数值单元格时会显示允许范围；超出范围时 Excel 会提示，但仍可保留输入"
-                     "（以便填写“—”等文字）。所有数值以上传后平台的校验为准：错误须改正后才能提交；"
-                     "警告（如与上年审定值相比变化较大）须在平台上说明原因。"),
-            ("text", "• 允许范围中的“≤ P01”等表示不得超过另一数据项（如网民数量不超过常住人口）。"),
-            ("head", "三、上传"),
-            ("text", "• 可上传本模板（.xlsx），也可上传 .xls、.ods 或 .csv 文件，只要表头中有"
-                     "“代码”和“本年数值”两列（或 code、value）；CSV 文件可为 UTF-8 或 "
-                     "GB18030/GBK 编码。"),
-            ("text", "• 请在平台显示的本周期截止日期前上传并提交。"),
-            ("text", f"• 本模板仅用于{region_name}，上传其他地区的模板将被拒绝。"),
-            ("text", "• 工作表保护未设密码：如需调整格式，可使用“审阅”→“撤销工作表保护”。"),
-        ]
-        if units:
-            lines.append(("head", "四、单位说明"))
-            lines += [("text", f"• {u}：{_UNIT_GLOSS[u][0]}" if u in _UNIT_GLOSS else f"• {u}")
-                      for u in units]
-        if has_ordinal:
-            lines.append(("head", "五、等级说明"))
-            lines += [("text", f"• {i}：{n}") for i, n in enumerate(_LEVELS["zh-hans"])]
+        text = _("{year}年度 {region} 信息化发展评价数据填报表")
+    return text.format(year=cycle_year, region=region_name)
 
+
+# The instruction sheet, line by line: (style, text); the text is a gettext message whose
+# {placeholders} _instruction_lines fills.
+_FILL_IN: Final = (
+    ("head", gettext_lazy("一、填写什么")),
+    ("text", gettext_lazy("• 在“{sheet}”工作表的“本年数值”列（黄色）填写每个数据项本年度的数值；"
+                          "数值变化较大、统计口径调整、数据来源等需要说明的，写在“备注”列。")),
+    ("text", gettext_lazy("• 其他列（代码、名称、单位、允许范围、上年审定值）由平台生成并已锁定，"
+                          "请勿修改；请勿增删行或调整行序，平台按“代码”列识别数据项。")),
+    ("text", gettext_lazy("• 按“单位”列的单位填写数字，不要写其他单位；百分比数据项填 12.5 或 "
+                          "12.5% 均表示 12.5%。")),
+    ("text", gettext_lazy("• 可以输入全角数字（如“１２．５”）和千位分隔符（如“1,234”）。")),
+)
+_NO_VALUE: Final = gettext_lazy("• 暂无数据时留空，或填写 {tokens} 之一，表示“无数值”。")
+_NO_VALUE_ORDINAL: Final = gettext_lazy(
+    "• 暂无数据时留空，或填写 {tokens} 之一，表示“无数值”。等级类数据项的“无”等级请填数字 0；"
+    "填写文字“无”表示无数值。")
+_CHECKS_AND_UPLOAD: Final = (
+    ("text", gettext_lazy("• 使用公式时以公式的计算结果为准，请在 Excel 中保存后再上传。")),
+    ("head", gettext_lazy("二、校验")),
+    ("text", gettext_lazy("• 选中数值单元格时会显示允许范围；超出范围时 Excel 会提示，但仍可保留"
+                          "输入（以便填写“—”等文字）。所有数值以上传后平台的校验为准：错误须改正后"
+                          "才能提交；警告（如与上年审定值相比变化较大）须在平台上说明原因。")),
+    ("text", gettext_lazy("• 允许范围中的“≤ P01”等表示不得超过另一数据项（如网民数量不超过常住"
+                          "人口）。")),
+    ("head", gettext_lazy("三、上传")),
+    ("text", gettext_lazy("• 可上传本模板（.xlsx），也可上传 .xls、.ods 或 .csv 文件，只要表头中有"
+                          "“代码”和“本年数值”两列（或 code、value）；CSV 文件可为 UTF-8 或 "
+                          "GB18030/GBK 编码。")),
+    ("text", gettext_lazy("• 请在平台显示的本周期截止日期前上传并提交。")),
+    ("text", gettext_lazy("• 本模板仅用于{region}，上传其他地区的模板将被拒绝。")),
+    ("text", gettext_lazy("• 工作表保护未设密码：如需调整格式，可使用“审阅”→“撤销工作表保护”。")),
+)
+
+
+def _instruction_lines(
+    *, region_code: str, region_name: str, cycle_year: int, model_version: str,
+    rows: Sequence[TemplateRow], generated_at: datetime,
+) -> list[tuple[str, str]]:
+    when = _beijing(generated_at).strftime("%Y-%m-%d %H:%M")
+    if generated_at.tzinfo is not None:
+        when = _("{time}（北京时间）").format(time=when)
+    has_ordinal = any(row.kind == "ordinal" for row in rows)
+    params = {"region": region_name, "code": region_code, "year": cycle_year,
+              "model": model_version, "when": when, "sheet": DATA_SHEET,
+              "tokens": pgettext("enumeration separator", "、").join(NO_VALUE_TOKENS)}
+    note = _("地区：{region}（代码 {code}）；填报周期：{year}年度；指标体系：{model} 版；"
+             "模板生成时间：{when}。")
+    lines: list[tuple[str, str | Promise]] = [("note", note)]
+    lines += [*_FILL_IN, ("text", _NO_VALUE_ORDINAL if has_ordinal else _NO_VALUE),
+              *_CHECKS_AND_UPLOAD]
+    result = [(style, str(text).format(**params)) for style, text in lines]
+    units = list(dict.fromkeys(row.unit for row in rows if row.unit))
+    if units:
+        result.append(("head", _("四、单位说明")))
+        result += [("text", _unit_line(unit)) for unit in units]
+    if has_ordinal:
+        result.append(("head", _("五、等级说明")))
+        result += [("text", _("• {level}：{name}").format(level=i, name=name))
+                   for i, name in enumerate(_LEVELS)]
+    return result
+
+
+def _unit_line(unit: str) -> str:
+    note = UNIT_NOTES.get(unit)
+    if note is None:
+        return f"• {_unit(unit)}"
+    return _("• {unit}：{note}").format(unit=_unit(unit), note=note)
+
+
+def _instructions(ws: Worksheet, title: str, lines: Sequence[tuple[str, str]]) -> None:
     ws.column_dimensions["A"].width = 110
-    title = ws.cell(row=1, column=1, value=_title(region_name, cycle_year, lang,
-                                                  instructions=True))
-    title.font = Font(bold=True, size=14)
+    cell = ws.cell(row=1, column=1, value=title)
+    cell.font = Font(bold=True, size=14)
     ws.row_dimensions[1].height = 28
     for offset, (style, text) in enumerate(lines, start=2):
         cell = ws.cell(row=offset, column=1, value=text)
@@ -414,20 +384,16 @@ def _instructions(
             cell.font = Font(color="FF595959")
 
 
-def _data_sheet(
-    ws: Worksheet, *, region_name: str, cycle_year: int, rows: Sequence[TemplateRow], lang: str,
-) -> None:
-    headers = HEADERS[lang]
-    last_col = get_column_letter(len(headers))
+def _header(ws: Worksheet, title: str) -> None:
+    last_col = get_column_letter(len(HEADERS))
     ws.merge_cells(f"A{TITLE_ROW}:{last_col}{TITLE_ROW}")
-    title = ws.cell(row=TITLE_ROW, column=1,
-                    value=_title(region_name, cycle_year, lang, instructions=False))
-    title.font = Font(bold=True, size=14)
-    title.alignment = Alignment(horizontal="center", vertical="center")
+    cell = ws.cell(row=TITLE_ROW, column=1, value=title)
+    cell.font = Font(bold=True, size=14)
+    cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[TITLE_ROW].height = 30
 
-    for col, text in enumerate(headers, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=text)
+    for col, text in enumerate(HEADERS, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=col, value=str(text))
         cell.font = Font(bold=True)
         cell.fill = _VALUE_HEADER_FILL if col == COL_VALUE else _HEADER_FILL
         cell.alignment = _CENTER
@@ -436,33 +402,38 @@ def _data_sheet(
     for col, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
 
-    for index, row in enumerate(rows):
-        r = FIRST_DATA_ROW + index
-        cells = {
-            COL_CODE: row.code,
-            COL_NAME: _name(row, lang),
-            COL_UNIT: _unit(row, lang),
-            COL_RANGE: allowed_range_text(row, lang),
-            COL_LAST: None if row.last_value is None else _cell_number(row.last_value),
-            COL_VALUE: None if row.value is None else _cell_number(row.value),
-            COL_NOTE: row.note or None,
-        }
-        for col, value in cells.items():
-            cell = ws.cell(row=r, column=col, value=value)
-            cell.border = _BORDER
-            cell.alignment = _CENTER if col in (COL_CODE, COL_UNIT) else _WRAP
-            if col == COL_VALUE:
-                cell.fill = _VALUE_FILL
-                cell.protection = _UNLOCKED
-            elif col == COL_NOTE:
-                cell.protection = _UNLOCKED
-            else:
-                cell.fill = _LOCKED_FILL
-        dv = _validation(row, lang)
-        if dv is not None:
-            dv.add(f"{get_column_letter(COL_VALUE)}{r}")
-            ws.add_data_validation(dv)
 
+def _data_row(ws: Worksheet, r: int, row: TemplateRow) -> None:
+    cells = {
+        COL_CODE: row.code,
+        COL_NAME: _name(row),
+        COL_UNIT: _unit(row.unit),
+        COL_RANGE: allowed_range_text(row),
+        COL_LAST: None if row.last_value is None else _cell_number(row.last_value),
+        COL_VALUE: None if row.value is None else _cell_number(row.value),
+        COL_NOTE: row.note or None,
+    }
+    for col, value in cells.items():
+        cell = ws.cell(row=r, column=col, value=value)
+        cell.border = _BORDER
+        cell.alignment = _CENTER if col in (COL_CODE, COL_UNIT) else _WRAP
+        if col == COL_VALUE:
+            cell.fill = _VALUE_FILL
+            cell.protection = _UNLOCKED
+        elif col == COL_NOTE:
+            cell.protection = _UNLOCKED
+        else:
+            cell.fill = _LOCKED_FILL
+    dv = _validation(row)
+    if dv is not None:
+        dv.add(f"{get_column_letter(COL_VALUE)}{r}")
+        ws.add_data_validation(dv)
+
+
+def _data_sheet(ws: Worksheet, title: str, rows: Sequence[TemplateRow]) -> None:
+    _header(ws, title)
+    for index, row in enumerate(rows):
+        _data_row(ws, FIRST_DATA_ROW + index, row)
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     ws.sheet_view.zoomScale = 100
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
@@ -483,7 +454,7 @@ def _protect(ws: Worksheet) -> None:
 
 def _meta(
     ws: Worksheet, *, region_code: str, region_name: str, cycle_year: int, model_version: str,
-    generated_at: datetime, lang: str,
+    generated_at: datetime,
 ) -> None:
     pairs = (
         ("region_code", region_code),
@@ -491,7 +462,7 @@ def _meta(
         ("cycle", str(cycle_year)),
         ("model", model_version),
         ("generated_at", generated_at.isoformat(timespec="seconds")),
-        ("language", lang),
+        ("language", language_code()),
         ("template_version", TEMPLATE_VERSION),
     )
     for r, (key, value) in enumerate(pairs, start=1):
@@ -515,39 +486,54 @@ def build_template(
     model_version: str,
     rows: Sequence[TemplateRow],
     generated_at: datetime,
-    language: str = "zh-hans",
+    language: str | None = None,
 ) -> bytes:
-    """The template workbook of one region and cycle, as .xlsx bytes (see the module docstring).
+    """The template workbook of one region and cycle, as .xlsx bytes (see the module docstring),
+    in the active language: the caller activates it (``translation.override``), as a view
+    does for its request. ``region_name`` is given in that language too.
+
+    ``language`` is transitional: given, the workbook is built under
+    ``translation.override(language)``; it goes once ``submissions.views`` stops passing it.
+
     Raises ValueError for rows the template cannot describe (unknown kind, an ordinal element
     without max_level, a code given twice)."""
     _check_rows(rows)
-    lang = _lang(language)
-    wb = Workbook()
-    instructions = wb.active
-    assert instructions is not None
-    instructions.title = INSTRUCTIONS_SHEET
-    _instructions(instructions, region_code=region_code, region_name=region_name,
-                  cycle_year=cycle_year, model_version=model_version, rows=rows,
-                  generated_at=generated_at, lang=lang)
-    _data_sheet(wb.create_sheet(DATA_SHEET), region_name=region_name, cycle_year=cycle_year,
-                rows=rows, lang=lang)
-    _meta(wb.create_sheet(META_SHEET), region_code=region_code, region_name=region_name,
-          cycle_year=cycle_year, model_version=model_version, generated_at=generated_at,
-          lang=lang)
-
-    utc = generated_at if generated_at.tzinfo is None else generated_at.astimezone(UTC)
-    props = wb.properties
-    props.creator = "信息化发展评价数据填报平台"
-    props.lastModifiedBy = props.creator
-    props.title = _title(region_name, cycle_year, lang, instructions=False)
-    props.created = props.modified = utc.replace(tzinfo=None, microsecond=0)
-    props.language = "en" if lang == "en" else "zh-CN"
-
+    chosen = translation.override(language) if language else contextlib.nullcontext()
+    with chosen:
+        wb = _workbook(region_code=region_code, region_name=region_name, cycle_year=cycle_year,
+                       model_version=model_version, rows=rows, generated_at=generated_at)
     raw = io.BytesIO()
     # ExcelWriter rather than wb.save(): save() stamps the "modified" property with now.
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
     return _restamp(raw.getvalue(), _beijing(generated_at))
+
+
+def _workbook(
+    *, region_code: str, region_name: str, cycle_year: int, model_version: str,
+    rows: Sequence[TemplateRow], generated_at: datetime,
+) -> Workbook:
+    wb = Workbook()
+    instructions = wb.active
+    assert instructions is not None
+    instructions.title = INSTRUCTIONS_SHEET
+    lines = _instruction_lines(region_code=region_code, region_name=region_name,
+                               cycle_year=cycle_year, model_version=model_version, rows=rows,
+                               generated_at=generated_at)
+    _instructions(instructions, _title(region_name, cycle_year, instructions=True), lines)
+    title = _title(region_name, cycle_year, instructions=False)
+    _data_sheet(wb.create_sheet(DATA_SHEET), title, rows)
+    _meta(wb.create_sheet(META_SHEET), region_code=region_code, region_name=region_name,
+          cycle_year=cycle_year, model_version=model_version, generated_at=generated_at)
+
+    utc = generated_at if generated_at.tzinfo is None else generated_at.astimezone(UTC)
+    props = wb.properties
+    props.creator = _("信息化发展评价数据填报平台")
+    props.lastModifiedBy = props.creator
+    props.title = title
+    props.created = props.modified = utc.replace(tzinfo=None, microsecond=0)
+    props.language = language_code()
+    return wb
 
 
 def _restamp(data: bytes, when: datetime) -> bytes:

@@ -46,6 +46,11 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from common.i18n import in_both_languages, pick
+
 __all__ = [
     "CELL_ERROR",
     "DATE_NOT_ALLOWED",
@@ -72,13 +77,34 @@ _MAX_TEXT_LENGTH: Final = 200
 
 
 class ValueParseError(ValueError):
-    """A cell that is not a number. ``rule_code`` is stable (used to store and count issues)."""
+    """A cell that is not a number. ``rule_code`` is stable (used to store and count issues);
+    the message, a gettext template filled with ``params``, is kept in both languages
+    (``message_zh``, ``message_en``: a validation issue stores both) and ``message`` is the
+    one of the active language."""
 
-    def __init__(self, rule_code: str, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
+    def __init__(self, rule_code: str, text: Promise, **params: object) -> None:
         self.rule_code = rule_code
-        self.message_zh = message_zh
-        self.message_en = message_en
+        self.message_zh, self.message_en = in_both_languages(text, **params)
+        super().__init__(self.message_en)
+
+    @property
+    def message(self) -> str:
+        return pick(self.message_zh, self.message_en)
+
+
+# The messages; {shown} is the value as typed.
+NOT_A_NUMBER_MESSAGE: Final = _("「{shown}」不是数值")
+NO_VALUE_HINT: Final = _("「{shown}」不是数值；没有数值时请留空，或填写“无”“—”“N/A”")
+OUT_OF_BOUNDS_MESSAGE: Final = _(
+    "「{shown}」超出可处理的数值范围（非零数值的绝对值应在 1E-60 与 1E+21 之间）")
+LOGICAL_MESSAGE: Final = _("「{shown}」是逻辑值，不是数值")
+DATE_MESSAGE: Final = _(
+    "「{shown}」是日期或时间，不是数值；请把单元格格式改为“数值”或“常规”后重新输入")
+CELL_ERROR_MESSAGE: Final = _(
+    "「{shown}」是公式的错误结果，不是数值；请在 Excel 中修正公式或直接填写数值")
+PERCENT_MESSAGE: Final = _("「{shown}」带有百分号，但该数据项的单位是“{unit}”，请填写不带 % 的数值")
+UNIT_MESSAGE: Final = _(
+    "「{shown}」的单位“{found}”与该数据项的单位“{unit}”不一致，请换算为“{unit}”后只填写数值")
 
 
 # [0-9] and not \d: \d matches every Unicode digit, and Decimal() accepts those too.
@@ -142,26 +168,15 @@ def _shown(raw: object) -> str:
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
 
 
-def _not_a_number(raw: object, hint_zh: str = "", hint_en: str = "") -> ValueParseError:
-    shown = _shown(raw)
-    return ValueParseError(
-        NOT_A_NUMBER,
-        f"「{shown}」不是数值{hint_zh}",
-        f'"{shown}" is not a number{hint_en}',
-    )
+def _not_a_number(raw: object, text: Promise = NOT_A_NUMBER_MESSAGE) -> ValueParseError:
+    return ValueParseError(NOT_A_NUMBER, text, shown=_shown(raw))
 
 
 def _checked(value: Decimal, raw: object) -> Decimal:
     if not value.is_finite():
         raise _not_a_number(raw)
     if value and not _MIN_ADJUSTED_EXPONENT <= value.adjusted() <= _MAX_ADJUSTED_EXPONENT:
-        shown = _shown(raw)
-        raise ValueParseError(
-            NUMBER_OUT_OF_BOUNDS,
-            f"「{shown}」超出可处理的数值范围（非零数值的绝对值应在 1E-60 与 1E+21 之间）",
-            f'"{shown}" is outside the range of numbers handled (a non-zero absolute value must '
-            "lie between 1E-60 and 1E+21)",
-        )
+        raise ValueParseError(NUMBER_OUT_OF_BOUNDS, OUT_OF_BOUNDS_MESSAGE, shown=_shown(raw))
     return value
 
 
@@ -182,20 +197,10 @@ def parse_value(raw: object, *, unit: str) -> Decimal | None:
     if type(raw) is int:
         return _parse_number(raw)
     if isinstance(raw, bool):
-        shown = "TRUE" if raw else "FALSE"
-        raise ValueParseError(
-            NOT_A_NUMBER,
-            f"「{shown}」是逻辑值，不是数值",
-            f'"{shown}" is a logical (TRUE/FALSE) value, not a number',
-        )
+        raise ValueParseError(NOT_A_NUMBER, LOGICAL_MESSAGE, shown="TRUE" if raw else "FALSE")
     if isinstance(raw, dt.date | dt.time | dt.timedelta):
         shown = raw.isoformat() if not isinstance(raw, dt.timedelta) else str(raw)
-        raise ValueParseError(
-            DATE_NOT_ALLOWED,
-            f"「{shown}」是日期或时间，不是数值；请把单元格格式改为“数值”或“常规”后重新输入",
-            f'"{shown}" is a date or time, not a number; set the cell format to Number or '
-            "General and type the value again",
-        )
+        raise ValueParseError(DATE_NOT_ALLOWED, DATE_MESSAGE, shown=shown)
     if isinstance(raw, Decimal):
         return _checked(raw, raw)
     if isinstance(raw, int | float):  # subclasses, e.g. numpy's float64
@@ -226,18 +231,9 @@ def _parse_text(raw: str, unit: str) -> Decimal | None:
     if text.isascii() and _PLAIN_NUMBER(text):
         return _checked(Decimal(text), raw)
     if folded in _EXCEL_ERRORS:
-        raise ValueParseError(
-            CELL_ERROR,
-            f"「{text}」是公式的错误结果，不是数值；请在 Excel 中修正公式或直接填写数值",
-            f'"{text}" is a formula error, not a number; fix the formula in Excel or type the '
-            "value",
-        )
+        raise ValueParseError(CELL_ERROR, CELL_ERROR_MESSAGE, shown=text)
     if folded in _LOOKALIKE_TOKENS:
-        raise _not_a_number(
-            raw,
-            "；没有数值时请留空，或填写“无”“—”“N/A”",
-            '; to say there is no value, leave the cell blank or write "无", "—" or "N/A"',
-        )
+        raise _not_a_number(raw, NO_VALUE_HINT)
     match = _NUMBER_WITH_SUFFIX(text)
     if match is None or not (match["int"] or match["frac"]):
         raise _not_a_number(raw)
@@ -263,18 +259,7 @@ def _check_suffix(rest: str, raw: str, unit: str) -> None:
         return
     shown = _shown(raw)
     if rest == "%":
-        raise ValueParseError(
-            PERCENT_NOT_ALLOWED,
-            f"「{shown}」带有百分号，但该数据项的单位是“{unit}”，请填写不带 % 的数值",
-            f'"{shown}" has a percent sign but the unit of this item is "{unit}"; '
-            "write the number without %",
-        )
+        raise ValueParseError(PERCENT_NOT_ALLOWED, PERCENT_MESSAGE, shown=shown, unit=unit)
     if _CJK_SUFFIX(rest) or rest.casefold() in _OTHER_UNITS:
-        raise ValueParseError(
-            UNIT_MISMATCH,
-            f"「{shown}」的单位“{rest}”与该数据项的单位“{unit}”不一致，"
-            f"请换算为“{unit}”后只填写数值",
-            f'"{shown}": the unit "{rest}" differs from the unit of this item, "{unit}"; '
-            f"convert to {unit} and write the number only",
-        )
+        raise ValueParseError(UNIT_MISMATCH, UNIT_MESSAGE, shown=shown, found=rest, unit=unit)
     raise _not_a_number(raw)

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 from django.template import Context, Template
 from django.utils import translation
 
-from common.i18n import language_code, localized, pick
+from common.i18n import in_both_languages, language_code, localized, pick, pick_lazy
 
 
 def test_it_reads_the_chinese_field_by_default():
@@ -38,3 +38,24 @@ def test_it_is_a_template_filter():
     with translation.override("en"):
         rendered = template.render(Context({"r": {"name_zh": "江苏", "name_en": "Jiangsu"}}))
     assert rendered == "Jiangsu"
+
+
+def test_it_reads_a_unit_stored_once_with_its_english_name():
+    from indicators.models import DataElement
+
+    element = DataElement(unit="万人")
+    with translation.override("en"):
+        assert localized(element, "unit") == "10,000 persons"
+        assert localized(DataElement(unit="吨"), "unit") == "吨"  # no English name: as stored
+    with translation.override("zh-hans"):
+        assert localized(element, "unit") == "万人"
+
+
+def test_it_renders_a_message_in_both_languages_whatever_is_active():
+    from submissions.rules import MESSAGES
+
+    name = pick_lazy("网民数量", "Internet users")
+    with translation.override("en"):
+        pair = in_both_languages(MESSAGES["MISSING_VALUE"], code="E101", name=name)
+        assert language_code() == "en"  # the active language is left as it was
+    assert pair == ("缺少数据项 E101（网民数量）的数值", "No value for E101 (Internet users)")

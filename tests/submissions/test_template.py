@@ -1,14 +1,17 @@
-"""The upload template writer: the workbook read back with openpyxl. Pure code: no database."""
+"""The upload template writer: the workbook read back with openpyxl. No database; the text is
+gettext's, in the language the caller activates."""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import translation
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -59,13 +62,15 @@ CODES = [r.code for r in ROWS]
 VALUE_COL, NOTE_COL = "F", "G"
 
 
-def build(rows: list[TemplateRow] = ROWS, **kwargs: object) -> bytes:
+def build(rows: list[TemplateRow] = ROWS, language: str = "zh-hans", **kwargs: object) -> bytes:
+    """The workbook built under ``language``, as a view builds it under its request's."""
     arguments: dict[str, object] = {
         "region_code": "110000", "region_name": "北京市", "cycle_year": 2017,
         "model_version": "2017", "rows": rows, "generated_at": GENERATED_AT,
     }
     arguments.update(kwargs)
-    return build_template(**arguments)  # type: ignore[arg-type]
+    with translation.override(language):
+        return build_template(**arguments)  # type: ignore[arg-type]
 
 
 def open_book(data: bytes) -> Workbook:
@@ -195,8 +200,10 @@ def test_it_writes_the_allowed_range_for_people(sheet: Worksheet) -> None:
     ],
 )
 def test_it_describes_every_shape_of_range(template_row: TemplateRow, zh: str, en: str) -> None:
-    assert allowed_range_text(template_row) == zh
-    assert allowed_range_text(template_row, "en") == en
+    with translation.override("zh-hans"):
+        assert allowed_range_text(template_row) == zh
+    with translation.override("en"):
+        assert allowed_range_text(template_row) == en
 
 
 def test_it_validates_the_value_cells_by_kind(sheet: Worksheet) -> None:
@@ -293,7 +300,7 @@ def test_it_writes_the_english_variant() -> None:
     ]
     assert ws["A1"].value == "2017 informatization development evaluation data form — 北京市"
     assert ws[f"B{FIRST_DATA_ROW}"].value == "Resident population"
-    assert ws[f"C{FIRST_DATA_ROW}"].value == "万人 (10,000 persons)"
+    assert ws[f"C{FIRST_DATA_ROW}"].value == "10,000 persons"
     assert ws[f"D{FIRST_DATA_ROW + 1}"].value == "whole number > 0"
     assert ws[f"D{FIRST_DATA_ROW + 2}"].value == "≥ 0, ≤ P01"
     dv = validations_by_cell(ws)[f"{VALUE_COL}{FIRST_DATA_ROW}"]
@@ -307,6 +314,40 @@ def test_it_writes_the_english_variant() -> None:
 def test_it_reads_en_us_as_english() -> None:
     ws = open_book(build(language="en-us"))[DATA_SHEET]
     assert ws["F2"].value == "Value"
+
+
+CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+# Input, the same in both languages: the data sheet's name (the reader looks for it) and the
+# "no value" token 无.
+INPUT_WORDS = ("填报数据", "无")
+
+
+def test_it_writes_no_chinese_in_the_english_variant() -> None:
+    book = open_book(build(language="en", region_name="Beijing"))
+    instructions = [str(c) for row in book[INSTRUCTIONS_SHEET].iter_rows(values_only=True)
+                    for c in row if c is not None]
+    ws = book[DATA_SHEET]
+    texts = instructions + [str(c.value) for r in (1, HEADER_ROW) for c in ws[r] if c.value]
+    texts += [str(ws.cell(row=r, column=col).value) for r in range(FIRST_DATA_ROW, ws.max_row + 1)
+              for col in (2, 3, 4)]
+    for dv in ws.data_validations.dataValidation:
+        texts += [dv.error, dv.errorTitle, dv.prompt, dv.promptTitle]
+    left = []
+    for text in texts:
+        for word in INPUT_WORDS:
+            text = text.replace(word, "")
+        if CHINESE.search(text):
+            left.append(text)
+    assert not left, left
+    assert book.properties.language == "en"
+
+
+def test_it_takes_the_language_from_a_keyword_until_its_caller_activates_it() -> None:
+    # Transitional: submissions.views passes language=; build_template then overrides.
+    data = build_template(region_code="110000", region_name="Beijing", cycle_year=2017,
+                          model_version="2017", rows=ROWS, generated_at=GENERATED_AT,
+                          language="en")
+    assert open_book(data)[DATA_SHEET]["F2"].value == "Value"
 
 
 # --- determinism and refusals -----------------------------------------------------------------
