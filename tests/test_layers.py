@@ -119,7 +119,7 @@ def test_common_imports_no_app():
 
 def test_the_index_model_sits_below_the_data_it_describes():
     _none(_breaks(_in("indicators"),
-                   _importing("submissions", "scoring", "national", "public", "demo")))
+                  _importing("submissions", "scoring", "national", "public", "demo")))
 
 
 def test_intake_knows_nothing_of_scoring():
