@@ -31,8 +31,8 @@ from _common import cpu_model
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scoring import core
-from scoring.reference import score_reference
 from scoring.uncertainty import rank_uncertainty
+from tests.scoring.reference import score_reference
 
 DIMENSION_POINTS = (20.0, 20.0, 20.0, 15.0, 15.0, 10.0)
 PER_DIMENSION = 10

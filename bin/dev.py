@@ -21,14 +21,23 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
 
 
+def data_dir() -> Path:
+    """Where the SQLite file, the uploads, the embedded broker and the beat schedule go; made
+    here, before the first command opens the database (the settings make no folder)."""
+    folder = Path(os.environ.get("DATA_DIR") or ROOT / "var").expanduser().resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["DATA_DIR"] = str(folder)  # the commands below run in ROOT: the same folder
+    return folder
+
+
 def main() -> None:
+    schedule = data_dir() / "celerybeat-schedule"
     manage("migrate", "--noinput", "-v", "0")
     manage("bootstrap")
     manage("seed_demo")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
-         "--concurrency", "2", "--beat", "--schedule",
-         str(Path(os.environ.get("DATA_DIR", ROOT / "var")) / "celerybeat-schedule")],
+         "--concurrency", "2", "--beat", "--schedule", str(schedule)],
         cwd=ROOT,
     )
     print(f"\n  Platform: http://{HOST}:{PORT}/\n"

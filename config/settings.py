@@ -6,7 +6,6 @@ One file for every environment: development, CI and production differ only by va
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -17,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from config.env import env_bool, env_int, env_list, env_optional, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules or env_bool("TESTING", False)
+# Test mode comes from the environment: pytest sets TESTING=1 (pyproject.toml, through
+# pytest-env) before these settings are read.
+TESTING = env_bool("TESTING", False)
 
 DEBUG = env_bool("DEBUG", False)
 DATA_DIR = env_path("DATA_DIR", BASE_DIR / "var")
@@ -102,7 +103,8 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Nothing here makes a folder: DATA_DIR and the folders under it are made where they are first
+# needed (config/folders.py).
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}")
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -133,9 +135,7 @@ if REDIS_URL:
     }
 else:
     # The embedded default: a real worker process on kombu's filesystem transport, for one
-    # machine only (the folders are not shared between machines).
-    for folder in ("in", "processed", "control"):
-        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    # machine only (the folders are not shared between machines; config/celery.py makes them).
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "in"),
@@ -203,8 +203,7 @@ STORAGES = {
     },
 }
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on a missing root
+STATIC_ROOT = DATA_DIR / "static"  # made at start (config/folders.py): WhiteNoise warns if missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- Language -------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ def parse_model_document(data: Any) -> ModelDocument:
     _unique_codes("rules", canon["rules"], problems)
     canon["tiers"] = [_tier(i, t, problems) for i, t in enumerate(tiers)]
     _unique_codes("tiers", canon["tiers"], problems)
+    _unique_thresholds(canon["tiers"], problems)
 
     points = [d["points"] for d in canon["dimensions"] if isinstance(d.get("points"), int | float)]
     if dimensions and not math.isclose(sum(points), TOTAL_POINTS, abs_tol=1e-9):
@@ -232,6 +233,8 @@ def _indicator(
         expression = parse_expression(str(formula or ""), known_codes=element_codes)
         if expression.is_comparison:
             problems.append(f"{where}: formula {formula!r} is a comparison, not arithmetic")
+        elif not expression.codes:  # the scoring core refuses it: say so at import
+            problems.append(f"{where}: formula {formula!r} reads no data element")
     except ExpressionError as exc:
         problems.append(f"{where}: formula: {exc}")
     direction = item.get("direction")
@@ -333,6 +336,19 @@ def _unique_codes(section: str, items: list[dict[str, Any]], problems: list[str]
             problems.append(f"{section}: duplicate code {code}")
         seen.add(code)
     return seen
+
+
+def _unique_thresholds(tiers: list[dict[str, Any]], problems: list[str]) -> None:
+    """Two tiers may not start at the same total (a unit would be in both)."""
+    seen: dict[float, str] = {}
+    for tier in tiers:
+        total = tier.get("min_total")
+        if not isinstance(total, int | float):
+            continue
+        if total in seen:
+            problems.append(f"tiers ({tier.get('code')}): min_total {total:g} is also the "
+                            f"min_total of {seen[total]}")
+        seen.setdefault(total, str(tier.get("code")))
 
 
 def plain_number(value: Decimal | float | int | None) -> float | int | None:

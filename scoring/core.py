@@ -48,9 +48,10 @@ so close to a rounding midpoint that its rounding is in doubt — exact midpoint
 is recomputed exactly with :class:`fractions.Fraction` or :func:`math.fsum`, one cell at a
 time. That is rare: none of the benchmark's 180,000 scores with random data, 16 with integer
 data.
-:mod:`scoring.reference` computes everything with fractions and is the oracle of the tests:
-the two agree bit for bit. The error-free steps assume magnitudes well inside the float64
-range; a step that overflows is also recomputed exactly.
+The plain-loop reference scorer of the tests (``tests/scoring/reference.py``) computes
+everything with fractions and is their oracle: the two agree bit for bit. The error-free
+steps assume magnitudes well inside the float64 range; a step that overflows is also
+recomputed exactly.
 
 No dimension sum uses a BLAS matrix product: BLAS kernels may round a row differently depending
 on where it sits in the matrix (edge kernels, FMA), which would break "identical inputs give
@@ -65,7 +66,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -235,6 +236,21 @@ def _read_only(array: _A) -> _A:
     return array
 
 
+@dataclass(frozen=True)
+class _CompiledIndicator:
+    """One indicator, checked: its parsed formula and its row of the parameter arrays."""
+
+    expression: Expression
+    dimension: int  # the dimension's column
+    direct_element: int | None  # the element's column when the formula is a bare element
+    higher_is_better: bool
+    weight: float
+    lower: float  # the goalposts (ordinal: 0..M, target: 0..T); NaN for minmax
+    upper: float
+    is_minmax: bool
+    is_target_lower: bool
+
+
 def compile_model(spec: ModelSpec) -> CompiledModel:
     """Check ``spec`` and prepare it for scoring.
 
@@ -248,116 +264,47 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
     _unique([i.code for i in spec.indicators], "indicator")
     if not spec.dimensions:
         raise ModelError("the model has no dimension")
-    element_index = {code: j for j, code in enumerate(spec.elements)}
-    dimension_index = {d.code: j for j, d in enumerate(spec.dimensions)}
     points = np.array(
         [_parameter(d.points, f"points of dimension {d.code}", positive=True)
          for d in spec.dimensions],
         dtype=np.float64,
     )
-
-    m, d = len(spec.indicators), len(spec.dimensions)
-    expressions: list[Expression] = []
-    direct_indicators: list[int] = []
-    direct_elements: list[int] = []
-    formula_indicators: list[int] = []
-    lower = np.full(m, np.nan)
-    upper = np.full(m, np.nan)
-    higher = np.ones(m, dtype=bool)
-    is_minmax = np.zeros(m, dtype=bool)
-    is_target_lower = np.zeros(m, dtype=bool)
-    weight = np.ones(m)
-    dimension_of = np.zeros(m, dtype=np.int64)
-    probe = {code: np.ones(1) for code in spec.elements}
-
-    for i, ind in enumerate(spec.indicators):
-        where = f"indicator {ind.code}"
-        if ind.dimension not in dimension_index:
-            raise ModelError(f"{where}: unknown dimension {ind.dimension!r}")
-        dimension_of[i] = dimension_index[ind.dimension]
-        try:
-            expression = parse_expression(ind.formula, known_codes=set(spec.elements))
-        except ExpressionError as exc:
-            raise ModelError(f"{where}: {exc}") from exc
-        if expression.is_comparison:
-            raise ModelError(f"{where}: formula {ind.formula!r} is a comparison")
-        if not expression.codes:
-            raise ModelError(f"{where}: formula {ind.formula!r} reads no data element")
-        try:  # a constant sub-expression such as 1/0 fails on any data: refuse it now
-            with np.errstate(all="ignore"):
-                expression.evaluate(probe)
-        except (ZeroDivisionError, OverflowError) as exc:
-            raise ModelError(f"{where}: formula {ind.formula!r} cannot be evaluated") from exc
-        expressions.append(expression)
-        if isinstance(expression.tree, ast.Name):
-            direct_indicators.append(i)
-            direct_elements.append(element_index[expression.tree.id])
-        else:
-            formula_indicators.append(i)
-
-        if ind.direction not in (1, -1) or isinstance(ind.direction, bool):
-            raise ModelError(f"{where}: direction must be +1 or -1, not {ind.direction!r}")
-        higher[i] = ind.direction == 1
-        weight[i] = _parameter(ind.weight, f"{where}: weight", positive=True)
-        if ind.normalisation == "goalposts":
-            lower[i] = _parameter(ind.lower, f"{where}: lower goalpost")
-            upper[i] = _parameter(ind.upper, f"{where}: upper goalpost")
-            if not lower[i] < upper[i]:
-                raise ModelError(f"{where}: lower goalpost must be below the upper one")
-            if upper[i] - lower[i] < MIN_PARAMETER:
-                raise ModelError(f"{where}: goalposts must be at least {MIN_PARAMETER:g} apart")
-        elif ind.normalisation == "ordinal":
-            lower[i] = 0.0
-            upper[i] = _parameter(ind.max_level, f"{where}: max level", positive=True)
-        elif ind.normalisation == "target":
-            lower[i] = 0.0
-            upper[i] = _parameter(ind.target, f"{where}: target", positive=True)
-            is_target_lower[i] = not higher[i]
-        elif ind.normalisation == "minmax":
-            is_minmax[i] = True
-        else:
-            raise ModelError(
-                f"{where}: normalisation must be one of {', '.join(NORMALISATIONS)}, "
-                f"not {ind.normalisation!r}"
-            )
-
-    counts = np.bincount(dimension_of, minlength=d).astype(np.int64)
-    empty = [spec.dimensions[j].code for j in range(d) if counts[j] == 0]
-    if empty:
-        raise ModelError(f"dimension(s) {', '.join(empty)} have no indicator")
-    slots = np.full((d, int(counts.max()) if m else 0), -1, dtype=np.int64)
-    filled = np.zeros(d, dtype=np.int64)
-    for i, j in enumerate(dimension_of):
-        slots[j, filled[j]] = i
-        filled[j] += 1
-    weights = np.zeros((m, d))
-    weights[np.arange(m), dimension_of] = weight
-
-    tiers = sorted(spec.tiers, key=lambda t: float(t.min_total))
-    _unique([t.code for t in tiers], "tier")
-    thresholds = np.array(
-        [_parameter(t.min_total, f"tier {t.code}: min_total") for t in tiers], dtype=np.float64
+    context = _ModelContext(
+        elements={code: j for j, code in enumerate(spec.elements)},
+        dimensions={d.code: j for j, d in enumerate(spec.dimensions)},
+        probe={code: np.ones(1) for code in spec.elements},
     )
-    if np.any(np.diff(thresholds) == 0):
-        raise ModelError("two tiers have the same min_total")
+    indicators = [_compile_indicator(context, ind) for ind in spec.indicators]
+    dimension_of = np.array([c.dimension for c in indicators], dtype=np.int64)
+    counts, slots = _dimension_layout(spec, dimension_of)
+    weight = np.array([c.weight for c in indicators], dtype=np.float64)
+    weights = np.zeros((len(indicators), len(spec.dimensions)))
+    weights[np.arange(len(indicators)), dimension_of] = weight
+    tiers, thresholds = _tier_layout(spec)
 
     def ints(values: list[int]) -> IntArray:
         return np.array(values, dtype=np.int64)
 
+    def column(name: str, dtype: type) -> npt.NDArray[Any]:
+        return _read_only(np.array([getattr(c, name) for c in indicators], dtype=dtype))
+
+    direct = [i for i, c in enumerate(indicators) if c.direct_element is not None]
     return CompiledModel(
         spec=spec,
-        expressions=tuple(expressions),
+        expressions=tuple(c.expression for c in indicators),
         weights=_read_only(weights),
         points=_read_only(points),
         indicator_dimension=_read_only(dimension_of),
-        direct_indicators=_read_only(ints(direct_indicators)),
-        direct_elements=_read_only(ints(direct_elements)),
-        formula_indicators=_read_only(ints(formula_indicators)),
-        lower=_read_only(lower),
-        upper=_read_only(upper),
-        higher_is_better=_read_only(higher),
-        is_minmax=_read_only(is_minmax),
-        is_target_lower=_read_only(is_target_lower),
+        direct_indicators=_read_only(ints(direct)),
+        direct_elements=_read_only(ints([indicators[i].direct_element or 0 for i in direct])),
+        formula_indicators=_read_only(
+            ints([i for i, c in enumerate(indicators) if c.direct_element is None])
+        ),
+        lower=column("lower", np.float64),
+        upper=column("upper", np.float64),
+        higher_is_better=column("higher_is_better", bool),
+        is_minmax=column("is_minmax", bool),
+        is_target_lower=column("is_target_lower", bool),
         indicator_weight=_read_only(weight),
         power_of_two_weight=_read_only(np.frexp(weight)[0] == 0.5),
         slots=_read_only(slots),
@@ -365,6 +312,113 @@ def compile_model(spec: ModelSpec) -> CompiledModel:
         tier_thresholds=_read_only(thresholds),
         tier_codes=tuple(t.code for t in tiers),
     )
+
+
+@dataclass(frozen=True)
+class _ModelContext:
+    """What checking an indicator needs of the whole model, built once."""
+
+    elements: dict[str, int]  # element code -> column
+    dimensions: dict[str, int]  # dimension code -> column
+    probe: dict[str, FloatArray]  # one value per element, to evaluate a formula once
+
+
+def _compile_indicator(context: _ModelContext, ind: IndicatorSpec) -> _CompiledIndicator:
+    """Check one indicator: its dimension, its formula, its direction, weight and
+    normalisation, in that order (the first problem is the one reported)."""
+    where = f"indicator {ind.code}"
+    if ind.dimension not in context.dimensions:
+        raise ModelError(f"{where}: unknown dimension {ind.dimension!r}")
+    expression = _indicator_expression(context, ind, where)
+    if ind.direction not in (1, -1) or isinstance(ind.direction, bool):
+        raise ModelError(f"{where}: direction must be +1 or -1, not {ind.direction!r}")
+    higher = ind.direction == 1
+    weight = _parameter(ind.weight, f"{where}: weight", positive=True)
+    lower, upper = _goalposts(ind, where)
+    direct = (context.elements[expression.tree.id]
+              if isinstance(expression.tree, ast.Name) else None)
+    return _CompiledIndicator(
+        expression=expression,
+        dimension=context.dimensions[ind.dimension],
+        direct_element=direct,
+        higher_is_better=higher,
+        weight=weight,
+        lower=lower,
+        upper=upper,
+        is_minmax=ind.normalisation == "minmax",
+        is_target_lower=ind.normalisation == "target" and not higher,
+    )
+
+
+def _indicator_expression(context: _ModelContext, ind: IndicatorSpec, where: str
+                          ) -> Expression:
+    """The indicator's formula, parsed against the model's elements: arithmetic that reads at
+    least one element and has no constant part that fails on any data (such as 1/0)."""
+    try:
+        expression = parse_expression(ind.formula, known_codes=set(context.elements))
+    except ExpressionError as exc:
+        raise ModelError(f"{where}: {exc}") from exc
+    if expression.is_comparison:
+        raise ModelError(f"{where}: formula {ind.formula!r} is a comparison")
+    if not expression.codes:
+        raise ModelError(f"{where}: formula {ind.formula!r} reads no data element")
+    try:
+        with np.errstate(all="ignore"):
+            expression.evaluate(context.probe)
+    except (ZeroDivisionError, OverflowError) as exc:
+        raise ModelError(f"{where}: formula {ind.formula!r} cannot be evaluated") from exc
+    return expression
+
+
+def _goalposts(ind: IndicatorSpec, where: str) -> tuple[float, float]:
+    """The indicator's normalisation as goalposts ``lower..upper``: its own for goalposts,
+    ``0..M`` for ordinal, ``0..T`` for target; NaN for minmax (taken from each run's data)."""
+    if ind.normalisation == "goalposts":
+        lower = _parameter(ind.lower, f"{where}: lower goalpost")
+        upper = _parameter(ind.upper, f"{where}: upper goalpost")
+        if not lower < upper:
+            raise ModelError(f"{where}: lower goalpost must be below the upper one")
+        if upper - lower < MIN_PARAMETER:
+            raise ModelError(f"{where}: goalposts must be at least {MIN_PARAMETER:g} apart")
+        return lower, upper
+    if ind.normalisation == "ordinal":
+        return 0.0, _parameter(ind.max_level, f"{where}: max level", positive=True)
+    if ind.normalisation == "target":
+        return 0.0, _parameter(ind.target, f"{where}: target", positive=True)
+    if ind.normalisation == "minmax":
+        return math.nan, math.nan
+    raise ModelError(
+        f"{where}: normalisation must be one of {', '.join(NORMALISATIONS)}, "
+        f"not {ind.normalisation!r}"
+    )
+
+
+def _dimension_layout(spec: ModelSpec, dimension_of: IntArray) -> tuple[IntArray, IntArray]:
+    """The number of indicators of each dimension, and the slots: ``slots[j, k]`` is the k-th
+    indicator of dimension j, -1 as padding. Every dimension must have an indicator."""
+    d = len(spec.dimensions)
+    counts = np.bincount(dimension_of, minlength=d).astype(np.int64)
+    empty = [spec.dimensions[j].code for j in range(d) if counts[j] == 0]
+    if empty:
+        raise ModelError(f"dimension(s) {', '.join(empty)} have no indicator")
+    slots = np.full((d, int(counts.max()) if dimension_of.size else 0), -1, dtype=np.int64)
+    filled = np.zeros(d, dtype=np.int64)
+    for i, j in enumerate(dimension_of):
+        slots[j, filled[j]] = i
+        filled[j] += 1
+    return counts, slots
+
+
+def _tier_layout(spec: ModelSpec) -> tuple[list[Tier], FloatArray]:
+    """The tiers in ascending order of their ``min_total``, and those thresholds."""
+    tiers = sorted(spec.tiers, key=lambda t: float(t.min_total))
+    _unique([t.code for t in tiers], "tier")
+    thresholds = np.array(
+        [_parameter(t.min_total, f"tier {t.code}: min_total") for t in tiers], dtype=np.float64
+    )
+    if np.any(np.diff(thresholds) == 0):
+        raise ModelError("two tiers have the same min_total")
+    return tiers, thresholds
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.test import Client
 
 from accounts import roles
 from config.celery import app as celery_app
+from config.folders import ensure_data_folders
 from indicators.models import Region
 from public import page_cache
 from submissions.models import Submission
@@ -19,6 +20,13 @@ from tests.factories import CycleFactory, UserFactory, make_officer
 # "integration") switch this off and run a real worker on the configured broker.
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The test run's DATA_DIR (its SQLite file, the embedded broker): the settings make no
+    folder, and pytest-django runs no system check, so the folders are made here, once per
+    process, before the first test opens the database."""
+    ensure_data_folders()
 
 
 @pytest.fixture(autouse=True)

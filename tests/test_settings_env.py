@@ -220,3 +220,32 @@ def test_it_refuses_a_bad_number_setting_naming_it(tmp_path):
                     UPLOAD_MAX_BYTES="10MB")
     assert result.returncode != 0
     assert "UPLOAD_MAX_BYTES='10MB' is not a whole number" in result.stderr
+
+
+# --- No side effects; test mode from the environment ----------------------------------------
+
+
+def test_it_makes_no_folder_when_the_settings_are_read(tmp_path):
+    result = _start(tmp_path, SECRET_KEY=SECRET)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_it_is_in_test_mode_only_when_the_environment_says_so(tmp_path):
+    code = SETUP + "; print('TESTING', settings.TESTING, settings.SESSION_COOKIE_SECURE)"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
+           "DATA_DIR": str(tmp_path / "data")}
+    # "pytest" imported or not, the process is in test mode only with TESTING=1.
+    production = subprocess.run([sys.executable, "-c", "import pytest; " + code],
+                                env={**env, "SECRET_KEY": SECRET}, cwd=BASE_DIR,
+                                capture_output=True, text=True, timeout=120, check=False)
+    testing = subprocess.run([sys.executable, "-c", code], env={**env, "TESTING": "1"},
+                             cwd=BASE_DIR, capture_output=True, text=True, timeout=120,
+                             check=False)
+    assert "TESTING False True" in production.stdout, production.stderr
+    assert "TESTING True False" in testing.stdout, testing.stderr
+
+
+def test_it_runs_this_suite_in_test_mode_from_the_environment(settings):
+    assert os.environ["TESTING"] == "1"  # pytest-env, from pyproject.toml
+    assert settings.TESTING is True

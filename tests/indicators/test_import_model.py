@@ -104,6 +104,14 @@ def _ordinal_without_max_level(d: dict[str, Any]) -> None:
     del _element(d, "E603")["max_level"]
 
 
+def _constant_formula(d: dict[str, Any]) -> None:
+    _indicator(d, "I12")["formula"] = "100"
+
+
+def _tiers_sharing_a_total(d: dict[str, Any]) -> None:
+    d["tiers"].append({"code": "also", "min_total": 65, "label_zh": "并列"})
+
+
 MALFORMED: dict[str, tuple[Callable[[dict[str, Any]], None], list[str]]] = {
     "unknown element in a formula": (_unknown_element, ["I11", "unknown element code", "E999"]),
     "__import__ as a formula": (_import_call, ["I12", "Call is not allowed"]),
@@ -118,6 +126,10 @@ MALFORMED: dict[str, tuple[Callable[[dict[str, Any]], None], list[str]]] = {
     "goalposts lower >= upper": (_goalposts_inverted, ["I52", "lower 50 must be below upper 50"]),
     "ordinal element without max_level": (
         _ordinal_without_max_level, ["E603", "max_level is missing"],
+    ),
+    "formula reading no element": (_constant_formula, ["I12", "reads no data element"]),
+    "two tiers from the same total": (
+        _tiers_sharing_a_total, ["tiers (also)", "min_total 65 is also the min_total of leading"],
     ),
 }
 

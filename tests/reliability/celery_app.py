@@ -6,8 +6,9 @@ A worker started as ``celery -A tests.reliability.celery_app worker`` runs the r
 ``IFDI_REL_HOLD_FILE``
     The first validation that reaches the end of its write transaction (values, issues and the
     version's result inserted, nothing committed yet) writes its process id to this file and
-    sleeps ``IFDI_REL_HOLD_SECONDS`` before committing: the moment a test kills the process.
-    Later deliveries (the file exists) run at full speed.
+    waits before committing — until a file of the same name plus ``.release`` appears, or at
+    most ``IFDI_REL_HOLD_SECONDS`` — the moment a test kills the process. Later deliveries (the
+    file exists) run at full speed.
 ``IFDI_REL_VISIBILITY_TIMEOUT``
     The Redis visibility timeout in seconds (the product uses 3600): an unacknowledged message of
     a worker that died whole is delivered again after it, to the next worker that starts or
@@ -37,6 +38,14 @@ if _visibility:
     }
 
 
+def _wait_for_release(release: Path, seconds: float) -> None:
+    """Hold until ``release`` exists (a test lets the task go on) or the deadline passes,
+    looking every 0.1 s: never a fixed sleep."""
+    deadline = time.monotonic() + seconds
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 @worker_process_init.connect
 def _hold_first_validation(**_: Any) -> None:
     hold = os.environ.get("IFDI_REL_HOLD_FILE")
@@ -55,6 +64,6 @@ def _hold_first_validation(**_: Any) -> None:
                 marker.write(str(os.getpid()))
         except FileExistsError:
             return
-        time.sleep(seconds)
+        _wait_for_release(path.with_name(path.name + ".release"), seconds)
 
     services._finish = held

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import Stack, manage, wait_for
+from tests.reliability.conftest import Stack, Worker, manage, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -49,6 +49,18 @@ def held_pid(stack: Stack, marker: Path) -> int:
     text = wait_for(lambda: marker.exists() and marker.read_text().strip(), timeout=30,
                     message=lambda: f"the validation to reach its commit\n{stack.worker_logs()}")
     return int(text)
+
+
+def queue_harmless_task(stack: Stack) -> str:
+    """Queue, by its Celery name, a validation of a version that does not exist (a no-op);
+    return the task's id."""
+    return str(stack.shell("from config.celery import app\n"
+                           "print(json.dumps(app.send_task("
+                           "'submissions.tasks.validate_version', args=[10**9]).id))"))
+
+
+def has_run(worker: Worker, task_id: str) -> bool:
+    return f"[{task_id}] succeeded" in worker.log.read_text(errors="replace")
 
 
 def validation_of(stack: Stack, version_id: int) -> str:
@@ -154,9 +166,13 @@ def test_on_the_embedded_default_the_sweep_recovers_the_task_of_a_worker_killed_
     first.kill()
     assert not list((stack.data_dir / "broker" / "in").iterdir())  # the message is gone
 
-    stack.worker(concurrency=1)
-    time.sleep(3)
-    assert validation_of(stack, version_id) == "pending"  # nobody will deliver it again
+    second = stack.worker(concurrency=1)
+    # Nobody will deliver it again: a task queued after it is run, and the version is still
+    # pending (the queue is read in order, so the lost message would have come first).
+    task_id = queue_harmless_task(stack)
+    wait_for(lambda: has_run(second, task_id), timeout=30,
+             message=lambda: f"the new worker to run a task\n{stack.worker_logs()}")
+    assert validation_of(stack, version_id) == "pending"
     swept, _ = stack.shell("print(json.dumps(services.sweep_stuck(older_than_seconds=1)))")
     assert swept == [version_id]
     wait_for(lambda: validation_of(stack, version_id) != "pending", timeout=30,

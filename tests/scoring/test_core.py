@@ -23,7 +23,7 @@ from scoring.core import (
     score,
     weighted_totals,
 )
-from scoring.reference import score_reference
+from tests.scoring.reference import score_reference
 
 NAN = math.nan
 

@@ -18,7 +18,7 @@ from scoring.core import (
     Tier,
     score,
 )
-from scoring.reference import score_reference
+from tests.scoring.reference import score_reference
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow])

@@ -1,6 +1,7 @@
 """A deliberately plain implementation of the scoring rules, the oracle of the core's tests.
 
-It reads like the spec and shares no arithmetic with :mod:`scoring.core`: Python loops over
+It lives with the tests (and the scoring benchmark), never in the application. It reads like
+the spec and shares no arithmetic with :mod:`scoring.core`: Python loops over
 units, indicators and dimensions, and exact rational arithmetic (:class:`fractions.Fraction`)
 from the indicator value on. The only float steps are the ones the core defines as float:
 
@@ -25,7 +26,14 @@ import numpy as np
 import numpy.typing as npt
 
 from indicators.expressions import Expression, parse_expression
-from scoring.core import UNRANKED, CompiledModel, IndicatorSpec, ModelSpec, ScoreResult
+from scoring.core import (
+    UNRANKED,
+    CompiledModel,
+    DimensionSpec,
+    IndicatorSpec,
+    ModelSpec,
+    ScoreResult,
+)
 
 NAN = math.nan
 
@@ -90,71 +98,23 @@ def score_reference(model: ModelSpec | CompiledModel, values: npt.ArrayLike,
     spec = model.spec if isinstance(model, CompiledModel) else model
     rows: list[list[float]] = np.asarray(values, dtype=np.float64).tolist()
     flags = [bool(f) for f in np.asarray(ranked).tolist()]
-    expressions = [parse_expression(ind.formula, known_codes=set(spec.elements))
-                   for ind in spec.indicators]
-
-    # Indicator values.
-    xs: list[list[float]] = []
-    for row in rows:
-        unit = {code: (v if math.isfinite(v) else NAN) for code, v in zip(spec.elements, row,
-                                                                         strict=True)}
-        xs.append([_value(expression, unit) for expression in expressions])
-
-    # The run's min and max of every indicator, for minmax.
-    lows, highs = [], []
-    for k in range(len(spec.indicators)):
-        present = [row[k] for row in xs if not math.isnan(row[k])]
-        lows.append(min(present) if present else NAN)
-        highs.append(max(present) if present else NAN)
+    xs = _indicator_values(spec, rows)
+    lows, highs = _run_bounds(xs, len(spec.indicators))
 
     scores: list[list[float]] = []
     dimension_points: list[list[float]] = []
     incomplete: list[list[bool]] = []
-    totals: list[float] = []
     for unit_values in xs:
         exact = [_score(ind, unit_values[k], lows[k], highs[k])
                  for k, ind in enumerate(spec.indicators)]
         scores.append([NAN if s is None else float(s) for s in exact])
-        points_row, incomplete_row = [], []
-        for dim in spec.dimensions:
-            weighted = Fraction(0)
-            weights = Fraction(0)
-            members = missing = 0
-            for k, ind in enumerate(spec.indicators):
-                if ind.dimension != dim.code:
-                    continue
-                members += 1
-                s = exact[k]
-                if s is None:
-                    missing += 1
-                    continue
-                weighted += Fraction(float(ind.weight)) * s
-                weights += Fraction(float(ind.weight))
-            if members == missing:
-                points_row.append(NAN)
-            else:
-                points_row.append(float(Fraction(float(dim.points)) * weighted / weights))
-            incomplete_row.append(missing > 0)
-        dimension_points.append(points_row)
-        incomplete.append(incomplete_row)
-        present_points = [p for p in points_row if not math.isnan(p)]
-        totals.append(float(sum(Fraction(p) for p in present_points)) if present_points
-                      else NAN)
+        dimensions = [_dimension(spec, dim, exact) for dim in spec.dimensions]
+        dimension_points.append([points for points, _ in dimensions])
+        incomplete.append([flag for _, flag in dimensions])
+    totals = [_total(points_row) for points_row in dimension_points]
 
-    total_ranks = _ranks(totals, flags)
     columns = [_ranks([row[j] for row in dimension_points], flags)
                for j in range(len(spec.dimensions))]
-    dimension_ranks = [[columns[j][i] for j in range(len(spec.dimensions))]
-                       for i in range(len(rows))]
-
-    tiers: list[str | None] = []
-    for total in totals:
-        reached = None
-        for tier in sorted(spec.tiers, key=lambda t: float(t.min_total)):
-            if not math.isnan(total) and float(tier.min_total) <= total:
-                reached = tier.code
-        tiers.append(reached)
-
     n, m, d = len(rows), len(spec.indicators), len(spec.dimensions)
     return ScoreResult(
         indicator_values=np.array(xs, dtype=np.float64).reshape(n, m),
@@ -162,8 +122,68 @@ def score_reference(model: ModelSpec | CompiledModel, values: npt.ArrayLike,
         dimension_points=np.array(dimension_points, dtype=np.float64).reshape(n, d),
         dimension_incomplete=np.array(incomplete, dtype=bool).reshape(n, d),
         totals=np.array(totals, dtype=np.float64).reshape(n),
-        total_ranks=np.array(total_ranks, dtype=np.int64).reshape(n),
-        dimension_ranks=np.array(dimension_ranks, dtype=np.int64).reshape(n, d),
-        tiers=tuple(tiers),
+        total_ranks=np.array(_ranks(totals, flags), dtype=np.int64).reshape(n),
+        dimension_ranks=np.array([[column[i] for column in columns] for i in range(n)],
+                                 dtype=np.int64).reshape(n, d),
+        tiers=tuple(_tier(spec, total) for total in totals),
         total_incomplete=np.array([any(r) for r in incomplete], dtype=bool).reshape(n),
     )
+
+
+def _indicator_values(spec: ModelSpec, rows: list[list[float]]) -> list[list[float]]:
+    """Units × indicators: every formula evaluated for every unit, a non-finite element
+    value read as missing."""
+    expressions = [parse_expression(ind.formula, known_codes=set(spec.elements))
+                   for ind in spec.indicators]
+    xs = []
+    for row in rows:
+        unit = {code: (v if math.isfinite(v) else NAN)
+                for code, v in zip(spec.elements, row, strict=True)}
+        xs.append([_value(expression, unit) for expression in expressions])
+    return xs
+
+
+def _run_bounds(xs: list[list[float]], indicators: int) -> tuple[list[float], list[float]]:
+    """The run's minimum and maximum of every indicator over the units with a value (minmax)."""
+    lows, highs = [], []
+    for k in range(indicators):
+        present = [row[k] for row in xs if not math.isnan(row[k])]
+        lows.append(min(present) if present else NAN)
+        highs.append(max(present) if present else NAN)
+    return lows, highs
+
+
+def _dimension(spec: ModelSpec, dim: DimensionSpec, exact: list[Fraction | None]
+               ) -> tuple[float, bool]:
+    """One unit's points in one dimension (``points * Σ w s / Σ w`` over the indicators with a
+    value, NaN when none has one) and whether an indicator of it is missing."""
+    weighted = weights = Fraction(0)
+    members = missing = 0
+    for k, ind in enumerate(spec.indicators):
+        if ind.dimension != dim.code:
+            continue
+        members += 1
+        s = exact[k]
+        if s is None:
+            missing += 1
+            continue
+        weighted += Fraction(float(ind.weight)) * s
+        weights += Fraction(float(ind.weight))
+    if members == missing:
+        return NAN, missing > 0
+    return float(Fraction(float(dim.points)) * weighted / weights), missing > 0
+
+
+def _total(points_row: list[float]) -> float:
+    """The exact sum of the (float) dimension points present, rounded once; NaN if none."""
+    present = [p for p in points_row if not math.isnan(p)]
+    return float(sum(Fraction(p) for p in present)) if present else NAN
+
+
+def _tier(spec: ModelSpec, total: float) -> str | None:
+    """The code of the highest tier whose min_total the total reaches."""
+    reached = None
+    for tier in sorted(spec.tiers, key=lambda t: float(t.min_total)):
+        if not math.isnan(total) and float(tier.min_total) <= total:
+            reached = tier.code
+    return reached
