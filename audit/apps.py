@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = "审计"
+
+    def ready(self) -> None:
+        from audit import signals  # noqa: F401  (connects the receivers)

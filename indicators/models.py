@@ -136,10 +136,6 @@ class DataElement(BilingualNameMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name_zh}"
 
-    @property
-    def is_count(self) -> bool:
-        return self.kind == self.Kind.INTEGER
-
 
 class Indicator(BilingualNameMixin, models.Model):
     class Normalisation(models.TextChoices):

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +62,8 @@ class QueueTable(tables.Table):
         template_name = "django_tables2/table.html"
 
     def render_region(self, value: str, record: Submission) -> str:
-        return format_html('<a href="/submissions/{}/">{}</a>', record.pk, record.region.short_name)
+        return format_html('<a href="{}">{}</a>', reverse("submissions:detail", args=[record.pk]),
+                           record.region.short_name)
 
     def render_state(self, value: str, record: Submission) -> str:
         return format_html('<span class="state-{}">{}</span>', record.state,

@@ -42,10 +42,10 @@ def _hold_first_validation(**_: Any) -> None:
     hold = os.environ.get("IFDI_REL_HOLD_FILE")
     if not hold:
         return
-    from submissions import services
+    from submissions.services import validation
 
     seconds = float(os.environ.get("IFDI_REL_HOLD_SECONDS", "30"))
-    finish = services._finish
+    finish = validation._finish
 
     def held(version: Any, outcome: Any) -> None:
         finish(version, outcome)
@@ -57,4 +57,4 @@ def _hold_first_validation(**_: Any) -> None:
             return
         time.sleep(seconds)
 
-    services._finish = held
+    validation._finish = held

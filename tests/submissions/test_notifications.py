@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from indicators.models import ModelVersion
 from submissions.models import Submission
-from submissions.services import cycle_create, remind_deadlines, submission_transition
+from submissions.services.cycles import cycle_create
+from submissions.services.notifications import deadline_remind
+from submissions.services.review import submission_transition
 from submissions.workflow import Action, Actor
 
 
@@ -37,8 +39,8 @@ def test_it_reminds_three_days_before_the_deadline(officer_bj, officer_sh, admin
                          opens_on=today, deadline=today + timedelta(days=3), actor=administrator)
     Submission.objects.filter(cycle=cycle, region=officer_sh.region).update(
         state=Submission.State.AWAITING_REVIEW)
-    remind_deadlines(today=today)
+    deadline_remind(today=today)
     assert [m.to for m in mail.outbox] == [["bj@example.org"]]
     mail.outbox.clear()
-    remind_deadlines(today=today + timedelta(days=1))
+    deadline_remind(today=today + timedelta(days=1))
     assert mail.outbox == []

@@ -8,10 +8,10 @@ import pytest
 from django.test import override_settings
 
 from audit.models import AuditEntry
-from submissions import services
+from common.errors import ApplicationError
 from submissions.models import Submission, Version
-from submissions.services import UploadRejected, version_create_from_upload
-from submissions.workflow import TransitionError
+from submissions.services import progress, validation
+from submissions.services.versions import version_create_from_upload
 from tests.factories import CycleFactory
 from tests.submissions.helpers import template_csv, valid_values
 
@@ -76,15 +76,16 @@ def test_it_keeps_the_current_data_when_a_file_cannot_be_read(
 
 
 def test_it_refuses_an_empty_file_before_storing_anything(submission, officer_bj):
-    with pytest.raises(UploadRejected):
+    with pytest.raises(ApplicationError) as caught:
         version_create_from_upload(submission=submission, content=b"", filename="x.csv",
                                    actor=officer_bj)
+    assert caught.value.code == "FILE_EMPTY"
     assert not Version.objects.exists()
 
 
 @override_settings(UPLOAD_MAX_BYTES=2048)
 def test_it_refuses_a_file_above_the_size_limit(submission, officer_bj):
-    with pytest.raises(UploadRejected) as caught:
+    with pytest.raises(ApplicationError) as caught:
         version_create_from_upload(submission=submission, content=b"x" * 4096,
                                    filename="x.csv", actor=officer_bj)
     assert "2 KB" in caught.value.message
@@ -94,9 +95,10 @@ def test_it_refuses_a_file_above_the_size_limit(submission, officer_bj):
 def test_it_refuses_an_upload_to_an_approved_submission(submission, officer_bj):
     Submission.objects.filter(pk=submission.pk).update(state=Submission.State.APPROVED)
     submission.refresh_from_db()
-    with pytest.raises(TransitionError):
+    with pytest.raises(ApplicationError) as caught:
         version_create_from_upload(submission=submission, content=template_csv(valid_values()),
                                    filename="x.csv", actor=officer_bj)
+    assert caught.value.code == "NOT_EDITABLE"
     assert not Version.objects.exists()
 
 
@@ -116,7 +118,7 @@ def test_it_writes_progress_that_a_request_can_read(
         submission, officer_bj, django_capture_on_commit_callbacks):
     version = _upload(submission, officer_bj, template_csv(valid_values()),
                       django_capture_on_commit_callbacks)
-    assert services.progress_get(version.pk) == {"percent": 100, "stage": "done"}
+    assert progress.progress_get(version_id=version.pk) == {"percent": 100, "stage": "done"}
 
 
 def test_it_validates_a_redelivered_task_only_once(
@@ -125,6 +127,6 @@ def test_it_validates_a_redelivered_task_only_once(
     values["E102"] = 120
     version = _upload(submission, officer_bj, template_csv(values),
                       django_capture_on_commit_callbacks)
-    services.version_validate(version_id=version.pk)  # the same task delivered again
+    validation.version_validate(version_id=version.pk)  # the same task delivered again
     assert version.issues.count() == 1
     assert version.values.count() == 26
