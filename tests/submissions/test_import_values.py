@@ -183,3 +183,12 @@ def test_a_database_error_in_the_writer_reaches_the_caller(bootstrapped, small_b
         for version_id in range(987654321, 987654341):
             writer.write(version_id, {"P01": cell})  # no such version
     assert not Value.objects.exists()
+
+
+def test_it_refuses_a_file_above_the_bulk_limit_before_reading_it(bootstrapped, tmp_path,
+                                                                   settings):
+    settings.BULK_MAX_BYTES = 1024
+    path = _write(tmp_path, bulk_csv(bulk_rows(["110000", "310000"])))
+    with pytest.raises(CommandError, match="超过上限 1 KB"):
+        call_command("import_values", str(path), "--cycle", "2017")
+    assert not Cycle.objects.exists()
