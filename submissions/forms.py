@@ -9,6 +9,7 @@ from common.i18n import pick
 from common.numbers import plain_decimal
 from indicators.models import DataElement
 from submissions.models import Cycle, ValidationIssue
+from submissions.services.files import FILE_EMPTY
 from submissions.services.review import COMMENT_EMPTY, COMMENT_MAX_LENGTH
 from submissions.services.versions import EditedValue
 from submissions.values import ValueParseError, parse_value
@@ -16,10 +17,12 @@ from submissions.values import ValueParseError, parse_value
 REASON_MAX_LENGTH = 2000
 REASON_TOO_LONG = _("原因最多 %(limit_value)d 个字（现在 %(show_value)d 个字）")
 DEADLINE_INVALID = _("请填写有效的日期")
+FILE_MISSING = _("请选择要上传的文件")
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("填报文件（xlsx、xls、ods、csv）"))
+    file = forms.FileField(label=_("填报文件（xlsx、xls、ods、csv）"),
+                           error_messages={"required": FILE_MISSING, "empty": FILE_EMPTY})
 
 
 class CommentForm(forms.Form):

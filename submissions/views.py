@@ -100,7 +100,7 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = get_submission_for_officer(request, submission_id)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("请选择要上传的文件"))
+        form_error_message(request, form)
         return _to_detail(submission)
     uploaded = form.cleaned_data["file"]
     try:

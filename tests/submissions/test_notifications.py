@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from indicators.models import ModelVersion
 from submissions.models import Submission
@@ -44,3 +44,18 @@ def test_it_reminds_three_days_before_the_deadline(officer_bj, officer_sh, admin
     mail.outbox.clear()
     deadline_remind(today=today + timedelta(days=1))
     assert mail.outbox == []
+
+
+def test_it_writes_the_mail_in_the_sites_language_whoever_decides(
+        officer_bj, reviewer, django_capture_on_commit_callbacks):
+    officer_bj.email = "bj@example.org"
+    officer_bj.save()
+    cycle = cycle_create(year=2017, model_version=ModelVersion.objects.get(code="2017"),
+                         opens_on=timezone.localdate(), deadline=timezone.localdate(),
+                         actor=reviewer)
+    submission = Submission.objects.get(cycle=cycle, region=officer_bj.region)
+    Submission.objects.filter(pk=submission.pk).update(state=Submission.State.AWAITING_REVIEW)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        submission_transition(submission_id=submission.pk, action=Action.APPROVE,
+                              actor=reviewer, actor_role=Actor.REVIEWER)
+    assert mail.outbox[0].subject == "【信息化发展评价】2017 年度 北京市 填报已审核通过"

@@ -49,6 +49,7 @@ def test_it_says_an_empty_file_is_empty(bj_client, bj_submission):
     response = _post(bj_client, bj_submission, b"")
     # Django refuses an empty upload in the form already: nothing is stored either way.
     assert response.status_code == 200
+    assert "文件为空" in response.content.decode()
     assert not Version.objects.exists()
 
 

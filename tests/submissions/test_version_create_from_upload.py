@@ -6,10 +6,11 @@ import hashlib
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from audit.models import AuditEntry
 from common.errors import ApplicationError
-from submissions.models import Submission, Version
+from submissions.models import Submission, ValidationIssue, Version
 from submissions.services import progress, validation
 from submissions.services.versions import version_create_from_upload
 from tests.factories import CycleFactory
@@ -130,3 +131,16 @@ def test_it_validates_a_redelivered_task_only_once(
     validation.version_validate(version_id=version.pk)  # the same task delivered again
     assert version.issues.count() == 1
     assert version.values.count() == 26
+
+
+def test_it_refuses_the_template_of_another_region_in_both_languages(
+        sh_client, sh_submission, bj_submission, officer_bj,
+        django_capture_on_commit_callbacks):
+    template = sh_client.get(reverse("submissions:template", args=[sh_submission.pk])).content
+    with django_capture_on_commit_callbacks(execute=True):
+        version = version_create_from_upload(submission=bj_submission, content=template,
+                                             filename="template.xlsx", actor=officer_bj)
+    issue = version.issues.get(rule_code="TEMPLATE_OTHER_REGION")
+    assert issue.severity == ValidationIssue.Severity.ERROR
+    assert issue.message_zh == "这是上海市的填报模板，不是本地区（北京市）的"
+    assert issue.message_en == "This is the template of Shanghai, not of your region (Beijing)"
