@@ -126,6 +126,12 @@ def version_values(version: Version) -> QuerySet[Value]:
     return version.values.select_related("element").order_by("element__order")
 
 
+def current_values(submission: Submission) -> dict[str, Value]:
+    """element code → value of the submission's current version (none without one)."""
+    current = submission.current_version
+    return {v.element.code: v for v in version_values(current)} if current else {}
+
+
 def version_issues(version: Version) -> QuerySet[ValidationIssue]:
     return version.issues.order_by("severity", "row", "element_code", "id")
 
@@ -323,8 +329,7 @@ class DetailRow:
 
 
 def detail_rows(submission: Submission, groups: IssueGroups) -> list[DetailRow]:
-    current = submission.current_version
-    values = {v.element.code: v for v in version_values(current)} if current else {}
+    values = current_values(submission)
     previous = previous_approved_values(submission.cycle, submission.region)
     return [DetailRow(e, values.get(e.code), previous.get(e.code), groups.by_code.get(e.code, []))
             for e in submission.cycle.model_version.elements.all()]
@@ -387,8 +392,7 @@ def range_notes(model_version: ModelVersion) -> dict[str, str]:
 def template_rows(submission: Submission) -> list[TemplateRow]:
     """The rows of the submission's spreadsheet template, pre-filled with its current values
     and last year's approved ones."""
-    current = submission.current_version
-    values = {v.element.code: v for v in version_values(current)} if current else {}
+    values = current_values(submission)
     previous = previous_approved_values(submission.cycle, submission.region)
     notes = range_notes(submission.cycle.model_version)
     return [

@@ -151,12 +151,9 @@ def edit_values(request: HttpRequest, submission_id: int) -> HttpResponse:
     except ApplicationError as exc:
         error_message(request, exc)
         return _to_detail(submission)
-    current = submission.current_version
     form = ValuesForm(request.POST or None,
                       elements=list(submission.cycle.model_version.elements.all()),
-                      initial_values={v.element.code: v
-                                      for v in selectors.version_values(current)}
-                      if current else {})
+                      initial_values=selectors.current_values(submission))
     if request.method == "POST" and form.is_valid():
         try:
             version = version_create_from_edit(submission=submission,
@@ -166,7 +163,7 @@ def edit_values(request: HttpRequest, submission_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存为第 %(n)s 版，正在校验") % {"n": version.number})
             return _to_detail(submission)
-    rows = form.rows(issues=selectors.issues_by_code(current).by_code)
+    rows = form.rows(issues=selectors.issues_by_code(submission.current_version).by_code)
     return render(request, "submissions/edit_values.html",
                   {"submission": submission, "form": form, "rows": rows})
 
