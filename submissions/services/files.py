@@ -36,7 +36,12 @@ def file_check_size(*, size: int, limit: int | None = None) -> None:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+    """``2048`` → ``2 KB``, ``1536`` → ``1.5 KB``, ``10485760`` → ``10 MB``: one decimal at
+    most, none where it is zero."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= scale:
+            return f"{round(n / scale, 1):g} {unit}"
+    return f"{n} B"
 
 
 def file_store(

@@ -7,11 +7,13 @@ import hashlib
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditEntry
 from common.errors import ApplicationError
 from submissions.models import Submission, ValidationIssue, Version
 from submissions.services import progress, validation
+from submissions.services.files import file_check_size
 from submissions.services.versions import version_create_from_upload
 from tests.factories import CycleFactory
 from tests.submissions.helpers import template_csv, valid_values
@@ -144,3 +146,14 @@ def test_it_refuses_the_template_of_another_region_in_both_languages(
     assert issue.severity == ValidationIssue.Severity.ERROR
     assert issue.message_zh == "这是上海市的填报模板，不是本地区（北京市）的"
     assert issue.message_en == "This is the template of Shanghai, not of your region (Beijing)"
+
+
+@pytest.mark.parametrize(("size", "limit", "message"), [
+    (1536, 1024, "文件大小 1.5 KB 超过上限 1 KB"),
+    (15 * 2**20, 10 * 2**20, "文件大小 15 MB 超过上限 10 MB"),
+    (1000, 500, "文件大小 1000 B 超过上限 500 B"),
+])
+def test_it_gives_sizes_with_one_decimal_at_most(size, limit, message):
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as caught:
+        file_check_size(size=size, limit=limit)
+    assert (caught.value.code, caught.value.message) == ("FILE_TOO_LARGE", message)
