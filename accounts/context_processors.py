@@ -7,12 +7,10 @@ from accounts import roles
 
 def roles_context(request: HttpRequest) -> dict[str, Any]:
     user = request.user
-    current = roles.user_roles(user)
     return {
-        "user_roles": current,
+        "user_roles": roles.user_roles(user),
         "is_officer": roles.is_officer(user),
-        "is_reviewer": roles.REVIEWER in current,
-        "is_administrator": roles.ADMINISTRATOR in current,
-        "is_auditor": roles.AUDITOR in current,
+        "is_reviewer": roles.is_reviewer(user),
+        "is_administrator": roles.is_administrator(user),
+        "is_auditor": roles.is_auditor(user),
     }
-

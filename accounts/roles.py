@@ -55,3 +55,20 @@ def is_auditor(user: Any) -> bool:
 def is_staff_reader(user: Any) -> bool:
     """Sees every region: reviewers, administrators and auditors."""
     return bool(user_roles(user) & {REVIEWER, ADMINISTRATOR, AUDITOR})
+
+
+def is_decider(user: Any) -> bool:
+    """Decides on submissions (approves, returns) and takes part in their discussion:
+    reviewers and administrators."""
+    return bool(user_roles(user) & {REVIEWER, ADMINISTRATOR})
+
+
+def is_overseer(user: Any) -> bool:
+    """Reads the scoring runs, the national view and the audit log: administrators and
+    auditors."""
+    return bool(user_roles(user) & {ADMINISTRATOR, AUDITOR})
+
+
+def is_read_only(user: Any) -> bool:
+    """Reads everything and changes nothing: an auditor who holds no role that writes."""
+    return user_roles(user) == frozenset({AUDITOR})

@@ -19,7 +19,7 @@ from common.exports import CONTENT_TYPES, render_table
 
 
 def require_auditor(request: HttpRequest) -> None:
-    if not (roles.is_auditor(request.user) or roles.is_administrator(request.user)):
+    if not roles.is_overseer(request.user):
         raise PermissionDenied
 
 

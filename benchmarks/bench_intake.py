@@ -244,7 +244,7 @@ def setup_database(args: argparse.Namespace, years: list[int]) -> dict[str, Any]
     from indicators.model_io import parse_model_document
     from indicators.models import Region
     from indicators.services import model_import
-    from submissions.services import cycle_create
+    from submissions.services.cycles import cycle_create
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)

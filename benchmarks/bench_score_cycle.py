@@ -183,7 +183,7 @@ def main() -> None:
     from scoring.uncertainty import rank_uncertainty
     from submissions.bulk import bulk_import
     from submissions.models import Cycle, Submission
-    from submissions.services import cycle_create
+    from submissions.services.cycles import cycle_create
 
     call_command("migrate", verbosity=0)
     actor = operator_user()

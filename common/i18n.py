@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import get_language, gettext
@@ -82,3 +83,9 @@ def _render(message: str | Promise, language: str, params: Mapping[str, object])
             return text
         return text.format(**{name: str(value) if isinstance(value, Promise) else value
                               for name, value in params.items()})
+
+
+def in_language(code: str | None = None) -> translation.override:
+    """Activate ``code`` (the site's language, ``settings.LANGUAGE_CODE``, when not given) for
+    text written outside a request: an e-mail, a worker's message."""
+    return translation.override(code or settings.LANGUAGE_CODE)

@@ -68,7 +68,7 @@ class AuditorReadOnlyMiddleware:
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") \
                 and request.path not in self.OPEN_PATHS:
             try:
-                auditor_only = roles.user_roles(request.user) == frozenset({roles.AUDITOR})
+                auditor_only = roles.is_read_only(request.user)
             except (OperationalError, InterfaceError) as exc:
                 # Loading the user needs the database: outside a view, so answer here.
                 if is_unavailable(exc):

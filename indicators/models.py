@@ -149,10 +149,6 @@ class DataElement(BilingualNameMixin, UnitMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name_zh}"
 
-    @property
-    def is_count(self) -> bool:
-        return self.kind == self.Kind.INTEGER
-
 
 class Indicator(BilingualNameMixin, UnitMixin, models.Model):
     class Normalisation(models.TextChoices):

@@ -49,6 +49,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common.i18n import in_both_languages
+from common.numbers import plain_decimal
 
 __all__ = [
     "COMPARATORS",
@@ -164,19 +165,13 @@ def parse_bound(text: str) -> Bound:
     return Bound(value, comparators[0] if comparators else "=")
 
 
-def _plain(value: Decimal) -> str:
-    # Positional notation keeps the printed precision ("3.10" stays "3.10") and never shows an
-    # exponent ("1E+1" is "10"); -0 is shown as 0.
-    return format(abs(value) if value.is_zero() else value, "f")
-
-
 _SHOWN: Final = {"=": "", ">": ">", ">=": "≥", "<": "<", "<=": "≤"}
 
 
 def format_bound(b: Bound) -> str:
     """``Bound`` → text as the report prints it (``90``, ``>90``, ``≥90``). ``parse_bound`` reads
     back every output: ``parse_bound(format_bound(b)) == b``."""
-    return f"{_SHOWN[b.comparator]}{_plain(b.value)}"
+    return f"{_SHOWN[b.comparator]}{plain_decimal(b.value, keep_zeros=True)}"
 
 
 # --- progress towards a target ----------------------------------------------------------------

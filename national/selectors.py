@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.utils import timezone
 
 from common.i18n import localized
 from indicators.expressions import parse_expression
-from indicators.models import DataElement, Indicator, NationalTarget, Region
+from indicators.models import DataElement, NationalTarget, Region
 from indicators.targets import (
     Bound,
     Growth,
@@ -24,29 +25,43 @@ from indicators.targets import (
 from submissions.models import Cycle, Submission
 from submissions.selectors import approved_versions
 
-STATUS_ORDER = ("not_started", "in_progress", "submitted", "returned", "approved")
+
+class Status(StrEnum):
+    """Where a reporting unit stands in a cycle, as the national view counts it (coarser than
+    the submission's state)."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+
+STATUS_ORDER = tuple(Status)
+# Not (yet) submitted: late once the deadline has passed.
+UNSUBMITTED = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED})
 
 
 @dataclass(frozen=True)
 class RegionStatus:
     region: Region
     submission: Submission | None
-    status: str          # one of STATUS_ORDER
+    status: Status
     late: bool
 
 
-def _status(submission: Submission | None) -> str:
+def _status(submission: Submission | None) -> Status:
     if submission is None or (submission.state == Submission.State.DRAFT
                               and submission.current_version_id is None):
-        return "not_started"
+        return Status.NOT_STARTED
     state = submission.state
     if state == Submission.State.APPROVED:
-        return "approved"
+        return Status.APPROVED
     if state in (Submission.State.RETURNED, Submission.State.INVALID):
-        return "returned"
+        return Status.RETURNED
     if state == Submission.State.DRAFT:
-        return "in_progress"
-    return "submitted"
+        return Status.IN_PROGRESS
+    return Status.SUBMITTED
 
 
 def completeness(cycle: Cycle, *, today: date | None = None) -> list[RegionStatus]:
@@ -60,7 +75,7 @@ def completeness(cycle: Cycle, *, today: date | None = None) -> list[RegionStatu
         status = _status(submission)
         submitted_on = (timezone.localtime(submission.submitted_at).date()
                         if submission and submission.submitted_at else None)
-        if status in ("not_started", "in_progress", "returned"):
+        if status in UNSUBMITTED:
             late = today > cycle.deadline
         else:
             late = submitted_on is not None and submitted_on > cycle.deadline
@@ -118,10 +133,6 @@ def indicator_aggregates(cycle: Cycle) -> list[Aggregate]:
         result.append(Aggregate(indicator.code, indicator.name, localized(indicator, "unit"),
                                 value, len(rows)))
     return result
-
-
-def indicator_by_code(cycle: Cycle, code: str) -> Indicator | None:
-    return cycle.model_version.indicators.filter(code=code).first()
 
 
 # --- the national 2020 targets -----------------------------------------------------------

@@ -15,7 +15,7 @@ from submissions.models import Cycle
 
 def require_national_reader(request: HttpRequest) -> None:
     """Administrators, and auditors (who read everything)."""
-    if not (roles.is_administrator(request.user) or roles.is_auditor(request.user)):
+    if not roles.is_overseer(request.user):
         raise PermissionDenied
 
 

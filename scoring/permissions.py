@@ -11,7 +11,7 @@ from submissions.models import Cycle
 
 def require_scoring_reader(request: HttpRequest) -> None:
     """Scoring runs are the administrators' work; auditors read everything."""
-    if not (roles.is_administrator(request.user) or roles.is_auditor(request.user)):
+    if not roles.is_overseer(request.user):
         raise PermissionDenied
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from audit.services import log_action
+from common.errors import ApplicationError
 from indicators.models import Region
 from scoring import core, selectors
 from scoring.models import ScoringRun, UnitResult
@@ -26,13 +27,6 @@ NOTHING_APPROVED = _("{year} 年度还没有审核通过的填报，无法测算
 ALREADY_PUBLISHED = _("测算 #{number} 已经发布，不能再次发布；如需更正，请重新测算后作为修订版发布")
 NOTE_REQUIRED = _("修订版发布必须填写说明")
 INCOMPLETE = _("以下参与排名的地区还没有审核通过的填报：{regions}")
-NO_RUN = _("{year} 年度还没有测算结果")
-
-
-class ScoringError(Exception):
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
 
 
 #: Canonical JSON: sorted keys, compact separators, UTF-8 text as is. One encoder, made once.
@@ -150,7 +144,7 @@ def run_create(*, cycle: Cycle, actor: Any, replications: int | None = None,
     spec_elements = tuple(cycle.model_version.elements.values_list("code", flat=True))
     inputs = selectors.approved_inputs(cycle, spec_elements)
     if not inputs.regions:
-        raise ScoringError(str(NOTHING_APPROVED).format(year=cycle.year))
+        raise ApplicationError("NOTHING_APPROVED", NOTHING_APPROVED, params={"year": cycle.year})
     replications = replications or settings.UNCERTAINTY_REPLICATIONS
     spread = settings.UNCERTAINTY_SPREAD if spread is None else spread
     previous = selectors.previous_published_run(cycle)
@@ -307,15 +301,16 @@ def run_publish(*, run: ScoringRun, actor: Any, note: str = "",
         locked_cycle = Cycle.objects.select_for_update().get(pk=run.cycle_id)
         run = ScoringRun.objects.select_for_update().get(pk=run.pk)
         if run.is_published:
-            raise ScoringError(str(ALREADY_PUBLISHED).format(number=run.number))
+            raise ApplicationError("ALREADY_PUBLISHED", ALREADY_PUBLISHED,
+                                   params={"number": run.number})
         missing = regions_without_approval(locked_cycle, ranked_only=True)
         if missing and not allow_incomplete:
             separator = pgettext("enumeration separator", "、")
-            raise ScoringError(str(INCOMPLETE).format(
-                regions=separator.join(r.short_name for r in missing)))
+            raise ApplicationError("INCOMPLETE", INCOMPLETE, params={
+                "regions": separator.join(r.short_name for r in missing)})
         revision_of = selectors.latest_published_run(locked_cycle)
         if revision_of is not None and not note.strip():
-            raise ScoringError(str(NOTE_REQUIRED))
+            raise ApplicationError("NOTE_REQUIRED", NOTE_REQUIRED, field="note")
         run.published_at = timezone.now()
         run.published_by = actor
         run.publication_number = (revision_of.publication_number or 0) + 1 if revision_of else 1

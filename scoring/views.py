@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.errors import ApplicationError
 from common.exports import CONTENT_TYPES, render_table
-from common.tasks import enqueue
+from common.tasks import enqueue_on_commit
+from common.views import error_message
 from scoring import selectors, services
 from scoring.permissions import (
     get_cycle_for_administrator,
@@ -19,7 +20,6 @@ from scoring.permissions import (
     get_run_for_staff,
     require_scoring_reader,
 )
-from scoring.tasks import score_cycle
 from submissions.models import Cycle, Version
 
 
@@ -36,8 +36,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 @require_POST
 def score(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for_administrator(request, cycle_id)
-    user_id = int(request.user.pk or 0)
-    transaction.on_commit(lambda: enqueue(score_cycle, cycle.pk, user_id))
+    enqueue_on_commit("scoring.tasks.score_cycle", cycle.pk, int(request.user.pk or 0))
     messages.success(request, _("已开始测算 %(year)s 年度，完成后刷新本页查看结果")
                      % {"year": cycle.year})
     return redirect("scoring:runs")
@@ -50,8 +49,8 @@ def publish(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         services.run_publish(run=run, actor=request.user, note=request.POST.get("note", ""),
                              allow_incomplete=request.POST.get("allow_incomplete") == "on")
-    except services.ScoringError as exc:
-        messages.error(request, exc.message)
+    except ApplicationError as exc:
+        error_message(request, exc)
     else:
         messages.success(request, _("已发布"))
     return redirect("scoring:runs")

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import Action as AuditAction
 from audit.services import log_actions
 from common.db import bulk_insert
+from common.errors import ApplicationError
 from common.i18n import in_both_languages
 from common.memory import gc_paused
 from indicators.models import ModelVersion, Region
@@ -38,9 +39,11 @@ from submissions.selectors import (
     previous_cycle,
     ruleset_for,
 )
-from submissions.services import cycle_create, file_record, file_write, issues_insert_many
+from submissions.services.cycles import cycle_create
+from submissions.services.files import file_record, file_write
+from submissions.services.validation import issue_insert_many
 from submissions.value_writer import value_writer
-from submissions.workflow import Action, Actor, TransitionError, next_state
+from submissions.workflow import Action, Actor, next_state
 
 UNKNOWN_REGION = _("地区「{value}」无法识别（可填写行政区划代码、全称、简称或英文名）")
 YEAR_MISMATCH = _("年份 {value} 与导入的年度 {year} 不一致")
@@ -179,7 +182,7 @@ def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve
             # The bytes last, once the load is sure to be kept. Inside the transaction on
             # purpose: a failed write rolls the load back instead of leaving versions whose
             # file is missing (a content-addressed write of a few MB: milliseconds).
-            file_write(record, content)
+            file_write(record=record, content=content)
     result.created_cycle = created_cycle
     result.versions = [unit.version for unit in units.values()]
     return result
@@ -249,7 +252,8 @@ def _submissions_locked(cycle: Cycle, regions: list[Region]) -> dict[int, Submis
         submission = submissions[region.pk]
         submission.region = region
         if submission.state == Submission.State.APPROVED:
-            raise TransitionError(str(APPROVED_ALREADY).format(region=region.short_name))
+            raise ApplicationError("APPROVED_ALREADY", APPROVED_ALREADY,
+                                   params={"region": region.short_name})
     return submissions
 
 
@@ -303,7 +307,7 @@ def _store_units(cycle: Cycle, units: dict[Region, _Unit], result: BulkResult, a
     for (warning_count, unexplained), pks in counts.items():
         Version.objects.filter(pk__in=pks).update(warning_count=warning_count,
                                                   unexplained_warning_count=unexplained)
-    issues_insert_many(issue_rows)
+    issue_insert_many(rows=issue_rows)
     submissions = {unit.version.submission.region_id: unit.version.submission
                    for unit in units.values()}
     transitions, audit = _bulk_transitions(units, actor, approve, timezone.now(), cycle)

@@ -1,24 +1,34 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import pick
+from common.numbers import plain_decimal
 from indicators.models import DataElement
-from submissions.models import Cycle
-from submissions.services import EditedValue
+from submissions.models import Cycle, ValidationIssue
+from submissions.services.files import FILE_EMPTY
+from submissions.services.review import COMMENT_EMPTY, COMMENT_MAX_LENGTH
+from submissions.services.versions import EditedValue
 from submissions.values import ValueParseError, parse_value
+
+REASON_MAX_LENGTH = 2000
+REASON_TOO_LONG = _("原因最多 %(limit_value)d 个字（现在 %(show_value)d 个字）")
+DEADLINE_INVALID = _("请填写有效的日期")
+FILE_MISSING = _("请选择要上传的文件")
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("填报文件（xlsx、xls、ods、csv）"))
+    file = forms.FileField(label=_("填报文件（xlsx、xls、ods、csv）"),
+                           error_messages={"required": FILE_MISSING, "empty": FILE_EMPTY})
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("评论"), widget=forms.Textarea(attrs={"rows": 2}),
-                           max_length=5000)
+                           max_length=COMMENT_MAX_LENGTH,
+                           error_messages={"required": COMMENT_EMPTY})
 
 
 class CycleForm(forms.ModelForm):
@@ -30,13 +40,18 @@ class CycleForm(forms.ModelForm):
 
 
 class DeadlineForm(forms.Form):
-    deadline = forms.DateField(label=_("截止日期"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                               error_messages={"required": DEADLINE_INVALID,
+                                               "invalid": DEADLINE_INVALID})
 
 
 class ReasonForm(forms.Form):
+    """The reason of a return or a reopening. Whether one is required is the transition
+    table's to say (``submissions.workflow``); its length is bounded here."""
+
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000)
+                             required=False, max_length=REASON_MAX_LENGTH,
+                             error_messages={"max_length": REASON_TOO_LONG})
 
 
 class ValuesForm(forms.Form):
@@ -54,8 +69,7 @@ class ValuesForm(forms.Form):
             current = initial_values.get(element.code)
             self.fields[f"value_{element.code}"] = forms.CharField(
                 label=f"{element.code} {element.name}", required=False, max_length=100,
-                initial=current.raw if current and current.raw else (
-                    _plain(current.value) if current else ""),
+                initial=_initial(current),
             )
             self.fields[f"note_{element.code}"] = forms.CharField(
                 label=_("备注"), required=False, max_length=2000,
@@ -71,7 +85,7 @@ class ValuesForm(forms.Form):
                 cleaned[f"parsed_{element.code}"] = parse_value(cleaned.get(name, ""),
                                                                 unit=element.unit)
             except ValueParseError as exc:
-                self.add_error(name, exc.message_en if _english() else exc.message_zh)
+                self.add_error(name, pick(exc.message_zh, exc.message_en))
         return cleaned
 
     def edited_values(self) -> dict[str, EditedValue]:
@@ -82,15 +96,18 @@ class ValuesForm(forms.Form):
             for e in self.elements
         }
 
-    def rows(self) -> list[tuple[DataElement, forms.BoundField, forms.BoundField]]:
-        return [(e, self[f"value_{e.code}"], self[f"note_{e.code}"]) for e in self.elements]
+    def rows(self, issues: dict[str, list[ValidationIssue]]
+             ) -> list[tuple[DataElement, forms.BoundField, forms.BoundField,
+                             list[ValidationIssue]]]:
+        """Per element: its value field, its note field, the issues of the current version."""
+        return [(e, self[f"value_{e.code}"], self[f"note_{e.code}"], issues.get(e.code, []))
+                for e in self.elements]
 
 
-def _plain(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
-
-
-def _english() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "").startswith("en")
+def _initial(current: Any) -> str:
+    """What the officer typed, else the stored value as plain text."""
+    if current is None:
+        return ""
+    if current.raw:
+        return str(current.raw)
+    return "" if current.value is None else plain_decimal(current.value)

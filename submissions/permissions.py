@@ -44,9 +44,35 @@ def get_submission_for_officer(request: HttpRequest, submission_id: int) -> Subm
 def get_submission_for_reviewer(request: HttpRequest, submission_id: int) -> Submission:
     """Approving and returning: reviewers and administrators."""
     submission = get_submission_for_user(request, submission_id)
-    if not (roles.is_reviewer(request.user) or roles.is_administrator(request.user)):
+    if not roles.is_decider(request.user):
         raise PermissionDenied
     return submission
+
+
+def require_officer(request: HttpRequest) -> int:
+    """A province officer's own pages; the id of their region."""
+    if not roles.is_officer(request.user):
+        raise PermissionDenied
+    # is_officer: the user has a region.
+    region_id: int = request.user.region_id  # type: ignore[union-attr,assignment]
+    return region_id
+
+
+def require_staff_reader(request: HttpRequest) -> None:
+    """The national staff's pages: reviewers, administrators, auditors."""
+    if not roles.is_staff_reader(request.user):
+        raise PermissionDenied
+
+
+def require_administrator(request: HttpRequest) -> None:
+    if not roles.is_administrator(request.user):
+        raise PermissionDenied
+
+
+def require_participant(request: HttpRequest) -> None:
+    """Taking part in a submission's discussion: anyone who sees it but a read-only auditor."""
+    if roles.is_read_only(request.user):
+        raise PermissionDenied
 
 
 def get_version_for_user(request: HttpRequest, version_id: int) -> Version:

@@ -326,18 +326,9 @@ def check_year_over_year(
 MIN_PEERS_FOR_OUTLIERS = 5
 
 
-def indicator_matrix(
-    checks: Sequence[IndicatorCheck], units: Sequence[Mapping[str, float]]
-) -> np.ndarray:
-    """units × indicators, NaN where an operand is missing or the value is undefined."""
-    codes = sorted({code for check in checks for code in check.expression.codes})
-    columns = {code: np.array([u.get(code, np.nan) for u in units], dtype=float)
-               for code in codes}
-    return _evaluate_checks(checks, columns, len(units))
-
-
 def _evaluate_checks(checks: Sequence[IndicatorCheck], columns: Mapping[str, np.ndarray],
                      size: int) -> np.ndarray:
+    """units × indicators, NaN where an operand is missing or the value is undefined."""
     out = np.full((size, len(checks)), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         for j, check in enumerate(checks):
@@ -375,7 +366,7 @@ def outlier_issues(
     checks = list(ruleset.indicators)
     if not checks or not units:
         return [[] for _ in units]
-    # indicator_matrix over the units' values as floats, one column per element code read
+    # The indicators over the units' values as floats, one column per element code read
     # straight from the cells (no per-unit dictionary of floats first: 180,000 values in a
     # county-level load).
     codes = sorted({code for check in checks for code in check.expression.codes})

@@ -1,18 +1,36 @@
 """Reads of the submissions app. Scoring and the national view read approved data only
-through the functions here."""
+through the functions here; the pages read everything they show through the second half
+(what to do next, who may do what, the rows of a page), so that views and templates decide
+nothing."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from accounts import roles
 from indicators.expressions import parse_expression
-from indicators.models import DataElement, ModelVersion, Region
-from submissions.models import Cycle, Submission, ValidationIssue, Value, Version
+from indicators.models import DataElement, ModelVersion, Region, Rule
+from submissions.models import (
+    Comment,
+    Cycle,
+    Submission,
+    Transition,
+    ValidationIssue,
+    Value,
+    Version,
+)
 from submissions.rules import CrossRule, ElementRule, IndicatorCheck, RuleSet, primary_code
+from submissions.template import TemplateRow
+from submissions.workflow import CYCLE_STEP_LABELS, CYCLE_STEPS
 
 
 def ruleset_for(model_version: ModelVersion) -> RuleSet:
@@ -109,16 +127,14 @@ def version_values(version: Version) -> QuerySet[Value]:
     return version.values.select_related("element").order_by("element__order")
 
 
+def current_values(submission: Submission) -> dict[str, Value]:
+    """element code → value of the submission's current version (none without one)."""
+    current = submission.current_version
+    return {v.element.code: v for v in version_values(current)} if current else {}
+
+
 def version_issues(version: Version) -> QuerySet[ValidationIssue]:
     return version.issues.order_by("severity", "row", "element_code", "id")
-
-
-def submission_for_region(cycle: Cycle, region: Region) -> Submission | None:
-    return Submission.objects.filter(cycle=cycle, region=region).first()
-
-
-def open_cycles() -> QuerySet[Cycle]:
-    return Cycle.objects.select_related("model_version").order_by("-year")
 
 
 @dataclass(frozen=True)
@@ -183,3 +199,255 @@ def version_diff(before: Version, after: Version) -> list[ValueChange]:
         if value_a != value_b or note_a != note_b:
             changes.append(ValueChange(code, value_a, value_b, note_a, note_b))
     return changes
+
+
+# --- the pages: what a view or a template needs to know ---------------------------------------
+
+S = Submission.State
+Severity = ValidationIssue.Severity
+# The submission's state is polled while the worker checks it.
+CHECKING_STATES = frozenset({S.SUBMITTED, S.VALIDATING})
+
+NEXT_UPLOAD = _("下载模板，填写后上传")
+NEXT_FIX = _("改正错误")
+NEXT_EXPLAIN = _("在备注中说明警告，然后提交")
+NEXT_SUBMIT = _("提交审核")
+NEXT_WAIT = _("等待审核")
+NEXT_BY_STATE: dict[str, str | Promise] = {
+    S.RETURNED: _("按审核意见修改后重新提交"),
+    S.INVALID: _("改正错误后重新提交"),
+    S.APPROVED: _("无需操作"),
+}
+
+
+def submission_is_checking(submission: Submission) -> bool:
+    return submission.state in CHECKING_STATES
+
+
+def officer_next_step(submission: Submission) -> str | Promise:
+    """What the region's officer has to do next with a submission."""
+    current = submission.current_version
+    if submission.state != S.DRAFT:
+        return NEXT_BY_STATE.get(submission.state, NEXT_WAIT)
+    if current is None:
+        return NEXT_UPLOAD
+    if current.error_count:
+        return NEXT_FIX
+    if current.unexplained_warning_count:
+        return NEXT_EXPLAIN
+    return NEXT_SUBMIT
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    submission: Submission
+    next_step: str | Promise
+    return_reason: str  # why it was returned, while it is
+
+
+def officer_rows(*, region_id: int) -> list[OfficerRow]:
+    """The officer's home: the region's submissions, newest cycle first, with what to do."""
+    submissions = list(Submission.objects.filter(region_id=region_id)
+                       .select_related("cycle", "current_version").order_by("-cycle__year"))
+    reasons = dict(Transition.objects.filter(submission__in=submissions, to_state=S.RETURNED)
+                   .order_by("submission_id", "created_at")
+                   .values_list("submission_id", "reason"))  # the latest per submission wins
+    return [OfficerRow(s, officer_next_step(s),
+                       reasons.get(s.pk, "") if s.state == S.RETURNED else "")
+            for s in submissions]
+
+
+@dataclass(frozen=True)
+class Abilities:
+    """What the person looking at a submission may do with it; the page shows only that."""
+
+    can_edit: bool
+    can_submit: bool
+    submit_blocked_by_errors: bool
+    can_comment: bool
+    can_review: bool
+    can_reopen: bool
+
+
+def submission_abilities(*, submission: Submission, user: Any) -> Abilities:
+    current = submission.current_version
+    can_edit = (roles.is_officer(user) and submission.is_editable
+                and user.region_id == submission.region_id)
+    can_submit = (can_edit and submission.state == S.DRAFT and current is not None
+                  and current.is_validated and not current.error_count)
+    return Abilities(
+        can_edit=can_edit,
+        can_submit=can_submit,
+        submit_blocked_by_errors=bool(not can_submit and current and current.error_count),
+        can_comment=can_edit or roles.is_decider(user),
+        can_review=roles.is_decider(user) and submission.state == S.AWAITING_REVIEW,
+        can_reopen=roles.is_administrator(user) and submission.state == S.APPROVED,
+    )
+
+
+@dataclass(frozen=True)
+class IssueGroups:
+    by_code: dict[str, list[ValidationIssue]]
+    general: list[ValidationIssue]  # the file's own problems, at no element
+
+
+def issues_by_code(version: Version | None) -> IssueGroups:
+    groups = IssueGroups(defaultdict(list), [])
+    for issue in version_issues(version) if version is not None else []:
+        (groups.by_code[issue.element_code] if issue.element_code
+         else groups.general).append(issue)
+    return groups
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    """One element of the submission page: this year's value, last year's, the change."""
+
+    element: DataElement
+    value: Value | None
+    previous: Decimal | None
+    issues: list[ValidationIssue]
+
+    @property
+    def shown(self) -> Decimal | str:
+        if self.value is None:
+            return "—"
+        if self.value.value is None:
+            return self.value.raw or "—"
+        return self.value.value.normalize()
+
+    @property
+    def cell(self) -> str:
+        value = self.value
+        return f"{value.sheet}!{value.column}{value.row}" if value and value.row else ""
+
+    @property
+    def change(self) -> float | None:
+        """Percent change against last year's approved value."""
+        if not self.previous or self.value is None or self.value.value is None:
+            return None
+        return float((self.value.value - self.previous) / abs(self.previous) * 100)
+
+
+def detail_rows(submission: Submission, groups: IssueGroups) -> list[DetailRow]:
+    values = current_values(submission)
+    previous = previous_approved_values(submission.cycle, submission.region)
+    return [DetailRow(e, values.get(e.code), previous.get(e.code), groups.by_code.get(e.code, []))
+            for e in submission.cycle.model_version.elements.all()]
+
+
+@dataclass(frozen=True)
+class DetailPage:
+    """Everything the submission page shows, under the names its template uses."""
+
+    submission: Submission
+    current: Version | None
+    latest: Version | None
+    pending: Version | None        # the latest version while the worker validates it
+    rejected_upload: Version | None  # the latest version when its file could not be read
+    checking: bool
+    rows: list[DetailRow]
+    general_issues: list[ValidationIssue]
+    versions: QuerySet[Version]
+    transitions: QuerySet[Transition]
+    comments: QuerySet[Comment]
+    days_left: int
+    abilities: Abilities
+
+    def as_context(self) -> dict[str, Any]:
+        context = {f.name: getattr(self, f.name) for f in fields(self)}
+        context.update({f.name: getattr(self.abilities, f.name) for f in fields(self.abilities)})
+        return context
+
+
+def submission_detail_page(*, submission: Submission, user: Any) -> DetailPage:
+    current = submission.current_version
+    latest = submission.versions.select_related("file", "created_by").first()
+    groups = issues_by_code(current)
+    return DetailPage(
+        submission=submission, current=current, latest=latest,
+        pending=latest if latest and not latest.is_validated else None,
+        rejected_upload=(latest if latest and latest.validation == Version.Validation.REJECTED
+                         else None),
+        checking=submission_is_checking(submission),
+        rows=detail_rows(submission, groups), general_issues=groups.general,
+        versions=submission.versions.select_related("file", "created_by"),
+        transitions=submission.transitions.select_related("actor"),
+        comments=submission.comments.select_related("author"),
+        days_left=(submission.cycle.deadline - timezone.localdate()).days,
+        abilities=submission_abilities(submission=submission, user=user),
+    )
+
+
+def range_notes(model_version: ModelVersion) -> dict[str, str]:
+    """element code → the bounds other elements set on it, from the model's cross-element
+    error rules with the element on the left ("E101 <= P01" → E101: "≤ P01")."""
+    notes: dict[str, list[str]] = defaultdict(list)
+    for rule in model_version.rules.all():
+        left, _sign, right = rule.expression.partition("<=")
+        if right and rule.severity == Rule.Severity.ERROR:
+            notes[left.strip()].append(f"≤ {right.strip()}")
+    separator = pgettext("list separator", "，")
+    return {code: separator.join(parts) for code, parts in notes.items()}
+
+
+def template_rows(submission: Submission) -> list[TemplateRow]:
+    """The rows of the submission's spreadsheet template, pre-filled with its current values
+    and last year's approved ones."""
+    values = current_values(submission)
+    previous = previous_approved_values(submission.cycle, submission.region)
+    notes = range_notes(submission.cycle.model_version)
+    return [
+        TemplateRow(
+            code=e.code, name_zh=e.name_zh, name_en=e.name_en, unit=e.unit, kind=e.kind,
+            minimum=e.min_value, minimum_exclusive=e.min_exclusive, maximum=e.max_value,
+            max_level=e.max_level, range_note=notes.get(e.code, ""),
+            last_value=previous.get(e.code),
+            value=values[e.code].value if e.code in values else None,
+            note=values[e.code].note if e.code in values else "",
+        )
+        for e in submission.cycle.model_version.elements.all()
+    ]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The two versions chosen on the timeline (``?a=&b=``), and what differs between them."""
+
+    a: int | None
+    b: int | None
+    diff: list[ValueChange] | None
+
+
+def version_comparison(versions: list[Version], a: str, b: str) -> Comparison:
+    by_number = {v.number: v for v in versions}
+    first = int(a) if a.isdigit() and int(a) in by_number else None
+    second = int(b) if b.isdigit() and int(b) in by_number else None
+    diff = (version_diff(by_number[first], by_number[second])
+            if first is not None and second is not None else None)
+    # Unless chosen, the second list shows the latest version.
+    return Comparison(first, second if b else (versions[-1].number if versions else None), diff)
+
+
+def timeline_versions(submission: Submission) -> list[Version]:
+    return list(submission.versions.select_related("file", "created_by", "based_on")
+                .prefetch_related("issues").order_by("number"))
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    cycle: Cycle
+    next_state: str | None  # the state an administrator can move it to (close, reopen)
+
+    @property
+    def next_label(self) -> str | Promise:
+        return CYCLE_STEP_LABELS[self.next_state] if self.next_state else ""
+
+
+def cycle_rows() -> list[CycleRow]:
+    return [CycleRow(c, CYCLE_STEPS.get(c.state))
+            for c in Cycle.objects.select_related("model_version").order_by("-year")]
+
+
+def queue_submissions() -> QuerySet[Submission]:
+    return Submission.objects.select_related("cycle", "region", "current_version")

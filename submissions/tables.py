@@ -6,10 +6,12 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import localized
 from indicators.models import Region
 from submissions.models import Cycle, Submission
 
@@ -61,7 +63,8 @@ class QueueTable(tables.Table):
         template_name = "django_tables2/table.html"
 
     def render_region(self, value: str, record: Submission) -> str:
-        return format_html('<a href="/submissions/{}/">{}</a>', record.pk, record.region.short_name)
+        return format_html('<a href="{}">{}</a>', reverse("submissions:detail", args=[record.pk]),
+                           localized(record.region, "short_name"))
 
     def render_state(self, value: str, record: Submission) -> str:
         return format_html('<span class="state-{}">{}</span>', record.state,
@@ -71,7 +74,7 @@ class QueueTable(tables.Table):
         return (value - timezone.localdate()).days
 
     def value_region(self, value: str, record: Submission) -> str:
-        return record.region.short_name_zh
+        return localized(record.region, "short_name")
 
     def value_state(self, value: str, record: Submission) -> str:
         return str(record.get_state_display())

@@ -1,43 +1,49 @@
-"""Celery tasks: an id in, one service call. Queued with ``transaction.on_commit``."""
+"""Celery tasks: an id in, one service call. Services queue them by these names
+(``common.tasks.enqueue_on_commit``) and never import this module."""
 
 from celery import shared_task
+from django.core.files.storage import default_storage
 
-from submissions import services
+from accounts.models import User
+from submissions.bulk import bulk_import
+from submissions.services.notifications import deadline_remind, decision_notify
+from submissions.services.review import submission_check
+from submissions.services.validation import validation_requeue_stuck, version_validate
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
+@shared_task(name="submissions.tasks.validate_version", acks_late=True,
+             reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
 def validate_version(version_id: int) -> None:
-    services.version_validate(version_id=version_id)
+    version_validate(version_id=version_id)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
+@shared_task(name="submissions.tasks.check_submission", acks_late=True,
+             reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
 def check_submission(submission_id: int) -> None:
-    services.submission_check(submission_id=submission_id)
+    submission_check(submission_id=submission_id)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=1800, time_limit=1900)
+@shared_task(name="submissions.tasks.bulk_import_file", acks_late=True,
+             reject_on_worker_lost=True, soft_time_limit=1800, time_limit=1900)
 def bulk_import_file(path: str, filename: str, year: int, actor_id: int, approve: bool) -> None:
-    from django.core.files.storage import default_storage
-
-    from accounts.models import User
-    from submissions.bulk import bulk_import
-
     with default_storage.open(path, "rb") as handle:
         content = handle.read()
     bulk_import(content=content, filename=filename, year=year,
                 actor=User.objects.get(pk=actor_id), approve=approve)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
+@shared_task(name="submissions.tasks.notify_decision_task", acks_late=True,
+             reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
 def notify_decision_task(submission_id: int) -> None:
-    services.notify_decision(submission_id=submission_id)
+    decision_notify(submission_id=submission_id)
 
 
-@shared_task(soft_time_limit=300, time_limit=360)
+@shared_task(name="submissions.tasks.remind_deadlines_task", soft_time_limit=300,
+             time_limit=360)
 def remind_deadlines_task() -> int:
-    return services.remind_deadlines()
+    return deadline_remind()
 
 
-@shared_task(soft_time_limit=120, time_limit=150)
+@shared_task(name="submissions.tasks.sweep_stuck_task", soft_time_limit=120, time_limit=150)
 def sweep_stuck_task() -> None:
-    services.sweep_stuck()
+    validation_requeue_stuck()

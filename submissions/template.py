@@ -51,7 +51,6 @@ Decisions:
 
 from __future__ import annotations
 
-import contextlib
 import io
 import zipfile
 from collections.abc import Sequence
@@ -60,7 +59,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Final
 
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
@@ -486,21 +484,15 @@ def build_template(
     model_version: str,
     rows: Sequence[TemplateRow],
     generated_at: datetime,
-    language: str | None = None,
 ) -> bytes:
     """The template workbook of one region and cycle, as .xlsx bytes (see the module docstring),
     in the active language: the caller activates it (``translation.override``), as a view
     does for its request. ``region_name`` is given in that language too.
 
-    ``language`` is transitional: given, the workbook is built under
-    ``translation.override(language)``; it goes once ``submissions.views`` stops passing it.
-
     Raises ValueError for rows the template cannot describe (unknown kind, an ordinal element
     without max_level, a code given twice)."""
     _check_rows(rows)
-    chosen = translation.override(language) if language else contextlib.nullcontext()
-    with chosen:
-        wb = _workbook(region_code=region_code, region_name=region_name, cycle_year=cycle_year,
+    wb = _workbook(region_code=region_code, region_name=region_name, cycle_year=cycle_year,
                        model_version=model_version, rows=rows, generated_at=generated_at)
     raw = io.BytesIO()
     # ExcelWriter rather than wb.save(): save() stamps the "modified" property with now.

@@ -3,8 +3,8 @@
 ``draft → submitted → validating → (invalid | awaiting review) → (returned | approved)``;
 ``invalid`` and ``returned`` go back to ``draft`` when a new version is made; only an
 administrator reopens an approved submission, with a reason. Services apply a transition
-under the submission's row lock (``services.submission_transition``); nothing else writes
-``Submission.state``.
+under the submission's row lock (``services.review.submission_transition``); nothing else
+writes ``Submission.state``. A reporting cycle's own two steps (close, reopen) are here too.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from submissions.models import Submission
+from common.errors import ApplicationError
+from submissions.models import Cycle, Submission
 
 S = Submission.State
 
@@ -67,13 +69,9 @@ TRANSITIONS: dict[tuple[Action, str], Step] = {
 }
 
 
-class TransitionError(Exception):
-    """A transition that the table does not allow, or a missing reason. ``message`` is for
-    the user (translated)."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(str(message))
+class TransitionError(ApplicationError):
+    """A transition that the table does not allow, by someone it does not name, or without
+    the reason it requires. The other refusals of the services are ``ApplicationError``."""
 
 
 NOT_ALLOWED = _("当前状态（{state}）下不能执行该操作")
@@ -84,14 +82,25 @@ NOT_YOUR_ROLE = _("您的角色不能执行该操作")
 def next_state(action: Action, state: str, actor: Actor, reason: str = "") -> str:
     step = TRANSITIONS.get((action, state))
     if step is None:
-        raise TransitionError(str(NOT_ALLOWED).format(state=S(state).label))
+        raise TransitionError("TRANSITION_NOT_ALLOWED", NOT_ALLOWED,
+                              params={"state": S(state).label})
     if actor not in step.actors:
-        raise TransitionError(str(NOT_YOUR_ROLE))
+        raise TransitionError("NOT_YOUR_ROLE", NOT_YOUR_ROLE)
     if step.reason_required and not reason.strip():
-        raise TransitionError(str(REASON_REQUIRED))
+        raise TransitionError("REASON_REQUIRED", REASON_REQUIRED, field="reason")
     return step.to_state
 
 
-def allowed_actions(state: str, actor: Actor) -> list[Action]:
-    return [action for (action, from_state), step in TRANSITIONS.items()
-            if from_state == state and actor in step.actors]
+# A cycle is closed and reopened by an administrator; scoring and publication move it further.
+CYCLE_STEPS: dict[str, str] = {Cycle.State.OPEN: Cycle.State.CLOSED,
+                               Cycle.State.CLOSED: Cycle.State.OPEN}
+# What the button that takes a cycle to the state says.
+CYCLE_STEP_LABELS: dict[str, str | Promise] = {Cycle.State.CLOSED: _("截止填报"),
+                                               Cycle.State.OPEN: _("重新开放")}
+
+
+def next_cycle_state(state: str, wanted: str) -> str:
+    if CYCLE_STEPS.get(state) != wanted:
+        raise TransitionError("TRANSITION_NOT_ALLOWED", NOT_ALLOWED,
+                              params={"state": Cycle.State(state).label})
+    return wanted

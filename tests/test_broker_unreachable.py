@@ -8,7 +8,8 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from common.tasks import enqueue
 from submissions.models import Version
-from submissions.services import progress_get, version_create_from_upload
+from submissions.services.progress import progress_get
+from submissions.services.versions import version_create_from_upload
 from tests.submissions.helpers import template_csv, valid_values
 
 
@@ -33,5 +34,5 @@ def test_it_logs_what_it_could_not_queue(caplog):
 
 
 def test_it_reads_no_progress_when_the_cache_is_away(bootstrapped):
-    with mock.patch("submissions.services.cache.get", side_effect=ConnectionError("down")):
-        assert progress_get(1) is None
+    with mock.patch("submissions.services.progress.cache.get", side_effect=ConnectionError("down")):
+        assert progress_get(version_id=1) is None

@@ -43,11 +43,6 @@ ACCESSOR = "common/i18n.py"
 # top-level ``readers/`` package), who move their literals and branches to gettext and to the
 # accessor there; checking them here would only make the branches conflict.
 PENDING_OTHER_HELPERS = [
-    "submissions/services.py",
-    "submissions/views.py",
-    "submissions/selectors.py",
-    "submissions/forms.py",
-    "submissions/templates/",
     "submissions/readers/",
     "readers/",
 ]

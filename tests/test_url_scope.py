@@ -43,7 +43,8 @@ from indicators.models import ModelVersion, Region
 from scoring.services import run_create, run_publish
 from submissions.bulk import bulk_import
 from submissions.models import Submission
-from submissions.services import cycle_create, version_create_from_upload
+from submissions.services.cycles import cycle_create
+from submissions.services.versions import version_create_from_upload
 from tests.factories import UserFactory, make_officer
 from tests.submissions.helpers import bulk_csv, bulk_rows, template_csv, valid_values
 

@@ -10,12 +10,9 @@ from django.test import Client
 from audit.models import AuditEntry
 from indicators.models import ModelVersion
 from submissions.models import Submission
-from submissions.services import (
-    comment_add,
-    cycle_create,
-    submission_transition,
-    version_create_from_upload,
-)
+from submissions.services.cycles import cycle_create
+from submissions.services.review import comment_add, submission_transition
+from submissions.services.versions import version_create_from_upload
 from submissions.workflow import Action, Actor, TransitionError
 from tests.factories import PASSWORD, UserFactory
 from tests.submissions.helpers import template_csv, valid_values
@@ -63,8 +60,8 @@ def test_it_rolls_back_the_entry_with_a_failed_change(officer_bj, administrator)
 
     # The version row fails to insert after the audit entry of the upload is prepared: the
     # whole transaction goes, the entry with it.
-    with mock.patch("submissions.services.log_action", side_effect=RuntimeError("disk full")), \
-            pytest.raises(RuntimeError):
+    with mock.patch("submissions.services.versions.log_action",
+                    side_effect=RuntimeError("disk full")), pytest.raises(RuntimeError):
         version_create_from_upload(submission=submission, content=template_csv(valid_values()),
                                    filename="d.csv", actor=officer_bj)
     assert AuditEntry.objects.count() == before

@@ -11,7 +11,8 @@ import pytest
 
 from indicators.models import ModelVersion
 from submissions.models import Submission, Version
-from submissions.services import cycle_create, version_create_from_upload
+from submissions.services.cycles import cycle_create
+from submissions.services.versions import version_create_from_upload
 from tests.factories import PASSWORD
 from tests.integration.conftest import wait_for
 from tests.submissions.helpers import template_csv, valid_values

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from config.celery import app as celery_app
 from submissions.models import Submission, Transition, ValidationIssue, Version
-from submissions.services import progress_get
+from submissions.services.progress import progress_get
 from submissions.tasks import check_submission, notify_decision_task, validate_version
 from tests.integration.conftest import wait_for
 from tests.submissions.helpers import template_csv, valid_values
@@ -51,7 +51,7 @@ def test_the_worker_validates_an_officers_upload(celery_worker_thread, bj_client
         version.issues.values_list("rule_code", "message_zh"))
     assert version.values.count() == 26
     assert version.error_count == 0
-    assert progress_get(version.pk) == {"percent": 100, "stage": "done"}
+    assert progress_get(version_id=version.pk) == {"percent": 100, "stage": "done"}
     bj_submission.refresh_from_db()
     assert bj_submission.current_version_id == version.pk
     assert bj_submission.state == Submission.State.DRAFT
@@ -68,7 +68,7 @@ def test_the_worker_stores_the_error_of_an_invalid_upload(celery_worker_thread, 
     assert (issue.element_code, issue.severity, issue.rule_code) == ("E102", "error",
                                                                      "ABOVE_MAX")
     assert "150" in issue.message_zh
-    assert progress_get(version.pk) == {"percent": 100, "stage": "done"}
+    assert progress_get(version_id=version.pk) == {"percent": 100, "stage": "done"}
     page = bj_client.get(reverse("submissions:detail", args=[bj_submission.pk])).content.decode()
     assert 'data-rule="ABOVE_MAX"' in page
 

@@ -11,7 +11,7 @@ from indicators.models import ModelVersion
 from national.selectors import completeness, element_aggregates, indicator_aggregates
 from submissions.bulk import bulk_import
 from submissions.models import Submission
-from submissions.services import cycle_create
+from submissions.services.cycles import cycle_create
 from tests.submissions.helpers import bulk_csv, bulk_rows
 
 

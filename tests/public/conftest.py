@@ -33,7 +33,7 @@ from scoring.models import ScoringRun
 from scoring.services import run_create, run_publish
 from submissions.bulk import bulk_import
 from submissions.models import Cycle
-from submissions.services import cycle_create
+from submissions.services.cycles import cycle_create
 from tests.factories import UserFactory
 from tests.submissions.helpers import bulk_csv
 

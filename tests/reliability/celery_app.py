@@ -51,10 +51,10 @@ def _hold_first_validation(**_: Any) -> None:
     hold = os.environ.get("IFDI_REL_HOLD_FILE")
     if not hold:
         return
-    from submissions import services
+    from submissions.services import validation
 
     seconds = float(os.environ.get("IFDI_REL_HOLD_SECONDS", "30"))
-    finish = services._finish
+    finish = validation._finish
 
     def held(version: Any, outcome: Any) -> None:
         finish(version, outcome)
@@ -66,4 +66,4 @@ def _hold_first_validation(**_: Any) -> None:
             return
         _wait_for_release(path.with_name(path.name + ".release"), seconds)
 
-    services._finish = held
+    validation._finish = held

@@ -51,7 +51,7 @@ from accounts import roles
 from accounts.models import User
 from audit.models import AuditEntry
 from indicators.models import ModelVersion, Region
-from submissions import services
+from submissions.services import cycles, validation, versions
 from submissions.models import Cycle, Submission, UploadedFile, ValidationIssue, Value, Version
 from tests.submissions.helpers import template_csv, valid_values
 
@@ -59,7 +59,7 @@ def open_cycle(year=2018):
     cycle = Cycle.objects.filter(year=year).first()
     if cycle is None:
         today = timezone.localdate()
-        cycle = services.cycle_create(
+        cycle = cycles.cycle_create(
             year=year, model_version=ModelVersion.objects.get(code="2017"), opens_on=today,
             deadline=today + timedelta(days=30), actor=None)
     return cycle
@@ -79,7 +79,7 @@ def officer(code, password=None):
 def upload(code, values=None, year=2018):
     submission = Submission.objects.get(cycle=open_cycle(year), region__code=code)
     content = template_csv(values if values is not None else valid_values(code))
-    return services.version_create_from_upload(submission=submission, content=content,
+    return versions.version_create_from_upload(submission=submission, content=content,
                                                filename=f"{code}.csv",
                                                actor=officer(code))
 """

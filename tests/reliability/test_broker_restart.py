@@ -96,7 +96,7 @@ def test_versions_lost_with_the_broker_are_recovered_by_the_sweep(
     assert normal < UPLOADS, "the broker died too late: every message had been delivered"
 
     swept_versions, _swept_submissions = stack.shell(
-        "print(json.dumps(services.sweep_stuck(older_than_seconds=1)))")
+        "print(json.dumps(validation.validation_requeue_stuck(older_than_seconds=1)))")
     everything = [*ids, *during["stored"]]
     wait_for(lambda: validated(stack) == len(everything), timeout=120,
              message=lambda: f"every version validated ({validated(stack)}/{len(everything)})"

@@ -173,7 +173,8 @@ def test_on_the_embedded_default_the_sweep_recovers_the_task_of_a_worker_killed_
     wait_for(lambda: has_run(second, task_id), timeout=30,
              message=lambda: f"the new worker to run a task\n{stack.worker_logs()}")
     assert validation_of(stack, version_id) == "pending"
-    swept, _ = stack.shell("print(json.dumps(services.sweep_stuck(older_than_seconds=1)))")
+    swept, _ = stack.shell(
+        "print(json.dumps(validation.validation_requeue_stuck(older_than_seconds=1)))")
     assert swept == [version_id]
     wait_for(lambda: validation_of(stack, version_id) != "pending", timeout=30,
              message=lambda: f"the swept task to run\n{stack.worker_logs()}")

@@ -74,7 +74,7 @@ def publish(year: int = 2017, *args: str) -> str:
 
 def empty_cycle(year: int, actor) -> Cycle:
     """A cycle bound to the 2017 model (the only model there is), with empty drafts."""
-    from submissions.services import cycle_create
+    from submissions.services.cycles import cycle_create
 
     return cycle_create(year=year, model_version=ModelVersion.objects.get(code="2017"),
                         opens_on=date(year + 1, 1, 1), deadline=date(year + 1, 3, 31),

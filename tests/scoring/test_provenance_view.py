@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from scoring.services import run_create, run_publish
 from submissions.models import Cycle, Submission
-from submissions.services import version_create_from_upload
+from submissions.services.versions import version_create_from_upload
 from submissions.workflow import Action, Actor
 from tests.submissions.helpers import template_csv, valid_values
 
@@ -15,7 +15,8 @@ from tests.submissions.helpers import template_csv, valid_values
 @pytest.fixture
 def published(officer_bj, administrator, django_capture_on_commit_callbacks):
     from indicators.models import ModelVersion
-    from submissions.services import cycle_create, submission_submit, submission_transition
+    from submissions.services.cycles import cycle_create
+    from submissions.services.review import submission_submit, submission_transition
 
     cycle = cycle_create(year=2017, model_version=ModelVersion.objects.get(code="2017"),
                          opens_on="2018-01-01", deadline="2018-03-31", actor=administrator)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from submissions.services import version_create_from_upload
+from submissions.services.versions import version_create_from_upload
 from tests.submissions.helpers import template_csv, valid_values
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from audit.models import AuditEntry
 from indicators.models import DataElement
@@ -183,3 +184,14 @@ def test_a_database_error_in_the_writer_reaches_the_caller(bootstrapped, small_b
         for version_id in range(987654321, 987654341):
             writer.write(version_id, {"P01": cell})  # no such version
     assert not Value.objects.exists()
+
+
+def test_it_refuses_a_file_above_the_bulk_limit_before_reading_it(bootstrapped, tmp_path,
+                                                                   settings):
+    settings.BULK_MAX_BYTES = 1024
+    path = _write(tmp_path, bulk_csv(bulk_rows(["110000", "310000"])))
+    size = f"{round(path.stat().st_size / 1024, 1):g} KB"
+    with translation.override("zh-hans"), pytest.raises(CommandError) as caught:
+        call_command("import_values", str(path), "--cycle", "2017")
+    assert str(caught.value) == f"文件大小 {size} 超过上限 1 KB"
+    assert not Cycle.objects.exists()

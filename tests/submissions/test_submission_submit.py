@@ -6,15 +6,14 @@ from decimal import Decimal
 
 import pytest
 
+from common.errors import ApplicationError
 from submissions.models import Submission, Version
-from submissions.services import (
-    SUBMIT_HAS_ERRORS,
+from submissions.services.review import SUBMIT_HAS_ERRORS, submission_submit
+from submissions.services.versions import (
     EditedValue,
-    submission_submit,
     version_create_from_edit,
     version_create_from_upload,
 )
-from submissions.workflow import TransitionError
 from tests.factories import CycleFactory
 from tests.submissions.helpers import template_csv, valid_values
 
@@ -50,16 +49,18 @@ def test_it_refuses_to_submit_a_version_with_errors(
     values = valid_values()
     values["E102"] = "101"
     _upload(submission, officer_bj, values, django_capture_on_commit_callbacks)
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         submission_submit(submission_id=submission.pk, actor=officer_bj)
+    assert caught.value.code == "SUBMIT_HAS_ERRORS"
     assert caught.value.message == str(SUBMIT_HAS_ERRORS).format(count=1)
     submission.refresh_from_db()
     assert submission.state == Submission.State.DRAFT
 
 
 def test_it_refuses_to_submit_nothing(submission, officer_bj):
-    with pytest.raises(TransitionError):
+    with pytest.raises(ApplicationError) as caught:
         submission_submit(submission_id=submission.pk, actor=officer_bj)
+    assert caught.value.code == "SUBMIT_WITHOUT_VERSION"
 
 
 def test_it_ends_invalid_when_the_pending_version_has_errors(
@@ -74,7 +75,7 @@ def test_it_ends_invalid_when_the_pending_version_has_errors(
         submission_submit(submission_id=submission.pk, actor=officer_bj)
     submission.refresh_from_db()
     assert submission.state == Submission.State.VALIDATING
-    from submissions.services import version_validate
+    from submissions.services.validation import version_validate
 
     version_validate(version_id=version.pk)
     submission.refresh_from_db()

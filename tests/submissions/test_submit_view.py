@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from submissions.models import Submission
-from submissions.services import version_create_from_upload
+from submissions.services.versions import version_create_from_upload
 from tests.submissions.helpers import template_csv, valid_values
 
 

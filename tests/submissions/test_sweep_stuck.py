@@ -6,7 +6,8 @@ from unittest import mock
 from django.utils import timezone
 
 from submissions.models import Submission, Version
-from submissions.services import sweep_stuck, version_create_from_upload
+from submissions.services.validation import validation_requeue_stuck
+from submissions.services.versions import version_create_from_upload
 from tests.submissions.helpers import template_csv, valid_values
 
 
@@ -19,7 +20,7 @@ def test_it_requeues_versions_and_submissions_left_behind(bj_submission, officer
     Submission.objects.filter(pk=bj_submission.pk).update(
         state=Submission.State.SUBMITTED, updated_at=long_ago, current_version=version)
     with mock.patch("submissions.tasks.check_submission.delay") as check:
-        versions, submissions = sweep_stuck(older_than_seconds=600)
+        versions, submissions = validation_requeue_stuck(older_than_seconds=600)
     assert versions == [version.pk] and submissions == [bj_submission.pk]
     version.refresh_from_db()
     assert version.validation == Version.Validation.VALID  # eager in tests: validated now
@@ -30,5 +31,5 @@ def test_it_leaves_recent_work_alone(bj_submission, officer_bj):
     version_create_from_upload(submission=bj_submission, content=template_csv(valid_values()),
                                filename="d.csv", actor=officer_bj)
     with mock.patch("submissions.tasks.validate_version.delay") as validate:
-        assert sweep_stuck(older_than_seconds=600) == ([], [])
+        assert validation_requeue_stuck(older_than_seconds=600) == ([], [])
     validate.assert_not_called()

@@ -342,14 +342,6 @@ def test_it_writes_no_chinese_in_the_english_variant() -> None:
     assert book.properties.language == "en"
 
 
-def test_it_takes_the_language_from_a_keyword_until_its_caller_activates_it() -> None:
-    # Transitional: submissions.views passes language=; build_template then overrides.
-    data = build_template(region_code="110000", region_name="Beijing", cycle_year=2017,
-                          model_version="2017", rows=ROWS, generated_at=GENERATED_AT,
-                          language="en")
-    assert open_book(data)[DATA_SHEET]["F2"].value == "Value"
-
-
 # --- determinism and refusals -----------------------------------------------------------------
 
 

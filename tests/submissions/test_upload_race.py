@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from submissions.models import Submission, Version
-from submissions.services import version_create_from_upload
+from submissions.services.versions import version_create_from_upload
 from tests.factories import CycleFactory
 from tests.submissions.helpers import template_csv, valid_values
 

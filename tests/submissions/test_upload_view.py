@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from unittest import mock
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 from submissions.models import Version
@@ -46,6 +49,7 @@ def test_it_says_an_empty_file_is_empty(bj_client, bj_submission):
     response = _post(bj_client, bj_submission, b"")
     # Django refuses an empty upload in the form already: nothing is stored either way.
     assert response.status_code == 200
+    assert "文件为空" in response.content.decode()
     assert not Version.objects.exists()
 
 
@@ -59,3 +63,12 @@ def test_it_shows_an_unreadable_file_and_keeps_the_data(
     assert "最近上传的文件无法读取" in page
     bj_submission.refresh_from_db()
     assert bj_submission.current_version.number == 1
+
+
+@override_settings(UPLOAD_MAX_BYTES=2048)
+def test_it_refuses_a_file_above_the_limit_before_reading_it(bj_client, bj_submission):
+    with mock.patch("django.core.files.uploadedfile.InMemoryUploadedFile.chunks") as chunks:
+        response = _post(bj_client, bj_submission, b"x" * 4096)
+    chunks.assert_not_called()
+    assert "文件大小 4 KB 超过上限 2 KB" in response.content.decode()
+    assert not Version.objects.exists()

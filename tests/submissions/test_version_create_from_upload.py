@@ -6,12 +6,15 @@ import hashlib
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditEntry
-from submissions import services
-from submissions.models import Submission, Version
-from submissions.services import UploadRejected, version_create_from_upload
-from submissions.workflow import TransitionError
+from common.errors import ApplicationError
+from submissions.models import Submission, ValidationIssue, Version
+from submissions.services import progress, validation
+from submissions.services.files import file_check_size
+from submissions.services.versions import version_create_from_upload
 from tests.factories import CycleFactory
 from tests.submissions.helpers import template_csv, valid_values
 
@@ -76,15 +79,16 @@ def test_it_keeps_the_current_data_when_a_file_cannot_be_read(
 
 
 def test_it_refuses_an_empty_file_before_storing_anything(submission, officer_bj):
-    with pytest.raises(UploadRejected):
+    with pytest.raises(ApplicationError) as caught:
         version_create_from_upload(submission=submission, content=b"", filename="x.csv",
                                    actor=officer_bj)
+    assert caught.value.code == "FILE_EMPTY"
     assert not Version.objects.exists()
 
 
 @override_settings(UPLOAD_MAX_BYTES=2048)
 def test_it_refuses_a_file_above_the_size_limit(submission, officer_bj):
-    with pytest.raises(UploadRejected) as caught:
+    with pytest.raises(ApplicationError) as caught:
         version_create_from_upload(submission=submission, content=b"x" * 4096,
                                    filename="x.csv", actor=officer_bj)
     assert "2 KB" in caught.value.message
@@ -94,9 +98,10 @@ def test_it_refuses_a_file_above_the_size_limit(submission, officer_bj):
 def test_it_refuses_an_upload_to_an_approved_submission(submission, officer_bj):
     Submission.objects.filter(pk=submission.pk).update(state=Submission.State.APPROVED)
     submission.refresh_from_db()
-    with pytest.raises(TransitionError):
+    with pytest.raises(ApplicationError) as caught:
         version_create_from_upload(submission=submission, content=template_csv(valid_values()),
                                    filename="x.csv", actor=officer_bj)
+    assert caught.value.code == "NOT_EDITABLE"
     assert not Version.objects.exists()
 
 
@@ -116,7 +121,7 @@ def test_it_writes_progress_that_a_request_can_read(
         submission, officer_bj, django_capture_on_commit_callbacks):
     version = _upload(submission, officer_bj, template_csv(valid_values()),
                       django_capture_on_commit_callbacks)
-    assert services.progress_get(version.pk) == {"percent": 100, "stage": "done"}
+    assert progress.progress_get(version_id=version.pk) == {"percent": 100, "stage": "done"}
 
 
 def test_it_validates_a_redelivered_task_only_once(
@@ -125,6 +130,30 @@ def test_it_validates_a_redelivered_task_only_once(
     values["E102"] = 120
     version = _upload(submission, officer_bj, template_csv(values),
                       django_capture_on_commit_callbacks)
-    services.version_validate(version_id=version.pk)  # the same task delivered again
+    validation.version_validate(version_id=version.pk)  # the same task delivered again
     assert version.issues.count() == 1
     assert version.values.count() == 26
+
+
+def test_it_refuses_the_template_of_another_region_in_both_languages(
+        sh_client, sh_submission, bj_submission, officer_bj,
+        django_capture_on_commit_callbacks):
+    template = sh_client.get(reverse("submissions:template", args=[sh_submission.pk])).content
+    with django_capture_on_commit_callbacks(execute=True):
+        version = version_create_from_upload(submission=bj_submission, content=template,
+                                             filename="template.xlsx", actor=officer_bj)
+    issue = version.issues.get(rule_code="TEMPLATE_OTHER_REGION")
+    assert issue.severity == ValidationIssue.Severity.ERROR
+    assert issue.message_zh == "这是上海市的填报模板，不是本地区（北京市）的"
+    assert issue.message_en == "This is the template of Shanghai, not of your region (Beijing)"
+
+
+@pytest.mark.parametrize(("size", "limit", "message"), [
+    (1536, 1024, "文件大小 1.5 KB 超过上限 1 KB"),
+    (15 * 2**20, 10 * 2**20, "文件大小 15 MB 超过上限 10 MB"),
+    (1000, 500, "文件大小 1000 B 超过上限 500 B"),
+])
+def test_it_gives_sizes_with_one_decimal_at_most(size, limit, message):
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as caught:
+        file_check_size(size=size, limit=limit)
+    assert (caught.value.code, caught.value.message) == ("FILE_TOO_LARGE", message)

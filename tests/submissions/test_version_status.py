@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from submissions.services import progress_set, version_create_from_upload, version_validate
+from submissions.services.progress import Stage, progress_set
+from submissions.services.validation import version_validate
+from submissions.services.versions import version_create_from_upload
 from tests.submissions.helpers import template_csv, valid_values
 
 
@@ -11,7 +13,7 @@ def test_it_shows_progress_then_asks_htmx_to_refresh(bj_client, bj_submission, o
                                          content=template_csv(valid_values()),
                                          filename="d.csv", actor=officer_bj)
     url = reverse("submissions:version_status", args=[version.pk])
-    progress_set(version.pk, percent=50, stage="checking")
+    progress_set(version_id=version.pk, percent=50, stage=Stage.CHECKING)
     running = bj_client.get(url, HTTP_HX_REQUEST="true")
     assert running.status_code == 200
     assert 'value="50"' in running.content.decode() and "hx-trigger" in running.content.decode()

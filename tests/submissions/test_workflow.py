@@ -7,8 +7,9 @@ import threading
 import pytest
 from django.db import connection
 
+from common.errors import ApplicationError
 from submissions.models import Submission
-from submissions.services import APPROVE_UNEXPLAINED, submission_transition
+from submissions.services.review import APPROVE_UNEXPLAINED, submission_transition
 from submissions.workflow import TRANSITIONS, Action, Actor, TransitionError, next_state
 from tests.factories import CycleFactory
 
@@ -78,20 +79,21 @@ def test_it_refuses_to_approve_unexplained_warnings(reviewer, officer_bj):
                                      created_by=officer_bj, validation="valid",
                                      warning_count=2, unexplained_warning_count=1)
     Submission.objects.filter(pk=submission.pk).update(current_version=version)
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         submission_transition(submission_id=submission.pk, action=Action.APPROVE,
                               actor=reviewer, actor_role=Actor.REVIEWER)
+    assert caught.value.code == "APPROVE_UNEXPLAINED"
     assert caught.value.message == str(APPROVE_UNEXPLAINED).format(count=1)
 
 
 def test_it_locks_approved_data(reviewer, officer_bj):
-    from submissions.services import NOT_EDITABLE, version_create_from_upload
+    from submissions.services.versions import NOT_EDITABLE, version_create_from_upload
     from tests.submissions.helpers import template_csv, valid_values
 
     submission = _awaiting(officer_bj.region)
     submission_transition(submission_id=submission.pk, action=Action.APPROVE, actor=reviewer,
                           actor_role=Actor.REVIEWER)
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         version_create_from_upload(submission=submission, content=template_csv(valid_values()),
                                    filename="x.csv", actor=officer_bj)
     assert caught.value.message == str(NOT_EDITABLE).format(state=S.APPROVED.label)

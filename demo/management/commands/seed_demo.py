@@ -20,7 +20,7 @@ from scoring.selectors import latest_published_run
 from scoring.services import run_create, run_publish
 from submissions.bulk import bulk_import
 from submissions.models import Cycle
-from submissions.services import cycle_create
+from submissions.services.cycles import cycle_create
 
 DEMO_PASSWORD = "demo-password-2017"  # noqa: S105 - printed for the demo on purpose
 NOTE = "演示数据（合成，非真实统计）/ synthetic demo data"

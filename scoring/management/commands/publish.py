@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from accounts.selectors import operator_user
+from common.commands import refusals_as_command_errors
 from scoring.models import ScoringRun
-from scoring.services import ScoringError, run_publish
+from scoring.services import run_publish
 from submissions.models import Cycle
 
 
@@ -31,11 +32,10 @@ class Command(BaseCommand):
             raise CommandError(f"no scoring run {options['run'] or ''} in cycle {cycle.year}")
         try:
             actor = operator_user(options["user"])
-            run = run_publish(run=run, actor=actor, note=options["note"],
-                              allow_incomplete=options["allow_incomplete"])
         except User.DoesNotExist:
             raise CommandError(f"no user {options['user']!r}") from None
-        except ScoringError as exc:
-            raise CommandError(exc.message) from None
+        with refusals_as_command_errors():
+            run = run_publish(run=run, actor=actor, note=options["note"],
+                              allow_incomplete=options["allow_incomplete"])
         kind = f"revision of run {run.revision_of.pk}" if run.revision_of else "first publication"
         self.stdout.write(f"published run {run.pk} of cycle {cycle.year} ({kind})")

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from accounts.selectors import operator_user
-from scoring.services import ScoringError, run_create
+from common.commands import refusals_as_command_errors
+from scoring.services import run_create
 from submissions.models import Cycle
 
 
@@ -21,9 +22,8 @@ class Command(BaseCommand):
             raise CommandError(f"no cycle {options['cycle']}")
         try:
             actor = operator_user(options["user"])
-            run = run_create(cycle=cycle, actor=actor)
         except User.DoesNotExist:
             raise CommandError(f"no user {options['user']!r}") from None
-        except ScoringError as exc:
-            raise CommandError(exc.message) from None
+        with refusals_as_command_errors():
+            run = run_create(cycle=cycle, actor=actor)
         self.stdout.write(str(run.pk))

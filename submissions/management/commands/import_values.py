@@ -1,12 +1,16 @@
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from accounts.selectors import operator_user
+from common.commands import refusals_as_command_errors
 from submissions.bulk import BulkProblem, bulk_import
-from submissions.workflow import TransitionError
+from submissions.models import UploadedFile
+from submissions.services.files import file_check_size, file_store
+from submissions.tasks import bulk_import_file
 
 
 class Command(BaseCommand):
@@ -25,6 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
+            with refusals_as_command_errors():
+                file_check_size(size=path.stat().st_size, limit=settings.BULK_MAX_BYTES)
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"{path}: cannot be read ({exc.strerror})") from None
@@ -33,20 +39,15 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"no user {options['user']!r}") from None
         if options["run_async"]:
-            from submissions.services import file_store
-            from submissions.tasks import bulk_import_file
-
             record = file_store(content=content, filename=path.name, cycle=None, region=None,
-                                purpose="bulk", actor=actor)
+                                purpose=UploadedFile.Purpose.BULK, actor=actor)
             bulk_import_file.delay(str(record.file.name), path.name, options["cycle"], actor.pk,
                                    options["approve"])
             self.stdout.write(f"queued: {path.name} (sha256 {record.sha256})")
             return
-        try:
+        with refusals_as_command_errors():
             result = bulk_import(content=content, filename=path.name, year=options["cycle"],
                                  actor=actor, approve=options["approve"])
-        except TransitionError as exc:
-            raise CommandError(exc.message) from None
         for problem in result.warnings:
             self.stdout.write("warning: " + _line(path.name, problem))
         if not result.ok:

@@ -1,5 +1,8 @@
-"""Logins, failed logins, lock-outs and changes to people and their roles go to the audit
-log, each in the transaction of the change."""
+"""The audit app listens: logins, logouts, failed logins and lock-outs (Django's auth signals,
+django-axes' lock-out), and changes to people and their roles (the user model's saves, its
+groups) go to the audit log, each in the transaction of the change.
+
+Here and not in ``accounts``: the audit log depends on the accounts, never the reverse."""
 
 from __future__ import annotations
 
@@ -73,7 +76,7 @@ def on_user_saved(sender: Any, instance: User, created: bool, update_fields: Any
 
 
 @receiver(m2m_changed, sender=User.groups.through)
-def on_roles_changed(sender: Any, instance: Any, action: str, pk_set: Any, **kwargs: Any) -> None:
+def on_roles_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
     if action not in ("post_add", "post_remove", "post_clear") or not isinstance(instance, User):
         return
     with transaction.atomic():

@@ -1,0 +1,23 @@
+"""What every view does the same way."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
+
+from common.errors import ApplicationError
+
+
+def error_message(request: HttpRequest, exc: ApplicationError) -> None:
+    """Show a service's refusal on the next page, in the request's language."""
+    messages.error(request, exc.message)
+
+
+def form_error_message(request: HttpRequest, form: forms.Form) -> None:
+    """Show the first error of a form that has no page of its own to be shown again on (a
+    button's form posted from another page)."""
+    errors = form.errors.get_json_data()
+    first = next(iter(errors.values()))[0] if errors else None
+    if first:
+        messages.error(request, first["message"])

@@ -1,0 +1,150 @@
+"""A submission's way through the state machine (``submissions.workflow``): submitting, the
+worker's check, approving, returning, reopening; and the comments beside it.
+
+Callers (views, tasks, commands) have already checked who may act on which submission
+(``submissions.permissions``); these functions check what may happen in which state. Each
+write happens in one transaction under the submission's row lock, with its audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import log_action
+from common.errors import ApplicationError
+from common.tasks import enqueue_on_commit
+from submissions.models import Comment, Submission, Transition, Version
+from submissions.workflow import Action, Actor, next_state
+
+S = Submission.State
+
+SUBMIT_WITHOUT_VERSION = _("还没有可提交的数据，请先上传或在线填写")
+SUBMIT_HAS_ERRORS = _("当前版本有 {count} 个错误，请改正后再提交")
+SUBMIT_REJECTED_FILE = _("当前版本的文件无法读取，请重新上传")
+APPROVE_UNEXPLAINED = _("还有 {count} 个警告没有填报单位的说明，不能通过")
+COMMENT_EMPTY = _("评论不能为空")
+COMMENT_MAX_LENGTH = 5000
+
+
+def submission_lock(*, submission_id: int) -> Submission:
+    """The submission, row-locked, with its region, cycle and current version.
+
+    Lock first, read after: on PostgreSQL (READ COMMITTED) a ``SELECT ... FOR UPDATE`` that
+    waited for another transaction returns the locked row as that one left it, but the rows
+    joined to it as they were before: its current version could be the one the other
+    transaction replaced (two simultaneous uploads then both saw v1 as current, and v1 won).
+    The second statement sees everything committed before the lock was granted."""
+    list(Submission.objects.select_for_update().filter(pk=submission_id).values_list("pk"))
+    return (Submission.objects.select_related("region", "cycle", "current_version")
+            .get(pk=submission_id))
+
+
+def transition_apply(
+    *,
+    submission: Submission,
+    action: Action,
+    actor_role: Actor,
+    actor: Any,
+    reason: str = "",
+    version: Version | None = None,
+) -> None:
+    """Apply one transition to a submission the caller has locked, with its record and its
+    audit entry."""
+    before = submission.state
+    submission.state = next_state(action, before, actor_role, reason)
+    now = timezone.now()
+    if submission.state == S.SUBMITTED:
+        submission.submitted_at = now
+    if submission.state == S.APPROVED:
+        submission.approved_at = now
+    submission.save(update_fields=["state", "submitted_at", "approved_at", "updated_at"])
+    Transition.objects.create(
+        submission=submission, version=version or submission.current_version, action=action,
+        from_state=before, to_state=submission.state, actor=actor, reason=reason,
+    )
+    log_action(
+        actor=actor, action=f"submission.{action}", obj=submission,
+        region_code=submission.region.code, cycle_year=submission.cycle.year,
+        data={"from": before, "to": submission.state, "reason": reason,
+              "version": version.number if version else None},
+    )
+
+
+@transaction.atomic
+def submission_transition(
+    *, submission_id: int, action: Action, actor: Any, actor_role: Actor, reason: str = ""
+) -> Submission:
+    """A reviewer's or administrator's decision: approve, return or reopen."""
+    submission = submission_lock(submission_id=submission_id)
+    if action == Action.APPROVE:
+        current = submission.current_version
+        if current is not None and current.unexplained_warning_count:
+            raise ApplicationError("APPROVE_UNEXPLAINED", APPROVE_UNEXPLAINED,
+                                   params={"count": current.unexplained_warning_count})
+    transition_apply(submission=submission, action=action, actor_role=actor_role, actor=actor,
+                     reason=reason)
+    if action in (Action.APPROVE, Action.RETURN):
+        enqueue_on_commit("submissions.tasks.notify_decision_task", submission.pk)
+    return submission
+
+
+@transaction.atomic
+def submission_submit(*, submission_id: int, actor: Any) -> Submission:
+    """The officer submits the current version; the worker checks it after commit."""
+    submission = submission_lock(submission_id=submission_id)
+    current = submission.current_version
+    if current is None:
+        raise ApplicationError("SUBMIT_WITHOUT_VERSION", SUBMIT_WITHOUT_VERSION)
+    if current.validation == Version.Validation.REJECTED:
+        raise ApplicationError("SUBMIT_REJECTED_FILE", SUBMIT_REJECTED_FILE)
+    if current.error_count:
+        raise ApplicationError("SUBMIT_HAS_ERRORS", SUBMIT_HAS_ERRORS,
+                               params={"count": current.error_count})
+    transition_apply(submission=submission, action=Action.SUBMIT, actor_role=Actor.OFFICER,
+                     actor=actor, version=current)
+    enqueue_on_commit("submissions.tasks.check_submission", submission.pk)
+    return submission
+
+
+@transaction.atomic
+def submission_check(*, submission_id: int) -> Submission | None:
+    """The worker's side of a submit: validating, then invalid or awaiting review."""
+    if not Submission.objects.filter(pk=submission_id).exists():
+        return None  # a stale message (the row is gone with a test database, say): nothing to do
+    submission = submission_lock(submission_id=submission_id)
+    submission_advance(submission=submission)
+    return submission
+
+
+def submission_advance(*, submission: Submission) -> None:
+    """Move a submitted submission (locked by the caller) as far as its current version's
+    validation allows: to validating, then to invalid or awaiting review."""
+    if submission.state == S.SUBMITTED:
+        transition_apply(submission=submission, action=Action.START_VALIDATION,
+                         actor_role=Actor.SYSTEM, actor=None)
+    current = submission.current_version
+    if submission.state != S.VALIDATING or current is None or not current.is_validated:
+        return  # the version's own validation task advances it when it ends
+    passed = current.validation == Version.Validation.VALID
+    transition_apply(
+        submission=submission,
+        action=Action.VALIDATION_PASSED if passed else Action.VALIDATION_FAILED,
+        actor_role=Actor.SYSTEM, actor=None, version=current,
+    )
+
+
+@transaction.atomic
+def comment_add(*, submission: Submission, author: Any, body: str) -> Comment:
+    body = body.strip()
+    if not body:
+        raise ApplicationError("COMMENT_EMPTY", COMMENT_EMPTY, field="body")
+    comment = Comment.objects.create(submission=submission, author=author,
+                                     body=body[:COMMENT_MAX_LENGTH])
+    log_action(actor=author, action="submission.comment", obj=comment,
+               region_code=submission.region.code, cycle_year=submission.cycle.year,
+               data={"submission": submission.pk, "body": comment.body})
+    return comment

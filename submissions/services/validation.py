@@ -1,0 +1,219 @@
+"""Validating a version in the worker: read the file (for uploads), run the rules, store the
+values and issues, advance the submission; and re-queueing what a lost message left behind.
+
+Slow work (reading a file, running the rules) happens outside the transaction; the results
+are written in one transaction under the submission's row lock, with the audit entry.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import log_action
+from common.db import bulk_insert
+from common.i18n import localized
+from common.tasks import enqueue, task_named
+from indicators.models import DataElement, Region
+from submissions import rules
+from submissions.models import Submission, ValidationIssue, Value, Version
+from submissions.readers import TEMPLATE_FIELDS, FileRejected, read_table, read_template_meta
+from submissions.selectors import peer_values, previous_approved_values, ruleset_for
+from submissions.services.progress import Stage, progress_set
+from submissions.services.review import submission_advance, submission_lock
+from submissions.services.versions import version_point_at
+
+logger = logging.getLogger(__name__)
+S = Submission.State
+
+TEMPLATE_OTHER_REGION = _("这是{other}的填报模板，不是本地区（{own}）的")
+
+
+@dataclass
+class ValidationOutcome:
+    cells: dict[str, rules.Cell]
+    issues: list[rules.Issue]
+    rejected: bool = False
+
+
+def version_validate(*, version_id: int) -> Version | None:
+    """Read (for uploads), check and store the results of one version; advance its submission.
+
+    Idempotent: a task delivered twice (a worker killed mid-way) finds the version validated
+    and does nothing, and the results are written in one transaction, so a half-run leaves
+    nothing behind.
+    """
+    version = (Version.objects.select_related("submission__cycle__model_version",
+                                              "submission__region", "file")
+               .filter(pk=version_id).first())
+    if version is None or version.is_validated:
+        return version
+    submission = version.submission
+    progress_set(version_id=version_id, percent=10, stage=Stage.READING)
+    ruleset = ruleset_for(submission.cycle.model_version)
+    needs_reading = version.source == Version.Source.UPLOAD and not version.values.exists()
+    outcome = (_read_upload(version, ruleset) if needs_reading
+               else ValidationOutcome(_stored_cells(version), []))
+    progress_set(version_id=version_id, percent=50, stage=Stage.CHECKING)
+    if not outcome.rejected:
+        outcome.issues.extend(_run_rules(
+            ruleset, outcome.cells,
+            previous=previous_approved_values(submission.cycle, submission.region),
+            peers=peer_values(submission.cycle, exclude_region_id=submission.region_id),
+        ))
+    progress_set(version_id=version_id, percent=80, stage=Stage.SAVING)
+    version = _results_store(version, outcome, needs_reading=needs_reading)
+    progress_set(version_id=version_id, percent=100, stage=Stage.DONE)
+    return version
+
+
+@transaction.atomic
+def _results_store(version: Version, outcome: ValidationOutcome, *, needs_reading: bool
+                   ) -> Version:
+    """The values read, the issues found and the result, under the submission's lock; the
+    submission advances if it waited for this version."""
+    locked = submission_lock(submission_id=version.submission_id)
+    version = Version.objects.select_for_update().get(pk=version.pk)
+    if version.is_validated:
+        return version
+    if needs_reading and not outcome.rejected:
+        elements = {e.code: e for e in locked.cycle.model_version.elements.all()}
+        bulk_insert(_value_rows(version, outcome.cells, elements))
+    issue_insert_many(rows=[(version, issue) for issue in outcome.issues])
+    _finish(version, outcome)
+    if not outcome.rejected:
+        version_point_at(submission=locked, version=version)
+    if locked.current_version_id == version.pk:
+        locked.current_version = version  # the instance loaded under the lock is stale
+    submission_advance(submission=locked)
+    log_action(
+        actor=None, action="version.validate", obj=version, region_code=locked.region.code,
+        cycle_year=locked.cycle.year,
+        data={"version": version.number, "result": version.validation,
+              "errors": version.error_count, "warnings": version.warning_count},
+    )
+    return version
+
+
+def _read_upload(version: Version, ruleset: rules.RuleSet) -> ValidationOutcome:
+    assert version.file is not None
+    with version.file.file.open("rb") as handle:
+        content = handle.read()
+    try:
+        table = read_table(content, version.file.original_name, fields=TEMPLATE_FIELDS,
+                           max_bytes=settings.UPLOAD_MAX_BYTES)
+    except FileRejected as exc:
+        issue = rules.Issue("", rules.ERROR, exc.rule_code, exc.message_zh, exc.message_en,
+                            rules.Position(exc.sheet or "", exc.row, exc.column or ""))
+        return ValidationOutcome({}, [issue], rejected=True)
+    cells, issues = rules.parse_rows(ruleset, table.rows, sheet=table.sheet or "")
+    issues.extend(_template_meta_issues(content, version.submission))
+    return ValidationOutcome(cells, issues)
+
+
+def _template_meta_issues(content: bytes, submission: Submission) -> list[rules.Issue]:
+    """An error when the file is the template made for another region."""
+    meta = read_template_meta(content) or {}
+    code = meta.get("region_code")
+    if not code or code == submission.region.code:
+        return []
+    other = Region.objects.filter(code=code).first()
+    # The issue is stored in both languages, as the rules' own messages are.
+    zh, en = (_in_language(language, other=other, code=code, own=submission.region)
+              for language in ("zh-hans", "en"))
+    return [rules.Issue("", rules.ERROR, "TEMPLATE_OTHER_REGION", zh, en)]
+
+
+def _in_language(language: str, *, other: Region | None, code: str, own: Region) -> str:
+    with translation.override(language):
+        return str(TEMPLATE_OTHER_REGION).format(
+            other=localized(other, "name") if other else code, own=localized(own, "name"))
+
+
+def _stored_cells(version: Version) -> dict[str, rules.Cell]:
+    return {
+        v.element.code: rules.Cell(v.element.code, v.value, v.raw, v.note,
+                                   rules.Position(v.sheet, v.row, v.column))
+        for v in version.values.select_related("element")
+    }
+
+
+def _run_rules(
+    ruleset: rules.RuleSet, cells: Mapping[str, rules.Cell], *,
+    previous: Mapping[str, Decimal | None], peers: Sequence[Mapping[str, float]],
+) -> list[rules.Issue]:
+    return [
+        *rules.check_cells(ruleset, cells),
+        *rules.check_year_over_year(ruleset, cells, previous),
+        *rules.check_outliers(ruleset, cells, peers,
+                              threshold=settings.VALIDATION_OUTLIER_THRESHOLD),
+    ]
+
+
+def _finish(version: Version, outcome: ValidationOutcome) -> None:
+    version.error_count = sum(1 for i in outcome.issues if i.severity == rules.ERROR)
+    version.warning_count = sum(1 for i in outcome.issues if i.severity == rules.WARNING)
+    version.unexplained_warning_count = rules.unexplained_warnings(outcome.issues, outcome.cells)
+    if outcome.rejected:
+        version.validation = Version.Validation.REJECTED
+    else:
+        version.validation = (Version.Validation.INVALID if version.error_count
+                              else Version.Validation.VALID)
+    version.validated_at = timezone.now()
+    version.save(update_fields=["error_count", "warning_count", "unexplained_warning_count",
+                                "validation", "validated_at"])
+
+
+def _value_rows(version: Version, cells: Mapping[str, rules.Cell],
+                elements: Mapping[str, DataElement]) -> list[Value]:
+    return [
+        Value(version=version, element=elements[code], value=cell.value, raw=cell.raw,
+              note=cell.note, sheet=cell.position.sheet[:100], row=cell.position.row,
+              column=cell.position.column)
+        for code, cell in cells.items() if code in elements
+    ]
+
+
+def issue_insert_many(*, rows: Sequence[tuple[Version, rules.Issue]]) -> None:
+    """Store the issues found, each with its version (a bulk load stores many versions')."""
+    ValidationIssue.objects.bulk_create(
+        (ValidationIssue(
+            version=version, element_code=i.element_code, sheet=i.position.sheet[:100],
+            row=i.position.row, column=i.position.column, severity=i.severity,
+            rule_code=i.rule_code, message_zh=i.message_zh[:500], message_en=i.message_en[:500],
+        ) for version, i in rows),
+        batch_size=2000,
+    )
+
+
+def validation_requeue_stuck(*, older_than_seconds: int | None = None
+                             ) -> tuple[list[int], list[int]]:
+    """Re-queue what a lost message left behind: versions not validated and submissions still
+    submitted or validating after ``older_than_seconds``. Both tasks are idempotent, so a
+    version that was only slow is validated once all the same."""
+    seconds = older_than_seconds or settings.VALIDATION_STUCK_AFTER_SECONDS
+    cutoff = timezone.now() - timedelta(seconds=seconds)
+    versions = list(Version.objects.filter(
+        validation__in=[Version.Validation.PENDING, Version.Validation.RUNNING],
+        created_at__lt=cutoff).values_list("pk", flat=True))
+    submissions = list(Submission.objects.filter(
+        state__in=[S.SUBMITTED, S.VALIDATING], updated_at__lt=cutoff,
+    ).values_list("pk", flat=True))
+    validate, check = (task_named("submissions.tasks.validate_version"),
+                       task_named("submissions.tasks.check_submission"))
+    for version_id in versions:
+        enqueue(validate, version_id)
+    for submission_id in submissions:
+        enqueue(check, submission_id)
+    if versions or submissions:
+        logger.warning("re-queued %d stuck version(s) and %d submission(s)", len(versions),
+                       len(submissions))
+    return versions, submissions

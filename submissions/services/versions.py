@@ -1,0 +1,142 @@
+"""New versions of a submission and their values: an officer's upload or online correction.
+
+Nothing is overwritten: each is a new version, validated in the worker after commit, and the
+submission's current pointer only ever moves forward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import log_action
+from common.errors import ApplicationError
+from common.numbers import plain_decimal
+from common.tasks import enqueue_on_commit
+from submissions.models import Submission, UploadedFile, Value, Version
+from submissions.services.files import file_check_size, file_store
+from submissions.services.review import submission_lock, transition_apply
+from submissions.workflow import Action, Actor
+
+S = Submission.State
+
+NOT_EDITABLE = _("该填报当前状态为「{state}」，不能修改")
+
+
+def submission_ensure_editable(*, submission: Submission) -> None:
+    """Refuse a change to a submission that is submitted, in review or approved."""
+    if not submission.is_editable:
+        raise ApplicationError("NOT_EDITABLE", NOT_EDITABLE,
+                               params={"state": S(submission.state).label})
+
+
+def _version_create(submission: Submission, *, source: str, actor: Any,
+                    file: UploadedFile | None, based_on: Version | None = None,
+                    diff: list[Any] | None = None) -> Version:
+    """The next version of a submission the caller has locked; an invalid or returned
+    submission goes back to draft with it."""
+    submission_ensure_editable(submission=submission)
+    submission.version_count += 1
+    submission.save(update_fields=["version_count", "updated_at"])
+    version = Version.objects.create(
+        submission=submission, number=submission.version_count, source=source, file=file,
+        created_by=actor, based_on=based_on, diff=diff or [],
+    )
+    if submission.state in (S.INVALID, S.RETURNED):
+        role = Actor.ADMINISTRATOR if source == Version.Source.BULK else Actor.OFFICER
+        transition_apply(submission=submission, action=Action.NEW_VERSION, actor_role=role,
+                         actor=actor, version=version)
+    return version
+
+
+def _validation_queue(version: Version) -> None:
+    enqueue_on_commit("submissions.tasks.validate_version", version.pk)
+
+
+def version_create_from_upload(
+    *, submission: Submission, content: bytes, filename: str, actor: Any
+) -> Version:
+    """Store an uploaded file as a new version and queue its validation after commit."""
+    file_check_size(size=len(content))
+    record = file_store(content=content, filename=filename, cycle=submission.cycle,
+                        region=submission.region, purpose=UploadedFile.Purpose.SUBMISSION,
+                        actor=actor)
+    with transaction.atomic():
+        locked = submission_lock(submission_id=submission.pk)
+        submission_ensure_editable(submission=locked)
+        record.save()
+        version = _version_create(locked, source=Version.Source.UPLOAD, actor=actor,
+                                  file=record)
+        log_action(
+            actor=actor, action="version.upload", obj=version, region_code=locked.region.code,
+            cycle_year=locked.cycle.year,
+            data={"version": version.number, "file": record.original_name,
+                  "sha256": record.sha256, "size": record.size},
+        )
+        _validation_queue(version)
+    return version
+
+
+@dataclass(frozen=True)
+class EditedValue:
+    value: Decimal | None
+    raw: str
+    note: str
+
+
+def version_create_from_edit(
+    *, submission: Submission, values: Mapping[str, EditedValue], actor: Any
+) -> Version:
+    """An online correction: a new version with every value, its diff against the current
+    version, validated in the worker."""
+    with transaction.atomic():
+        locked = submission_lock(submission_id=submission.pk)
+        current = locked.current_version
+        before = ({v.element.code: v for v in current.values.select_related("element")}
+                  if current else {})
+        elements = {e.code: e for e in locked.cycle.model_version.elements.all()}
+        diff = _diff(before, values)
+        version = _version_create(locked, source=Version.Source.EDIT, actor=actor, file=None,
+                                  based_on=current, diff=diff)
+        Value.objects.bulk_create(
+            Value(version=version, element=elements[code], value=new.value, raw=new.raw[:200],
+                  note=new.note, sheet=old.sheet if (old := before.get(code)) else "",
+                  row=old.row if old else None, column=old.column if old else "")
+            for code, new in values.items() if code in elements
+        )
+        version_point_at(submission=locked, version=version)
+        log_action(
+            actor=actor, action="version.edit", obj=version, region_code=locked.region.code,
+            cycle_year=locked.cycle.year, data={"version": version.number, "changes": diff},
+        )
+        _validation_queue(version)
+    return version
+
+
+def _diff(before: Mapping[str, Value], values: Mapping[str, EditedValue]) -> list[Any]:
+    """The values and notes an edit changes, as the version stores them (JSON)."""
+    diff = []
+    for code, new in values.items():
+        old = before.get(code)
+        old_value, old_note = (old.value, old.note) if old else (None, "")
+        if old_value != new.value or old_note != new.note:
+            diff.append({"code": code, "old": _text(old_value), "new": _text(new.value),
+                         "old_note": old_note, "new_note": new.note})
+    return diff
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else plain_decimal(value)
+
+
+def version_point_at(*, submission: Submission, version: Version) -> None:
+    """Move the current pointer forward only: a slow early upload never replaces a later one."""
+    current = submission.current_version
+    if current is None or version.number > current.number:
+        submission.current_version = version
+        submission.save(update_fields=["current_version", "updated_at"])
