@@ -19,7 +19,7 @@ def test_it_creates_the_operator_once_as_a_login_less_administrator(bootstrapped
     assert first.pk == again.pk
     assert User.objects.filter(username=OPERATOR_USERNAME).count() == 1
     assert first.username == OPERATOR_USERNAME
-    assert first.full_name.startswith("命令行操作员 (")
+    assert first.full_name.startswith("命令行操作员")
     assert not first.has_usable_password()
     assert roles.is_administrator(User.objects.get(pk=first.pk))
 
