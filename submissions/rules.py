@@ -17,7 +17,7 @@ from decimal import Decimal
 import numpy as np
 
 from indicators.expressions import Expression
-from submissions.readers import RawRow
+from readers import RawRow
 from submissions.values import ValueParseError, parse_value
 
 ERROR = "error"
