@@ -16,6 +16,8 @@ __all__ = [
     "FieldSpec",
     "RawCell",
     "RawRow",
+    "SheetFacts",
+    "SheetPart",
     "Table",
     "cell_name",
     "column_index",
