@@ -346,8 +346,8 @@ def child_import(path: str, year: int, profile: bool) -> dict[str, Any]:
     django_setup()
     from django.db import connection
 
+    import readers  # noqa: F401  (imported by a running server already)
     from accounts.selectors import operator_user
-    from submissions import readers  # noqa: F401  (imported by a running server already)
     from submissions.bulk import bulk_import
     from submissions.models import Value
 

@@ -27,12 +27,13 @@ from audit.services import log_actions
 from common.db import bulk_insert
 from common.errors import ApplicationError
 from common.i18n import in_both_languages
-from common.memory import gc_paused
 from indicators.models import ModelVersion, Region
 from indicators.selectors import normalise_region_key, region_index
+from readers import BULK_FIELDS, FileRejected, RawRow, read_table
+from readers.memory import gc_paused
 from submissions import rules
 from submissions.models import Cycle, Submission, Transition, UploadedFile, Version
-from submissions.readers import BULK_FIELDS, FileRejected, RawRow, read_table
+from submissions.reader_messages import file_rejected_texts
 from submissions.selectors import (
     approved_values_by_region,
     current_values_by_region,
@@ -157,7 +158,7 @@ def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve
                            max_bytes=settings.BULK_MAX_BYTES, max_rows=settings.BULK_MAX_ROWS)
     except FileRejected as exc:
         result.errors.append(BulkProblem("", exc.row, exc.column or "", "", rules.ERROR,
-                                         exc.rule_code, exc.message_zh, exc.message_en))
+                                         exc.rule_code, *file_rejected_texts(exc)))
         return result
     result.rows = len(table.rows)
     model = _model_for_year(year)

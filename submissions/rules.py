@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.i18n import in_both_languages, pick_lazy
 from indicators.expressions import Expression
-from submissions.readers import RawRow
+from readers import RawRow
 from submissions.values import ValueParseError, parse_value
 
 ERROR = "error"

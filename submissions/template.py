@@ -18,7 +18,7 @@ The workbook:
   are part of the file format). The sheet names stay Chinese in both languages because the
   reader looks for "填报数据".
 * a hidden sheet "_meta": key/value rows (region_code, region_name, cycle, model, generated_at,
-  language, template_version), read back by ``submissions.readers.read_template_meta`` to catch
+  language, template_version), read back by ``readers.read_template_meta`` to catch
   another region's template.
 
 Decisions:

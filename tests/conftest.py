@@ -4,9 +4,13 @@ administrator, an auditor and an anonymous visitor."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from accounts import roles
 from config.celery import app as celery_app
@@ -34,6 +38,15 @@ def _no_public_pages_kept() -> None:
     """Public pages are kept in this process's memory under the publication generation; a
     test's database is rolled back, so no test sees the pages of another."""
     page_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after_each_test() -> Iterator[None]:
+    """A request in English leaves English active in the test's thread (Django's locale
+    middleware activates, nothing deactivates): the next test in the same worker would read
+    every message in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

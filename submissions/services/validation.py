@@ -23,9 +23,10 @@ from common.db import bulk_insert
 from common.i18n import localized
 from common.tasks import enqueue, task_named
 from indicators.models import DataElement, Region
+from readers import TEMPLATE_FIELDS, FileRejected, read_table, read_template_meta
 from submissions import rules
 from submissions.models import Submission, ValidationIssue, Value, Version
-from submissions.readers import TEMPLATE_FIELDS, FileRejected, read_table, read_template_meta
+from submissions.reader_messages import file_rejected_texts
 from submissions.selectors import peer_values, previous_approved_values, ruleset_for
 from submissions.services.progress import Stage, progress_set
 from submissions.services.review import submission_advance, submission_lock
@@ -111,7 +112,7 @@ def _read_upload(version: Version, ruleset: rules.RuleSet) -> ValidationOutcome:
         table = read_table(content, version.file.original_name, fields=TEMPLATE_FIELDS,
                            max_bytes=settings.UPLOAD_MAX_BYTES)
     except FileRejected as exc:
-        issue = rules.Issue("", rules.ERROR, exc.rule_code, exc.message_zh, exc.message_en,
+        issue = rules.Issue("", rules.ERROR, exc.rule_code, *file_rejected_texts(exc),
                             rules.Position(exc.sheet or "", exc.row, exc.column or ""))
         return ValidationOutcome({}, [issue], rejected=True)
     cells, issues = rules.parse_rows(ruleset, table.rows, sheet=table.sheet or "")

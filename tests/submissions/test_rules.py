@@ -8,8 +8,8 @@ import pytest
 
 from demo.data import element_values
 from indicators.models import ModelVersion
+from readers import RawCell, RawRow
 from submissions import rules
-from submissions.readers import RawCell, RawRow
 from submissions.selectors import ruleset_for
 
 

@@ -399,7 +399,7 @@ def test_it_writes_an_empty_template() -> None:
 
 
 def test_it_is_read_back_by_the_upload_reader() -> None:
-    from submissions.readers import TEMPLATE_FIELDS, read_table, read_template_meta
+    from readers import TEMPLATE_FIELDS, read_table, read_template_meta
 
     data = build()
     table = read_table(data, "template.xlsx", fields=TEMPLATE_FIELDS)

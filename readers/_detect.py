@@ -6,7 +6,7 @@ import codecs
 from dataclasses import dataclass
 from typing import Final
 
-from submissions.readers._base import FileRejected
+from readers.errors import Detail, FileRejected, RuleCode
 
 ZIP: Final = "zip"
 OLE: Final = "ole"
@@ -18,33 +18,24 @@ _ZIP_MAGICS: Final = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 # Well-known binary formats, named in the message so the user knows what they picked.
 _KNOWN_BINARIES: Final = (
-    (b"MZ", "Windows 程序", "a Windows program"),
-    (b"\x7fELF", "Linux 程序", "a Linux program"),
-    (b"\xca\xfe\xba\xbe", "程序文件", "a program"),
-    (b"\xcf\xfa\xed\xfe", "程序文件", "a program"),
-    (b"%PDF", "PDF 文档", "a PDF document"),
-    (b"\x89PNG", "图片", "an image"),
-    (b"\xff\xd8\xff", "图片", "an image"),
-    (b"GIF8", "图片", "an image"),
-    (b"BM", "图片", "an image"),
-    (b"Rar!", "压缩包", "an archive"),
-    (b"7z\xbc\xaf", "压缩包", "an archive"),
-    (b"\x1f\x8b", "压缩包", "an archive"),
-    (b"{\\rtf", "RTF 文档", "an RTF document"),
+    (b"MZ", Detail.WINDOWS_PROGRAM),
+    (b"\x7fELF", Detail.LINUX_PROGRAM),
+    (b"\xca\xfe\xba\xbe", Detail.PROGRAM),
+    (b"\xcf\xfa\xed\xfe", Detail.PROGRAM),
+    (b"%PDF", Detail.PDF),
+    (b"\x89PNG", Detail.IMAGE),
+    (b"\xff\xd8\xff", Detail.IMAGE),
+    (b"GIF8", Detail.IMAGE),
+    (b"BM", Detail.IMAGE),
+    (b"Rar!", Detail.ARCHIVE),
+    (b"7z\xbc\xaf", Detail.ARCHIVE),
+    (b"\x1f\x8b", Detail.ARCHIVE),
+    (b"{\\rtf", Detail.RTF),
 )
 
-_ACCEPTED_ZH: Final = "请上传 .xlsx、.xls、.ods 或 .csv 格式的电子表格"
-_ACCEPTED_EN: Final = "upload a spreadsheet in .xlsx, .xls, .ods or .csv format"
 
-
-def not_spreadsheet(what_zh: str = "", what_en: str = "") -> FileRejected:
-    seems_zh = f"（看起来是{what_zh}）" if what_zh else ""
-    seems_en = f" (it looks like {what_en})" if what_en else ""
-    return FileRejected(
-        "FILE_NOT_SPREADSHEET",
-        f"文件内容不是电子表格{seems_zh}，{_ACCEPTED_ZH}",
-        f"The file is not a spreadsheet{seems_en}; {_ACCEPTED_EN}",
-    )
+def not_spreadsheet(looks_like: Detail | None = None) -> FileRejected:
+    return FileRejected(RuleCode.FILE_NOT_SPREADSHEET, detail=looks_like)
 
 
 def sniff(data: bytes) -> str:
@@ -55,9 +46,9 @@ def sniff(data: bytes) -> str:
         return OLE
     # BM (bitmap) is also how a CSV could start ("BMW,..."): only treat it as binary with its
     # binary header shape, left to the text check below.
-    for magic, what_zh, what_en in _KNOWN_BINARIES:
+    for magic, looks_like in _KNOWN_BINARIES:
         if magic != b"BM" and data.startswith(magic):
-            raise not_spreadsheet(what_zh, what_en)
+            raise not_spreadsheet(looks_like)
     return TEXT
 
 
@@ -105,16 +96,10 @@ def decode_text(data: bytes) -> DecodedText:
             try:
                 return DecodedText(data.decode(encoding), encoding)
             except UnicodeDecodeError as exc:
-                raise _encoding_error(data, exc.start, encoding) from None
+                raise _encoding_error(data, exc.start) from None
     sample = data[:_SAMPLE]
     if _utf16_without_bom(sample):
-        raise FileRejected(
-            "FILE_ENCODING",
-            "文件是没有字节顺序标记（BOM）的 UTF-16 文本，无法可靠识别；请在 Excel 中另存为"
-            "“CSV UTF-8（逗号分隔）”或 .xlsx 后重新上传",
-            "The file is UTF-16 text without a byte order mark and cannot be read reliably; "
-            'save it in Excel as "CSV UTF-8 (Comma delimited)" or .xlsx and upload it again',
-        )
+        raise FileRejected(RuleCode.FILE_ENCODING, detail=Detail.UTF16_WITHOUT_BOM)
     try:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
@@ -125,20 +110,12 @@ def decode_text(data: bytes) -> DecodedText:
         pass
     if _looks_binary(sample):
         raise not_spreadsheet()
-    raise _encoding_error(data, first_error, "utf-8")
+    raise _encoding_error(data, first_error)
 
 
-def _encoding_error(data: bytes, position: int, encoding: str) -> FileRejected:
-    line = data.count(b"\n", 0, position) + 1
-    return FileRejected(
-        "FILE_ENCODING",
-        f"无法识别文件的文字编码（第 {line} 行起出现无效字符）；支持 UTF-8（可带 BOM）和 "
-        "GB18030/GBK，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重新上传",
-        f"The text encoding of the file is not recognised (invalid characters from line {line}); "
-        "UTF-8 (with or without BOM) and GB18030/GBK are supported: save it in Excel as "
-        '"CSV UTF-8 (Comma delimited)" or .xlsx and upload it again',
-        row=line,
-    )
+def _encoding_error(data: bytes, position: int) -> FileRejected:
+    """The line of the first byte that does not decode."""
+    return FileRejected(RuleCode.FILE_ENCODING, row=data.count(b"\n", 0, position) + 1)
 
 
 def check_text(decoded: DecodedText) -> None:
@@ -148,25 +125,11 @@ def check_text(decoded: DecodedText) -> None:
     if nul >= 0:
         if text.count("\x00", 0, _SAMPLE) > len(text[:_SAMPLE]) // 100 + 8:
             raise not_spreadsheet()
-        line = text.count("\n", 0, nul) + 1
-        raise FileRejected(
-            "FILE_NUL_BYTES",
-            f"第 {line} 行含有空字符（NUL），文件可能已损坏或不是文本文件；请在 Excel 中打开、"
-            "另存为 .xlsx 或 CSV 后重新上传",
-            f"Line {line} contains NUL characters; the file may be damaged or not a text file. "
-            "Open it in Excel, save it as .xlsx or CSV and upload it again",
-            row=line,
-        )
+        raise FileRejected(RuleCode.FILE_NUL_BYTES, row=text.count("\n", 0, nul) + 1)
     sample = text[:_SAMPLE]
     odd = sum(1 for char in sample if ord(char) in _BINARY_BYTES)
     if odd > max(8, len(sample) // 100):
         raise not_spreadsheet()
     head = sample.lstrip("\ufeff \t\r\n").lower()
     if head.startswith(("<!doctype html", "<html", "<table", "<?xml", "<meta", "<head")):
-        raise FileRejected(
-            "FILE_NOT_SPREADSHEET",
-            "文件是网页（HTML）或 XML 格式，只是扩展名像电子表格；请在 Excel 中打开后另存为 "
-            ".xlsx 再上传",
-            "The file is a web page (HTML) or XML file with a spreadsheet's extension; open it "
-            "in Excel, save it as .xlsx and upload that",
-        )
+        raise not_spreadsheet(Detail.HTML_OR_XML)

@@ -1,24 +1,30 @@
-"""The shapes the readers hand out, the rejection they raise, and header matching."""
+"""The shapes the readers hand out and pass between their layers, header matching, and the
+small cell helpers every format shares."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 __all__ = [
     "BULK_FIELDS",
     "TEMPLATE_FIELDS",
+    "Container",
     "FieldSpec",
-    "FileRejected",
     "RawCell",
     "RawRow",
+    "SheetFacts",
+    "SheetPart",
     "Table",
     "cell_name",
     "column_index",
     "column_letter",
     "normalise_header",
+    "percent_text",
+    "strip_format_literals",
 ]
 
 
@@ -70,55 +76,6 @@ class Table:
     encoding: str | None  # CSV only
 
 
-class FileRejected(Exception):
-    """The file as a whole cannot be read. ``rule_code`` is stable; the messages say what to do."""
-
-    def __init__(
-        self,
-        rule_code: str,
-        message_zh: str,
-        message_en: str,
-        *,
-        sheet: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-    ) -> None:
-        super().__init__(f"{rule_code}: {message_en}")
-        self.rule_code = rule_code
-        self.message_zh = message_zh
-        self.message_en = message_en
-        self.sheet = sheet
-        self.row = row
-        self.column = column
-
-
-def place_zh(sheet: str | None, row: int | None = None, column: str | None = None) -> str:
-    """「工作表“填报数据”C12 单元格」 and the like: the start of a message that has a place."""
-    parts = []
-    if sheet:
-        parts.append(f"工作表“{sheet}”")
-    if row is not None and column:
-        parts.append(f"{column}{row} 单元格")
-    elif row is not None:
-        parts.append(f"第 {row} 行")
-    elif column:
-        parts.append(f"{column} 列")
-    return "".join(parts)
-
-
-def place_en(sheet: str | None, row: int | None = None, column: str | None = None) -> str:
-    parts = []
-    if row is not None and column:
-        parts.append(f"cell {column}{row}")
-    elif row is not None:
-        parts.append(f"row {row}")
-    elif column:
-        parts.append(f"column {column}")
-    if sheet:
-        parts.append(f'of sheet "{sheet}"')
-    return " ".join(parts)
-
-
 @lru_cache(maxsize=4096)
 def column_letter(index: int) -> str:
     """0 -> "A", 25 -> "Z", 26 -> "AA"."""
@@ -159,3 +116,52 @@ def normalise_header(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _BRACKET.split(text, maxsplit=1)[0]
     return _SPACES.sub("", text).strip("*").casefold()
+
+
+# --- what the container checks learn, for the format readers ---------------------------------
+
+
+@dataclass
+class SheetFacts:
+    """What the container scan learned about one sheet. Positions are 0-based (row, col)."""
+
+    max_row: int = -1
+    max_col: int = -1
+    uncached: list[tuple[int, int] | None] = field(default_factory=list)
+    # Values to show instead of what calamine reads: error texts, percent cells as "12.5%".
+    overrides: dict[tuple[int, int], object] = field(default_factory=dict)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+
+
+@dataclass
+class SheetPart:
+    name: str
+    path: str | None  # the sheet's XML part (xlsx); None for ods
+    visible: bool
+    worksheet: bool = True  # False for chart sheets, dialog sheets: nothing to read there
+
+
+@dataclass
+class Container:
+    kind: str  # "xlsx" | "ods"
+    sheets: list[SheetPart]
+    facts: dict[str, SheetFacts]  # by sheet name
+
+
+# --- number formats ----------------------------------------------------------------------------
+
+_LITERALS = re.compile(r'"[^"]*"|\\.')
+
+
+def strip_format_literals(code: str) -> str:
+    """A number format without its quoted text and escaped characters ("%" shown as text)."""
+    return _LITERALS.sub("", code)
+
+
+def percent_text(number: str) -> str:
+    """A percent-formatted number as the user sees it: 0.125 -> "12.5%"."""
+    try:
+        value = Decimal(repr(float(number))).scaleb(2)
+    except (ValueError, InvalidOperation):
+        return number
+    return format(value.normalize(), "f") + "%"
