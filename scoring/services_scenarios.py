@@ -7,6 +7,7 @@ here, or anywhere, publishes a scenario.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +27,8 @@ NAME_LIMIT = 100
 
 
 def scenario_save(*, cycle: Cycle, base_run: ScoringRun, name: str, note: str,
-                  parameters: dict[str, Any], actor: Any) -> Scenario:
+                  parameters: dict[str, Any], actor: Any,
+                  names: Mapping[str, str] | None = None) -> Scenario:
     """Check and store a scenario; the audit entry names it and carries its parameters."""
     name = name.strip()
     if not name:
@@ -38,7 +40,7 @@ def scenario_save(*, cycle: Cycle, base_run: ScoringRun, name: str, note: str,
         raise ApplicationError("SCENARIO_RUN_OF_OTHER_CYCLE", RUN_OF_OTHER_CYCLE,
                                params={"number": base_run.number, "year": cycle.year})
     data = studio_selectors.run_data(base_run)
-    scenario = studio.parse_scenario(parameters, data.spec)
+    scenario = studio.parse_scenario(parameters, data.spec, names=names)
     result = studio.compute(data, scenario)
     with transaction.atomic():
         locked = Cycle.objects.select_for_update().get(pk=cycle.pk)

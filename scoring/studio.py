@@ -211,10 +211,24 @@ def default_scenario(spec: core.ModelSpec) -> Scenario:
 # Reading a scenario
 
 
-def parse_scenario(data: Any, spec: core.ModelSpec) -> Scenario:
+def parse_scenario(data: Any, spec: core.ModelSpec, *,
+                   names: Mapping[str, str] | None = None) -> Scenario:
     """Check a scenario (as ``whatif --scenario`` reads it, or the studio's form gives it)
     against ``spec``; every key is optional. Raises :class:`ApplicationError` naming the
-    offending key, code or value."""
+    offending key, code or value: a code as the file wrote it, or by its name in ``names``
+    (the pages name indicators, not codes)."""
+    try:
+        return _parse(data, spec)
+    except ApplicationError as exc:
+        if names:
+            if isinstance(exc.params.get("code"), str):
+                exc.params["code"] = names.get(exc.params["code"], exc.params["code"])
+            if "codes" in exc.extra:
+                exc.params["codes"] = "、".join(names.get(c, c) for c in exc.extra["codes"])
+        raise
+
+
+def _parse(data: Any, spec: core.ModelSpec) -> Scenario:
     if not isinstance(data, Mapping):
         raise _error("WHATIF_NOT_AN_OBJECT", NOT_AN_OBJECT, keys="、".join(KEYS))
     for key in data:
@@ -336,8 +350,9 @@ def _check_whole(scenario: Scenario, spec: core.ModelSpec) -> None:
     if scenario.aggregation == "geometric":
         zscores = [i.code for i in kept if scenario.normalisation.get(i.code) == "zscore"]
         if zscores:
-            raise _error("WHATIF_GEOMETRIC_ZSCORE", GEOMETRIC_ZSCORE, field="aggregation",
-                         codes="、".join(zscores))
+            raise ApplicationError("WHATIF_GEOMETRIC_ZSCORE", GEOMETRIC_ZSCORE,
+                                   field="aggregation", params={"codes": "、".join(zscores)},
+                                   extra={"codes": zscores})
 
 
 def _kept_indicators(spec: core.ModelSpec, scenario: Scenario) -> list[core.IndicatorSpec]:

@@ -44,6 +44,7 @@ class ScenarioForm(forms.Form):
             self.fields[f"p_{d.code}"] = field
             self.dimension_rows.append((d, name, f"p_{d.code}"))
         self.indicator_rows = []
+        self.names = {d.code: name for d, name, _field in self.dimension_rows}
         for i in spec.indicators:
             name = localized(indicators[i.code], "name") if i.code in indicators else i.code
             posts = studio.model_goalposts(i)
@@ -61,6 +62,7 @@ class ScenarioForm(forms.Form):
             self.fields[f"dir_{i.code}"] = forms.ChoiceField(label=name, choices=DIRECTIONS,
                                                             initial=str(i.direction))
             self.indicator_rows.append((i, name, i.code))
+            self.names[i.code] = name
 
     def dimension_table(self) -> list[tuple[core.DimensionSpec, str, forms.BoundField]]:
         return [(d, name, self[field]) for d, name, field in self.dimension_rows]
@@ -120,16 +122,22 @@ class ScenarioForm(forms.Form):
         self.add_error(name, message)
 
 
+def _plain(value: float) -> str:
+    """A float as the form shows it: every digit kept, no ".0" on a whole number."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def query_of(scenario: studio.Scenario, spec: core.ModelSpec) -> dict[str, str]:
     """The studio's query string for a scenario: opens it in the form again."""
     query = {"aggregation": scenario.aggregation}
     for d in spec.dimensions:
-        query[f"p_{d.code}"] = repr(scenario.dimension_points[d.code])
+        query[f"p_{d.code}"] = _plain(scenario.dimension_points[d.code])
     for i in spec.indicators:
-        query[f"w_{i.code}"] = repr(scenario.indicator_weights[i.code])
+        query[f"w_{i.code}"] = _plain(scenario.indicator_weights[i.code])
         query[f"k_{i.code}"] = scenario.normalisation.get(i.code, MODEL_KIND)
         posts = scenario.goalposts.get(i.code) or studio.model_goalposts(i)
         if posts:
-            query[f"lo_{i.code}"], query[f"hi_{i.code}"] = repr(posts[0]), repr(posts[1])
+            query[f"lo_{i.code}"], query[f"hi_{i.code}"] = _plain(posts[0]), _plain(posts[1])
         query[f"dir_{i.code}"] = str(scenario.directions.get(i.code, i.direction))
     return query

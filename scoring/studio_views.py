@@ -79,7 +79,7 @@ def _studio_page(request: HttpRequest, cycle: Cycle, form: ScenarioForm | None,
     if form is not None and run is not None and form.is_valid():
         data = studio_selectors.run_data(run)
         try:
-            scenario = studio.parse_scenario(form.parameters(), data.spec)
+            scenario = studio.parse_scenario(form.parameters(), data.spec, names=form.names)
         except ApplicationError as exc:
             form.add_application_error(exc.field, exc.message)
         else:
@@ -136,7 +136,7 @@ def scenario_save(request: HttpRequest, cycle_id: int) -> HttpResponse:
         scenario = services_scenarios.scenario_save(
             cycle=cycle, base_run=run, name=request.POST.get("name", ""),
             note=request.POST.get("note", ""), parameters=form.parameters(),
-            actor=request.user)
+            actor=request.user, names=form.names)
     except ApplicationError as exc:
         if exc.field and exc.field != "name":
             form.add_application_error(exc.field, exc.message)

@@ -16,8 +16,9 @@
   var builders = {
     heatmap: function (d) {
       var n = d.codes.length;
+      var short = function (text) { return text.length > 9 ? text.slice(0, 8) + "…" : text; };
       return {
-        grid: { left: 60, right: 20, top: 10, bottom: 90 },
+        grid: { left: 130, right: 20, top: 10, bottom: 150 },
         tooltip: {
           formatter: function (p) {
             var v = p.value[2];
@@ -25,10 +26,12 @@
               (v === null ? "—" : v.toFixed(2));
           }
         },
-        xAxis: { type: "category", data: d.codes, axisLabel: { rotate: 90, interval: 0 }, splitArea: { show: true } },
-        yAxis: { type: "category", data: d.codes, inverse: true, axisLabel: { interval: 0 }, splitArea: { show: true } },
+        xAxis: { type: "category", data: d.names, axisLabel: { rotate: 90, interval: 0, formatter: short },
+                 splitArea: { show: true } },
+        yAxis: { type: "category", data: d.names, inverse: true, axisLabel: { interval: 0, formatter: short },
+                 splitArea: { show: true } },
         visualMap: { min: -1, max: 1, calculable: false, orient: "horizontal", left: "center", bottom: 0,
-                     itemHeight: 200, inRange: { color: [blue, "#ffffff", red] } },
+                     itemHeight: 200, text: ["1", "−1"], inRange: { color: [blue, "#ffffff", red] } },
         series: [{ type: "heatmap", data: d.values.filter(function (v) { return v[2] !== null; }),
                    progressive: n * n }],
         animation: false
@@ -47,7 +50,8 @@
               d.low[i] + "–" + d.high[i];
           } },
         xAxis: { type: "category", data: d.regions, axisLabel: { rotate: 60, interval: 0 } },
-        yAxis: { type: "value", name: d.labels.axis, inverse: true, min: 1, max: Math.max(d.count, 1) },
+        yAxis: { type: "value", name: d.labels.axis, nameLocation: "start", inverse: true, min: 1,
+                 max: Math.max(d.count, 1) },
         series: [
           { type: "bar", stack: "interval", data: d.low, itemStyle: { color: "transparent" },
             emphasis: { disabled: true }, silent: true },
@@ -62,7 +66,7 @@
     },
     boxes: function (d) {
       return {
-        grid: { left: 50, right: 20, top: 20, bottom: 60 },
+        grid: { left: 50, right: 20, top: 40, bottom: 130 },
         tooltip: { trigger: "item",
           formatter: function (p) {
             if (p.seriesType === "boxplot") {
@@ -71,8 +75,9 @@
             }
             return d.names[p.data[0]] + "<br>" + p.data[1];
           } },
-        xAxis: { type: "category", data: d.codes, axisLabel: { interval: 0, rotate: 45 } },
-        yAxis: { type: "value", name: d.labels.box, min: 0, max: 100 },
+        xAxis: { type: "category", data: d.names, axisLabel: { interval: 0, rotate: 60,
+                 formatter: function (t) { return t.length > 9 ? t.slice(0, 8) + "…" : t; } } },
+        yAxis: { type: "value", name: d.labels.box, nameTextStyle: { align: "left" }, min: 0, max: 100 },
         series: [
           { name: d.labels.box, type: "boxplot", data: d.boxes.map(function (b) { return b || [0, 0, 0, 0, 0]; }),
             itemStyle: { color: "#fde0dc", borderColor: red } },
