@@ -411,6 +411,10 @@ def compute(data: RunData, scenario: Scenario) -> ScenarioResult:
         points = core.aggregate_dimensions(scores, model.indicator_weight,
                                            model.indicator_dimension, model.points,
                                            geometric=geometric)
+        if not geometric:  # the dimensions without a variant keep the core's exact points
+            touched = np.zeros(len(dimensions), dtype=bool)
+            touched[model.indicator_dimension[list(special)]] = True
+            points[:, ~touched] = result.dimension_points[:, ~touched]
         totals = (core.geometric_totals(points, model.points) if geometric
                   else core.weighted_totals(points))
         ranks = core.competition_ranks(totals, data.ranked)

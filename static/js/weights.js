@@ -178,10 +178,12 @@
     return dims.map(function (d, j) { return d.code + "=" + weights[j]; }).join("&");
   }
 
-  function remember() {
+  // The link box follows every move; the address bar when a slider is let go (a new
+  // address makes the browser look at the page's icon again, so not on every step).
+  function remember(address) {
     var url = location.href.split("#")[0] + "#" + fragment();
-    if (window.history && history.replaceState) { history.replaceState(null, "", url); }
     link.value = url;
+    if (address && window.history && history.replaceState) { history.replaceState(null, "", url); }
   }
 
   function fromFragment() {
@@ -202,13 +204,14 @@
     slider.addEventListener("input", function () {
       weights[j] = parseFloat(slider.value);
       render();
-      remember();
+      remember(false);
     });
+    slider.addEventListener("change", function () { remember(true); });
   });
   document.getElementById("weights-reset").addEventListener("click", function () {
     dims.forEach(function (d, j) { weights[j] = d.default; sliders[j].value = String(d.default); });
     render();
-    remember();
+    remember(true);
   });
   document.getElementById("weights-copy").addEventListener("click", function () {
     var button = this;
@@ -225,10 +228,10 @@
     }
     button.blur();
   });
-  window.addEventListener("hashchange", function () { fromFragment(); render(); remember(); });
+  window.addEventListener("hashchange", function () { fromFragment(); render(); remember(false); });
 
   fromFragment();
   render();
-  remember();
+  remember(false);
   app.setAttribute("data-ready", "true");
 }());
