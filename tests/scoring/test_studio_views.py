@@ -16,6 +16,7 @@ from scoring.models import Scenario
 from scoring.studio import default_scenario, parse_scenario
 from scoring.studio_forms import query_of
 from tests.public.conftest import Tables
+from tests.test_translations import _chinese_in, _visible_text
 from tests.scoring.studio_world import (  # noqa: F401  (fixtures)
     clients_fixture,
     fresh_fixture,
@@ -172,4 +173,5 @@ def test_it_shows_the_studio_in_english(world, clients):
         HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "What-if studio for 2017" in html and "Scenario rank" in html
     assert "Internet penetration" in html and "Beijing" in html
-    assert "不计入" not in html and "模拟测算" not in html
+    assert not _chinese_in(_visible_text(html)), _chinese_in(_visible_text(html))
+    assert 'data-watermark="Simulation"' in html
