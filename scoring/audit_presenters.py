@@ -133,7 +133,7 @@ def _charts(report: statistics.Report, data: Any, codes: list[str], names: dict[
             "low": [u["p05"] for _c, u in ordered],
             "high": [u["p95"] for _c, u in ordered],
             "labels": {"rank": _("正式排名"), "median": _("中位排名"),
-                       "interval": _("第 5–95 百分位区间"), "axis": _("排名")},
+                       "interval": _("第 5–95 百分位区间")},
             "count": int(np.count_nonzero(ranked)),
         },
         "boxes": {"codes": list(data.indicator_codes),

@@ -40,7 +40,7 @@
     intervals: function (d) {
       var span = d.high.map(function (h, i) { return h - d.low[i]; });
       return {
-        grid: { left: 50, right: 20, top: 30, bottom: 80 },
+        grid: { left: 40, right: 20, top: 40, bottom: 80 },
         legend: { data: [d.labels.interval, d.labels.median, d.labels.rank], top: 0 },
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
           formatter: function (items) {
@@ -50,8 +50,7 @@
               d.low[i] + "–" + d.high[i];
           } },
         xAxis: { type: "category", data: d.regions, axisLabel: { rotate: 60, interval: 0 } },
-        yAxis: { type: "value", name: d.labels.axis, nameLocation: "start", inverse: true, min: 1,
-                 max: Math.max(d.count, 1) },
+        yAxis: { type: "value", inverse: true, min: 1, max: Math.max(d.count, 1) },
         series: [
           { type: "bar", stack: "interval", data: d.low, itemStyle: { color: "transparent" },
             emphasis: { disabled: true }, silent: true },
