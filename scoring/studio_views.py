@@ -109,12 +109,10 @@ def studio_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
     form = None
     if run is not None:
         data = studio_selectors.run_data(run)
-        bound = request.GET if "aggregation" in request.GET else None
-        form = ScenarioForm(data.spec, cycle.model_version, bound)
-        if bound is None:  # the model's own settings, computed as a scenario
-            form = ScenarioForm(data.spec, cycle.model_version,
-                                {"aggregation": "arithmetic",
-                                 **query_of(studio.default_scenario(data.spec), data.spec)})
+        # Without a scenario in the query: the model's own settings, computed as one.
+        asked = (request.GET if "aggregation" in request.GET
+                 else query_of(studio.default_scenario(data.spec), data.spec))
+        form = ScenarioForm(data.spec, cycle.model_version, asked)
     return _studio_page(request, cycle, form, run)
 
 

@@ -16,12 +16,12 @@ from scoring.models import Scenario
 from scoring.studio import default_scenario, parse_scenario
 from scoring.studio_forms import query_of
 from tests.public.conftest import Tables
-from tests.test_translations import _chinese_in, _visible_text
 from tests.scoring.studio_world import (  # noqa: F401  (fixtures)
     clients_fixture,
     fresh_fixture,
     world_fixture,
 )
+from tests.test_translations import _chinese_in, _visible_text
 
 
 def studio_url(world: Any, **changes: str) -> str:
