@@ -74,8 +74,7 @@ def _studio_page(request: HttpRequest, cycle: Cycle, form: ScenarioForm | None,
                  run: ScoringRun | None, save_form_errors: list[str] | None = None,
                  status: int = 200) -> HttpResponse:
     context: dict[str, Any] = {"cycle": cycle, "run": run, "form": form,
-                               "save_errors": save_form_errors or [],
-                               "scenarios": studio_selectors.scenarios(cycle)[:20]}
+                               "save_errors": save_form_errors or []}
     if form is not None and run is not None and form.is_valid():
         data = studio_selectors.run_data(run)
         try:
