@@ -833,3 +833,128 @@ def score(model: CompiledModel | ModelSpec, values: FloatArray, ranked: BoolArra
                  "total_incomplete"):
         getattr(result, name).setflags(write=False)
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# Variants for the what-if studio and the statistical audit (``scoring.studio``,
+# ``scoring.statistics``): normalisations the model does not offer (z-scores, ordinal by rank)
+# and geometric aggregation. Their results are simulations, shown with a watermark and never
+# published, so they are plain float64 NumPy and not held to the exact-rounding contract
+# above. Arrays are units × indicators (and units × dimensions), as in ``ScoreResult``.
+
+#: Geometric aggregation works on scores on the 0–100 scale shifted by one point, so that a
+#: score of zero stays defined (log 1 = 0) and the bounds are kept: all zeros give 0 points,
+#: all full scores give the dimension's points.
+GEOMETRIC_SCALE = 100.0
+GEOMETRIC_SHIFT = 1.0
+
+
+def zscore_scores(values: FloatArray, higher_is_better: BoolArray) -> FloatArray:
+    """Per indicator, ``(x - mean) / sd`` over the units with a value (sample standard
+    deviation, ``ddof=1``), negated where lower is better; NaN where the value is missing.
+    An indicator with fewer than two values, or no spread, scores 0 wherever it has a value:
+    it does not tell the units apart."""
+    x = np.asarray(values, dtype=np.float64)
+    present = ~np.isnan(x)
+    counts = present.sum(axis=0)
+    with np.errstate(all="ignore"):
+        mean = np.nansum(x, axis=0) / counts
+        centred = np.where(present, x - mean, 0.0)
+        sd = np.sqrt((centred**2).sum(axis=0) / (counts - 1))
+        z = centred / sd
+    flat = ~(np.isfinite(sd) & (sd > 0))
+    z[:, flat] = 0.0
+    z *= np.where(np.asarray(higher_is_better, dtype=bool), 1.0, -1.0)
+    z[~present] = np.nan
+    return z
+
+
+def ordinal_scores(values: FloatArray, higher_is_better: BoolArray) -> FloatArray:
+    """Per indicator, the unit's place among the units with a value, scaled to [0, 1]: the
+    number of units with a worse value plus half of the others with an equal value, over
+    ``n - 1`` (mid-ranks, so ties share a score). The best unit scores 1 and the worst 0;
+    a lone value scores 1. NaN where the value is missing."""
+    x = np.asarray(values, dtype=np.float64)
+    higher = np.asarray(higher_is_better, dtype=bool)
+    scores = np.full(x.shape, np.nan)
+    for k in range(x.shape[1]):
+        column = x[:, k]
+        present = ~np.isnan(column)
+        n = int(present.sum())
+        if n == 0:
+            continue
+        if n == 1:
+            scores[present, k] = 1.0
+            continue
+        ordered = np.sort(column[present])
+        below = np.searchsorted(ordered, column[present], side="left")
+        up_to = np.searchsorted(ordered, column[present], side="right")
+        worse = below if higher[k] else n - up_to
+        scores[present, k] = (worse + (up_to - below - 1) / 2.0) / (n - 1)
+    return scores
+
+
+def aggregate_dimensions(scores: FloatArray, weights: FloatArray, dimension_of: IntArray,
+                         points: FloatArray, *, geometric: bool = False) -> FloatArray:
+    """Dimension points from normalised scores, over the indicators that have a value.
+
+    Arithmetic: ``P_j * Σ w_i s_i / Σ w_i``. Geometric: ``P_j * (Π (100 s_i + 1)^(w_i / Σ w)
+    - 1) / 100``, computed through logarithms. A missing score is re-weighted away, as in the
+    core; a unit with no score in a dimension gets NaN there.
+
+    ``weights`` is one per indicator, or samples × indicators, and ``points`` one per
+    dimension, or samples × dimensions; with either two-dimensional the result is samples ×
+    units × dimensions (the audit's Monte Carlo), else units × dimensions. Geometric
+    aggregation of a negative score (a z-score) is refused with ``ValueError``.
+    """
+    s = np.asarray(scores, dtype=np.float64)
+    present = ~np.isnan(s)
+    if geometric:
+        if np.any(s[present] < 0):
+            raise ValueError("geometric aggregation needs scores of at least 0")
+        with np.errstate(all="ignore"):
+            terms = np.log(np.where(present, s, 0.0) * GEOMETRIC_SCALE + GEOMETRIC_SHIFT)
+    else:
+        terms = np.where(present, s, 0.0)
+    w = np.asarray(weights, dtype=np.float64)
+    p = np.asarray(points, dtype=np.float64)
+    batched = w.ndim == 2 or p.ndim == 2
+    w2 = np.atleast_2d(w)
+    p2 = np.atleast_2d(p)
+    d = p2.shape[1]
+    samples = max(w2.shape[0], p2.shape[0])
+    result = np.full((samples, s.shape[0], d), np.nan)
+    mask = present.astype(np.float64)
+    for j in range(d):
+        members = np.nonzero(np.asarray(dimension_of) == j)[0]
+        if members.size == 0:
+            continue
+        wj = w2[:, members]  # samples × members
+        num = wj @ terms[:, members].T  # samples × units
+        den = wj @ mask[:, members].T
+        with np.errstate(all="ignore"):
+            mean = num / den
+            if geometric:
+                mean = (np.exp(mean) - GEOMETRIC_SHIFT) / GEOMETRIC_SCALE
+            result[:, :, j] = np.where(den > 0, p2[:, j, None] * mean, np.nan)
+    return result if batched else result[0]
+
+
+def geometric_totals(dimension_points: FloatArray, points: FloatArray) -> FloatArray:
+    """Totals by geometric aggregation of the dimensions: ``W * (Π (100 D_j / P_j + 1)^(P_j /
+    W) - 1) / 100`` with ``W = Σ P_j``, so that full points everywhere give ``W``. A missing
+    dimension counts 0 (as in the arithmetic total); a unit with no dimension at all is NaN.
+    ``dimension_points`` is units × dimensions (or samples × units × dimensions with
+    ``points`` samples × dimensions)."""
+    dims = np.asarray(dimension_points, dtype=np.float64)
+    p = np.asarray(points, dtype=np.float64)
+    weights = p if p.ndim == 1 else p[:, None, :]
+    total_points = weights.sum(axis=-1)
+    present = ~np.isnan(dims)
+    with np.errstate(all="ignore"):
+        fractions = np.where(present, dims, 0.0) / weights
+        logs = np.log(fractions * GEOMETRIC_SCALE + GEOMETRIC_SHIFT)
+        mean = (logs * weights).sum(axis=-1) / total_points
+        totals = total_points * (np.exp(mean) - GEOMETRIC_SHIFT) / GEOMETRIC_SCALE
+    totals = np.where(present.any(axis=-1), totals, np.nan)
+    return np.asarray(totals, dtype=np.float64)

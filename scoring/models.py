@@ -131,3 +131,37 @@ class UnitResult(models.Model):
         if self.rank is None or self.previous_rank is None:
             return None
         return self.previous_rank - self.rank
+
+
+class Scenario(models.Model):
+    """An administrator's what-if (``scoring.studio``): other weights, goalposts, directions,
+    normalisations or aggregation for a cycle, saved with a name and a note.
+
+    A scenario is a simulation, never a ranking of record: nothing publishes it (it has no
+    publication fields, and ``run_publish`` takes a ``ScoringRun`` only), and every page and
+    file that shows one carries the watermark 模拟. It stores its parameters, not its results:
+    they are recomputed from ``base_run``, which never changes.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="scenarios")
+    base_run = models.ForeignKey(ScoringRun, on_delete=models.PROTECT, related_name="scenarios")
+    name = models.CharField(_("名称"), max_length=100)
+    note = models.TextField(_("说明"), blank=True)
+    parameters = models.JSONField(default=dict)
+    # Kendall's τ against the base run when it was saved, for the list of scenarios.
+    kendall_tau = models.FloatField(null=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "name"], name="uniq_scenario_name")
+        ]
+        verbose_name = _("模拟方案")
+        verbose_name_plural = _("模拟方案")
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} {self.name}"

@@ -41,6 +41,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts import roles
 from indicators.models import ModelVersion, Region
 from scoring.services import run_create, run_publish
+from scoring.services_scenarios import scenario_save
 from submissions.bulk import bulk_import
 from submissions.models import Submission
 from submissions.services.cycles import cycle_create
@@ -115,6 +116,15 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "scoring:provenance": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     "scoring:trace": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     "scoring:download": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    # --- the index studio: the what-if is the administrators' tool (not the auditors': it
+    # is no record to read); saved scenarios and the statistical audit are read by auditors.
+    "scoring:studio": {"GET": _r(302, 403, 403, 403, 200, 403), "POST": WRONG_METHOD},
+    "scoring:scenario_save": {"GET": WRONG_METHOD,  # an empty form is shown again
+                              "POST": _r(302, 403, 403, 403, 200, 403)},
+    "scoring:scenarios": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "scoring:scenario": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "scoring:audit": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "scoring:audit_download": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     # --- the published rankings: everyone alike --------------------------------------------
     "public:latest": {"GET": PUBLIC_REDIRECT, "POST": PUBLIC_NO_POST},  # to the latest year
     "public:publications": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
@@ -122,6 +132,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "public:region_latest": {"GET": PUBLIC_REDIRECT, "POST": PUBLIC_NO_POST},
     "public:overall": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
     "public:grid": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "public:weights": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
     "public:dimension": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
     "public:region": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
     "public:download": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
@@ -160,6 +171,8 @@ REGION_OBJECT_KWARGS = frozenset({"submission_id", "version_id", "file_id"})
 
 # The region or dimension code a URL is walked with (a region's code unless listed).
 CODE_FOR = {"public:dimension": "D1"}
+# The download format a URL is walked with (csv unless listed).
+FMT_FOR = {"scoring:audit_download": "json"}
 # A query string a URL needs to ask something at all.
 QUERY_FOR = {"public:region_find": "code=110000"}
 # Reopening is asked of the approved submission (2017), everything else of the draft (2018).
@@ -238,6 +251,8 @@ def _build_world() -> World:
     assert result.ok, (result.errors, result.warnings)
     run = run_create(cycle=cycle_2017, actor=administrator, replications=10)
     run_publish(run=run, actor=administrator)
+    scenario = scenario_save(cycle=cycle_2017, base_run=run, name="scope", note="",
+                             parameters={"indicator_weights": {"I11": 2}}, actor=administrator)
     # 2018: 北京's draft, with an uploaded (and validated) version.
     cycle_2018 = cycle_create(year=2018, model_version=model, opens_on=date(2019, 1, 1),
                               deadline=date(2019, 3, 31), actor=administrator)
@@ -251,7 +266,7 @@ def _build_world() -> World:
     assert approved.state == Submission.State.APPROVED
     assert draft.state == Submission.State.DRAFT and draft.current_version_id == version.pk
     world.objects.update(cycle=cycle_2017, run=run, draft=draft, approved=approved,
-                         version=version, file=version.file)
+                         version=version, file=version.file, scenario=scenario)
     return world
 
 
@@ -277,7 +292,8 @@ KWARG_VALUES: dict[str, Callable[[str, World], object]] = {
     "year": lambda name, w: 2017,
     "code": lambda name, w: CODE_FOR.get(name, "110000"),
     "table": lambda name, w: "overall",
-    "fmt": lambda name, w: "csv",
+    "fmt": lambda name, w: FMT_FOR.get(name, "csv"),
+    "scenario_id": lambda name, w: w.objects["scenario"].pk,
     "action": lambda name, w: "approve",
 }
 
