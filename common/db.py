@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 M = TypeVar("M", bound=models.Model)
 
@@ -32,17 +32,22 @@ def copy_rows(model: type[models.Model], columns: Sequence[str],
     """COPY ``rows`` (each a sequence of values as the database takes them, in the order of
     ``columns``, the table's column names) into the table of ``model``; the number written.
 
-    In the caller's transaction: on the default connection, or through ``cursor`` (a psycopg
-    cursor of the same connection, e.g. from another thread). The constraints are checked as
-    for an INSERT; text is escaped by psycopg.
+    In the caller's transaction, with the constraints checked as for an INSERT, text escaped
+    by psycopg. On the default connection, raising Django's database errors; or through
+    ``cursor``, a psycopg cursor of that connection used from another thread (the bulk load's
+    value writer), raising psycopg's errors for that thread's caller to convert.
     """
-    quote = connection.ops.quote_name
-    sql = (f"COPY {quote(model._meta.db_table)} "
-           f"({', '.join(quote(column) for column in columns)}) FROM STDIN")
-    if cursor is None:
-        with connection.cursor() as django_cursor:
-            return _copy(django_cursor, sql, rows)
-    return _copy(cursor, sql, rows)
+    sql = (f"COPY {_quote(model._meta.db_table)} "
+           f"({', '.join(_quote(column) for column in columns)}) FROM STDIN")
+    if cursor is not None:
+        return _copy(cursor, sql, rows)
+    with connection.cursor() as django_cursor, connection.wrap_database_errors:
+        return _copy(django_cursor, sql, rows)
+
+
+def _quote(name: str) -> str:
+    # PostgreSQL's quoting, without the connection's (a thread-local lookup in another thread).
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _copy(cursor: Any, sql: str, rows: Iterable[Sequence[Any]]) -> int:
@@ -69,8 +74,11 @@ def bulk_insert(objects: Sequence[M]) -> Sequence[M]:
         return model._default_manager.bulk_create(objects, batch_size=1000)
     _take_keys(model, objects)
     fields = list(model._meta.concrete_fields)
+    # The connection itself, not the proxy ``django.db.connection``: the fields read it a
+    # dozen times per object (operations, features), each time through the proxy's lookup.
+    database = connections[DEFAULT_DB_ALIAS]
     copy_rows(model, [str(f.column) for f in fields],
-              ([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+              ([f.get_db_prep_save(f.pre_save(obj, True), database) for f in fields]
                for obj in objects))
     for obj in objects:
         obj._state.adding = False

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -266,6 +266,7 @@ def results_insert(run: ScoringRun, computed: Computed) -> None:
                                        batch_size=1000)
         return
     fields = [f for f in UnitResult._meta.concrete_fields if not f.primary_key]
+    database = connections[DEFAULT_DB_ALIAS]  # not the proxy: read per value (common.db)
 
     def value(field: Any, row: dict[str, Any], docs: dict[str, str]) -> Any:
         if field.name in docs:
@@ -275,7 +276,7 @@ def results_insert(run: ScoringRun, computed: Computed) -> None:
         if field.name == "region":
             return row["region"].pk
         raw = row[field.name] if field.name in row else field.get_default()
-        return field.get_db_prep_save(raw, connection)
+        return field.get_db_prep_save(raw, database)
 
     copy_rows(UnitResult, [str(f.column) for f in fields],
               ([value(f, row, docs) for f in fields]
