@@ -621,20 +621,23 @@ def prepare(args: argparse.Namespace, data_dir: str, years: list[int]) -> dict[s
 
 
 def profile_import(path: Path, year: int) -> str:
-    """One import under py-spy (all threads, CPU samples only), summed by stage; cProfile's
-    two listings when py-spy is not installed."""
+    """One import under py-spy, summed by stage: samples of the thread holding the GIL only
+    (``--gil``), i.e. the Python work of either thread, not its waits for the server;
+    cProfile's two listings when py-spy is not installed."""
     py_spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
     if py_spy is None:
         out = run_child(path, year, profile=True)
         return out["profile_cumulative"] + "\n" + out["profile_tottime"]
     with tempfile.NamedTemporaryFile(suffix=".txt") as raw:
         completed = subprocess.run(
-            [py_spy, "record", "--rate", "250", "--threads", "--format", "raw", "--output",
+            [py_spy, "record", "--gil", "--rate", "250", "--threads", "--format", "raw", "--output",
              raw.name, "--", sys.executable, __file__, "--child-import", str(path), "--year",
              str(year)], capture_output=True, text=True, env=os.environ.copy(), cwd=ROOT)
         if completed.returncode != 0:
             raise SystemExit(completed.stdout + completed.stderr)
-        out = json.loads(completed.stdout.strip().splitlines()[-1])
+        # py-spy's own lines (py-spy> ...) come after the child's JSON
+        out = json.loads(next(line for line in reversed(completed.stdout.splitlines())
+                              if line.startswith("{")))
         stacks = Path(raw.name).read_text().splitlines()
     return (f"{out['seconds']:.2f} s wall (under py-spy), CPU {out['cpu']:.2f} s, server CPU "
             f"{out['server_cpu']:.2f} s\n\n" + summarise_stacks(stacks, rate=250))
@@ -651,8 +654,9 @@ def _frames(stack: str) -> tuple[str, list[str]]:
 
 
 def summarise_stacks(lines: list[str], *, rate: int) -> str:
-    """CPU seconds of the import by stage (the functions ``bulk_import`` and ``_load`` call),
-    the COPY thread's own, and the functions with the most samples of their own."""
+    """Seconds of Python work of the import by stage (the functions ``bulk_import`` and
+    ``_load`` call), the COPY thread's own, and the functions with the most samples of their
+    own."""
     from collections import Counter
 
     stages: Counter[str] = Counter()
@@ -675,11 +679,11 @@ def summarise_stacks(lines: list[str], *, rate: int) -> str:
             stages[below[0] if below else "bulk_import (own)"] += count
         own[leaf] += count
     total = sum(stages.values())
-    text = [f"CPU samples of the import: {total / rate:.2f} s (main thread and COPY thread)",
-            "", "| stage | CPU s | share |", "|---|---:|---:|"]
+    text = [f"Samples holding the GIL: {total / rate:.2f} s (main thread and COPY thread)",
+            "", "| stage | s | share |", "|---|---:|---:|"]
     text += [f"| {name} | {n / rate:.2f} | {n / total:.0%} |"
              for name, n in stages.most_common(18)]
-    text += ["", "| function (own samples) | CPU s |", "|---|---:|"]
+    text += ["", "| function (own samples) | s |", "|---|---:|"]
     text += [f"| {name.replace('|', '/')} | {n / rate:.2f} |" for name, n in own.most_common(15)]
     return "\n".join(text)
 
