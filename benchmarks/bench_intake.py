@@ -742,15 +742,15 @@ def report(args: argparse.Namespace, results: dict[str, Any], inputs: dict[str, 
         "(csv, copy, xlsx, stock / copy, csv, stock, xlsx); medians of the rounds",
         "",
         "| side | rows | median s | rows/s (median) | fastest – slowest s | load at start "
-        "(median) | peak RSS MB | CPU s (median) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "(median) | peak RSS MB | CPU s (median) | server CPU s (median) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for side in SIDES:
         runs = results[side]
         median = _median(runs, "seconds")
         rows = runs[0]["rows"]
-        extra = (f"{max(r['peak_kb'] for r in runs) / 1024:.0f} | {_median(runs, 'cpu'):.2f}"
-                 if side in ("csv", "xlsx") else " | ")
+        extra = (f"{max(r['peak_kb'] for r in runs) / 1024:.0f} | {_median(runs, 'cpu'):.2f} | "
+                 f"{_median(runs, 'server_cpu'):.2f}" if side in ("csv", "xlsx") else " | | ")
         lines.append(f"| {LABELS[side]} | {rows:,} | {median:.2f} | {rows / median:,.0f} | "
                      f"{min(r['seconds'] for r in runs):.2f} – "
                      f"{max(r['seconds'] for r in runs):.2f} | {_median(runs, 'load'):.1f} | "
