@@ -47,7 +47,12 @@ def _result_documents(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
 def result_hash(rows: list[dict[str, Any]], documents: list[dict[str, str]]) -> str:
     """SHA-256 of ``canonical_bytes`` of the rows (the region as its code), assembled row by row
     from the documents already serialised instead of serialising them a second time — the
-    same bytes (sorted keys, compact separators), at a fraction of the cost."""
+    same bytes (sorted keys, compact separators), at a fraction of the cost.
+
+    A speed trick kept because a figure asks for it: docs/benchmarks.md, "Scoring a cycle",
+    the line "`run_create`, the result hash serialising the rows again" against
+    "**`run_create` end to end**" (0.24 s more CPU, +17 %), and "Speed tricks" (documents and
+    hash of 3,000 rows: 0.65 s with the rows serialised again, 0.33 s this way)."""
     digest = hashlib.sha256(b"[")
     names: dict[str, str] = {}
     for n, (row, docs) in enumerate(zip(rows, documents, strict=True)):
