@@ -654,9 +654,9 @@ def _frames(stack: str) -> tuple[str, list[str]]:
 
 
 def summarise_stacks(lines: list[str], *, rate: int) -> str:
-    """Seconds of Python work of the import by stage (the functions ``bulk_import`` and
-    ``_load`` call), the COPY thread's own, and the functions with the most samples of their
-    own."""
+    """Seconds of Python work of the import by stage (the functions ``bulk_import``,
+    ``_load`` and ``_store_units`` call), the COPY thread's own, and the functions with the
+    most samples of their own."""
     from collections import Counter
 
     stages: Counter[str] = Counter()
@@ -673,8 +673,8 @@ def summarise_stacks(lines: list[str], *, rate: int) -> str:
         if "bulk_import" not in names:
             continue
         below = names[names.index("bulk_import") + 1:]
-        if below[:1] == ["_load"] and len(below) > 1:
-            stages["_load → " + below[1]] += count
+        if below[:1] in (["_load"], ["_store_units"]) and len(below) > 1:
+            stages[f"{below[0]} → {below[1]}"] += count
         else:
             stages[below[0] if below else "bulk_import (own)"] += count
         own[leaf] += count
@@ -682,7 +682,7 @@ def summarise_stacks(lines: list[str], *, rate: int) -> str:
     text = [f"Samples holding the GIL: {total / rate:.2f} s (main thread and COPY thread)",
             "", "| stage | s | share |", "|---|---:|---:|"]
     text += [f"| {name} | {n / rate:.2f} | {n / total:.0%} |"
-             for name, n in stages.most_common(18)]
+             for name, n in stages.most_common(24)]
     text += ["", "| function (own samples) | s |", "|---|---:|"]
     text += [f"| {name.replace('|', '/')} | {n / rate:.2f} |" for name, n in own.most_common(15)]
     return "\n".join(text)
