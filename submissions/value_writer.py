@@ -131,9 +131,8 @@ class _CopyWriter:
             if self.stopping:
                 continue
             version_id, cells = item
-            for row in _rows(version_id, cells, self.element_ids):
-                yield row
-                written += 1
+            yield from _rows(version_id, cells, self.element_ids)
+            written += len(cells)
 
 
 @contextmanager
