@@ -50,9 +50,9 @@ def result_hash(rows: list[dict[str, Any]], documents: list[dict[str, str]]) -> 
     same bytes (sorted keys, compact separators), at a fraction of the cost.
 
     A speed trick kept because a figure asks for it: docs/benchmarks.md, "Scoring a cycle",
-    the line "`run_create`, the result hash serialising the rows again" against
-    "**`run_create` end to end**" (0.24 s more CPU, +17 %), and "Speed tricks" (documents and
-    hash of 3,000 rows: 0.65 s with the rows serialised again, 0.33 s this way)."""
+    the line "`run_create`, the result hash serialising the rows again" against the line
+    "**`run_create` end to end**" (more than 10 % more CPU without it; the figures under
+    "Speed tricks")."""
     digest = hashlib.sha256(b"[")
     names: dict[str, str] = {}
     for n, (row, docs) in enumerate(zip(rows, documents, strict=True)):
