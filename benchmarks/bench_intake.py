@@ -682,7 +682,7 @@ def summarise_stacks(lines: list[str], *, rate: int) -> str:
     text = [f"Samples holding the GIL: {total / rate:.2f} s (main thread and COPY thread)",
             "", "| stage | s | share |", "|---|---:|---:|"]
     text += [f"| {name} | {n / rate:.2f} | {n / total:.0%} |"
-             for name, n in stages.most_common(24)]
+             for name, n in stages.most_common() if n / total >= 0.005]
     text += ["", "| function (own samples) | s |", "|---|---:|"]
     text += [f"| {name.replace('|', '/')} | {n / rate:.2f} |" for name, n in own.most_common(15)]
     return "\n".join(text)
