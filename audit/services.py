@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry, AuditHead
+from common.canonical import canonical_json
 from common.db import bulk_insert
 
 GENESIS_HASH = "0" * 64
@@ -30,7 +31,7 @@ def canonical_content(
     cycle_year: int | None,
     data: Any,
 ) -> str:
-    return json.dumps(
+    return canonical_json(
         {
             "sequence": sequence,
             "created_at": created_at.isoformat(),
@@ -42,11 +43,7 @@ def canonical_content(
             "region_code": region_code,
             "cycle_year": cycle_year,
             "data": data,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
+        }
     )
 
 
@@ -56,7 +53,7 @@ def chain_hash(previous_hash: str, content: str) -> str:
 
 def _jsonable(data: dict[str, Any]) -> Any:
     # Round-trip through JSON so that what is hashed is exactly what the JSONField stores.
-    return json.loads(json.dumps(data, ensure_ascii=False, default=str, sort_keys=True))
+    return json.loads(canonical_json(data))
 
 
 @dataclass(frozen=True)

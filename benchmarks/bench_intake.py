@@ -1,29 +1,34 @@
-"""Benchmark of the intake path: a county-level bulk file parsed, validated and stored.
+"""Benchmark of the intake path against the best a user would write instead.
 
-Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust):
+Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust; ``psql``):
 
-    .venv/bin/python benchmarks/bench_intake.py [--units 3000 --elements 60]
+    .venv/bin/python benchmarks/bench_intake.py [--units 3000 --elements 60 --runs 5]
 
 It drops and creates the database ``ifdi_bench_intake`` (``--database-url`` for another one),
 migrates it, runs ``bootstrap``, imports a synthetic model version "BENCH60" (60 elements,
 cross-element rules, 60 indicators in 6 dimensions) through ``model_import``, creates 3,000
 synthetic reporting units and one cycle per measured run, and writes the bulk file
-(region_code, element_code, value, note: 180,000 values) as UTF-8 CSV and as xlsx.
+(region_code, element_code, value, note: 180,000 values) as UTF-8 CSV and as xlsx. A first
+cycle is loaded untimed: every measured load checks the year-over-year change against it.
 
-Then it measures, each ``bulk_import`` in a fresh subprocess (so that ``ru_maxrss`` is the peak
-of that import alone, C extensions included):
+Then, ``--runs`` rounds, each side once per round, interleaved so that every side sees the
+same load of this shared machine, all with ``DEBUG`` off:
 
-* ``submissions.bulk.bulk_import`` of the CSV and of the xlsx, end to end (read, parse, rules,
-  one transaction of COPY/batched inserts, commit), ``--runs`` times each, with ``approve``;
-  every run stores a full new version per unit in a new cycle (a new year);
-* a stock django-import-export ``ModelResource.import_data`` of a sample (``--stock-sample``,
-  10 % of the units) of the same rows into ``submissions.Value``, with default settings and
-  with ``use_bulk=True``;
-* a raw COPY of the same rows into a scratch table without indexes, for reference.
+* ``submissions.bulk.bulk_import`` of the CSV and of the xlsx, end to end (bytes in memory →
+  read, parse, rules, one transaction, commit), each in a fresh subprocess (so that
+  ``ru_maxrss`` is the peak of that import alone), with ``approve``, into a new cycle;
+* COPY of the same 180,000 rows by ``psql`` (``\\copy ... FROM file CSV``, the rows already in
+  the value table's columns, ids resolved) into a new table with the columns, primary key,
+  unique index, check constraint and deferred foreign key of ``submissions_value``;
+* a tuned django-import-export ``ModelResource.import_data`` (``use_bulk``, ``batch_size``,
+  ``skip_diff``, ``force_init_instance``, foreign keys resolved from prefetched dicts) of a
+  sample (``--stock-sample``, 10 % of the units) of the same CSV into ``submissions.Value``,
+  the CSV parsed by tablib inside the timing.
 
-It prints a Markdown table (and, unless ``--no-docs``, writes it as the section
-"Intake (bulk load)" of docs/benchmarks.md, replacing that section if present). ``--profile
-csv`` (or ``xlsx``) instead runs one import under cProfile and prints the top entries.
+It prints a Markdown report of the medians side by side (and, unless ``--no-docs``, writes it
+as the section "Intake (bulk load)" of docs/benchmarks.md, replacing that section).
+``--profile csv`` (or ``xlsx``) instead runs one import under py-spy (cProfile when py-spy is
+missing) and prints where its time went.
 """
 
 from __future__ import annotations
@@ -63,8 +68,10 @@ SECTION_TITLE = "## Intake (bulk load)"
 
 
 def configure_environment(data_dir: str, database_url: str) -> None:
+    """Settings as in production where they matter here: ``DEBUG`` off (no query log)."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DEBUG"] = "1"
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-server")
     os.environ["DATA_DIR"] = data_dir
     os.environ["DATABASE_URL"] = database_url
 
@@ -415,79 +422,17 @@ def run_child(path: Path, year: int, *, profile: bool = False) -> dict[str, Any]
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-# --- stock django-import-export and raw COPY --------------------------------------------------
+
+# --- the comparators: COPY by psql, tuned django-import-export --------------------------------
+
+COPY_TABLE = "bench_value_copy"
+COPY_COLUMNS = 'version_id, element_id, value, raw, note, sheet, "row", "column"'
 
 
-def stock_imports(rows: list[tuple[str, str, Any, str]], sample_units: int, n_elements: int
-                  ) -> dict[str, dict[str, float]]:
-    import tablib
-    from import_export import resources
-
-    from accounts.selectors import operator_user
-    from indicators.models import DataElement
-    from submissions.models import Submission, Value, Version
-
-    class ValueResource(resources.ModelResource):
-        class Meta:
-            model = Value
-            # "id" is the default import id field; the file has no id column, so every row
-            # is a new record (the library looks the column up and finds none).
-            fields = ("id", "version", "element", "value", "raw", "note")
-
-    class BulkValueResource(resources.ModelResource):
-        class Meta:
-            model = Value
-            # "id" is the default import id field; the file has no id column, so every row
-            # is a new record (the library looks the column up and finds none).
-            fields = ("id", "version", "element", "value", "raw", "note")
-            use_bulk = True
-
-    actor = operator_user()
-    elements = dict(DataElement.objects.filter(version__code=MODEL_CODE)
-                    .values_list("code", "pk"))
-    sample_codes = region_codes(sample_units)
-    submissions = {s.region.code: s for s in Submission.objects.filter(
-        cycle__year=STOCK_YEAR, region__code__in=sample_codes).select_related("region")}
-    sample = rows[: sample_units * n_elements]
-    results = {}
-    resource_classes: tuple[tuple[str, type[resources.ModelResource]], ...] = (
-        ("default", ValueResource), ("use_bulk", BulkValueResource))
-    for number, (label, resource_class) in enumerate(resource_classes, 1):
-        versions = Version.objects.bulk_create([
-            Version(submission=submissions[code], number=number, source=Version.Source.BULK,
-                    created_by=actor) for code in sample_codes])
-        by_region = {v.submission.region.code: v.pk for v in versions}
-        dataset = tablib.Dataset(headers=["version", "element", "value", "raw", "note"])
-        for region, element, value, note in sample:
-            text = value_text(value, grouped=False)
-            dataset.append((by_region[region], elements[element], text, text, note))
-        start = time.perf_counter()
-        outcome = resource_class().import_data(dataset, dry_run=False)
-        seconds = time.perf_counter() - start
-        if outcome.has_errors() or outcome.has_validation_errors():
-            first = (outcome.base_errors[:1] or [e for r in outcome.rows for e in r.errors][:1]
-                     or outcome.invalid_rows[:1])
-            raise SystemExit(f"the stock import ({label}) reported errors: {first!r} "
-                             f"{getattr(first[0], 'traceback', '') if first else ''}")
-        stored = Value.objects.filter(version__in=versions).count()
-        if stored != len(sample):
-            raise SystemExit(f"the stock import ({label}) stored {stored} of {len(sample)} rows")
-        results[label] = {"rows": len(sample), "seconds": seconds}
-    return results
-
-
-def raw_copy(rows: list[tuple[str, str, Any, str]], n_elements: int, year: int
-             ) -> dict[str, dict[str, float]]:
-    """The same rows, as the tuples a loader writes (the version and element ids of the
-    values stored for ``year``), COPYed in one transaction into a scratch table without
-    indexes or constraints (the reference of the issue), and into one with the columns,
-    indexes and deferred foreign key of ``submissions_value`` (what any load into that
-    table pays on the server: index maintenance, and at COMMIT one trigger query per row for
-    the foreign key)."""
-    from decimal import Decimal
-
-    from django.db import connection, transaction
-
+def copy_file(rows: list[tuple[str, str, Any, str]], year: int, path: Path) -> None:
+    """The rows as a user feeding ``psql`` would have them ready: in the value table's
+    columns, the version and element ids resolved (those of the values stored for ``year``),
+    as CSV."""
     from indicators.models import DataElement
     from submissions.models import Version
 
@@ -495,45 +440,255 @@ def raw_copy(rows: list[tuple[str, str, Any, str]], n_elements: int, year: int
                     .values_list("code", "pk"))
     versions = dict(Version.objects.filter(submission__cycle__year=year)
                     .values_list("submission__region__code", "pk"))
-    tuples = []
-    for n, (region, element, value, note) in enumerate(rows):
-        text = value_text(value, grouped=False)
-        tuples.append((versions[region], elements[element], Decimal(text), text, note, "",
-                       n + 2, "C"))
-    columns = 'version_id, element_id, value, raw, note, sheet, "row", "column"'
-    tables = {
-        "plain": "CREATE TABLE bench_copy (version_id bigint, element_id bigint, "
-                 'value numeric(22, 6), raw varchar(200), note text, sheet varchar(100), '
-                 '"row" integer, "column" varchar(5))',
-        "like_value": "CREATE TABLE bench_copy (LIKE submissions_value INCLUDING ALL); "
-                      "ALTER TABLE bench_copy ADD FOREIGN KEY (version_id) REFERENCES "
-                      "submissions_version (id) DEFERRABLE INITIALLY DEFERRED",
-    }
-    results = {}
-    for label, ddl in tables.items():
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS bench_copy")
-            for statement in ddl.split("; "):
-                cursor.execute(statement)
-            cursor.execute("SELECT pg_backend_pid()")
-            backend = cursor.fetchone()[0]
-        server_start = _process_cpu(backend)
-        start = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor, cursor.copy(
-                f"COPY bench_copy ({columns}) FROM STDIN") as copy:
-            for row in tuples:
-                copy.write_row(row)
-        seconds = time.perf_counter() - start
-        server_cpu = _process_cpu(backend) - server_start
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM bench_copy")
-            assert cursor.fetchone()[0] == len(rows)
-            cursor.execute("DROP TABLE bench_copy")
-        results[label] = {"rows": len(rows), "seconds": seconds, "server_cpu": server_cpu}
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        for n, (region, element, value, note) in enumerate(rows):
+            text = value_text(value, grouped=False)
+            writer.writerow((versions[region], elements[element], text, text, note, "", n + 2,
+                             "C"))
+
+
+def psql_copy(database_url: str, path: Path, expected: int) -> dict[str, float]:
+    """One ``\\copy`` by psql into a new table shaped like ``submissions_value``: its columns,
+    primary key (an identity), unique (version, element) index, check constraint and its
+    foreign key to the version, deferred to the COMMIT as on the real table. Timed: the
+    psql process, from start to exit (connection, COPY, COMMIT)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {COPY_TABLE}")
+        cursor.execute(f"CREATE TABLE {COPY_TABLE} (LIKE submissions_value INCLUDING ALL)")
+        cursor.execute(f"ALTER TABLE {COPY_TABLE} ADD FOREIGN KEY (version_id) REFERENCES "
+                       "submissions_version (id) DEFERRABLE INITIALLY DEFERRED")
+    command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database_url, "-c",
+               f"\\copy {COPY_TABLE} ({COPY_COLUMNS}) FROM '{path}' WITH (FORMAT csv, NULL '\\N')"]
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    subprocess.run(command, check=True)
+    seconds = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {COPY_TABLE}")
+        stored = cursor.fetchone()[0]
+        cursor.execute(f"DROP TABLE {COPY_TABLE}")
+    if stored != expected:
+        raise SystemExit(f"psql COPY stored {stored} of {expected} rows")
+    return {"rows": expected, "seconds": seconds, "load": load}
+
+
+def stock_versions(sample_units: int, rounds: int) -> list[dict[str, int]]:
+    """For each round, one new version per sampled unit (in the cycle ``STOCK_YEAR``), by
+    region code: what the user's import attaches the values to, made before (untimed)."""
+    from accounts.selectors import operator_user
+    from submissions.models import Submission, Version
+
+    actor = operator_user()
+    codes = region_codes(sample_units)
+    submissions = {s.region.code: s for s in Submission.objects.filter(
+        cycle__year=STOCK_YEAR, region__code__in=codes).select_related("region")}
+    per_round = []
+    for number in range(1, rounds + 1):
+        versions = Version.objects.bulk_create([
+            Version(submission=submissions[code], number=number, source=Version.Source.BULK,
+                    created_by=actor) for code in codes])
+        per_round.append({v.submission.region.code: v.pk for v in versions})
+    return per_round
+
+
+def tuned_resource(versions: dict[str, int], elements: dict[str, int]) -> Any:
+    """The best django-import-export resource for this file a user would write: bulk inserts
+    in batches, no diff, no lookup of existing rows, foreign keys from dicts read once."""
+    from decimal import Decimal
+
+    from import_export import fields, resources, widgets
+
+    from submissions.models import Value
+
+    class Lookup(widgets.Widget):
+        """An id from a dict read once, instead of a query per row."""
+
+        def __init__(self, ids: dict[str, int]) -> None:
+            super().__init__()
+            self.ids = ids
+
+        def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int:
+            return self.ids[value]
+
+    class GroupedDecimal(widgets.DecimalWidget):
+        """The file's numbers, some with thousands separators as the spreadsheet wrote them."""
+
+        def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Decimal | None:
+            return None if self.is_empty(value) else Decimal(str(value).replace(",", ""))
+
+    class ValueResource(resources.ModelResource):
+        version_id = fields.Field(attribute="version_id", column_name="region_code",
+                                  widget=Lookup(versions))
+        element_id = fields.Field(attribute="element_id", column_name="element_code",
+                                  widget=Lookup(elements))
+        value = fields.Field(attribute="value", column_name="value", widget=GroupedDecimal())
+        raw = fields.Field(attribute="raw", column_name="value")
+        note = fields.Field(attribute="note", column_name="note")
+
+        class Meta:
+            model = Value
+            fields = ("version_id", "element_id", "value", "raw", "note")
+            use_bulk = True
+            batch_size = 1000
+            skip_diff = True
+            force_init_instance = True
+            report_skipped = False
+            use_transactions = True
+
+    return ValueResource()
+
+
+def stock_import(content: bytes, versions: dict[str, int]) -> dict[str, float]:
+    """The tuned resource's ``import_data`` of the sample CSV, tablib's parsing included (the
+    intake's time includes reading its file too)."""
+    import tablib
+
+    from indicators.models import DataElement
+    from submissions.models import Value
+
+    elements = dict(DataElement.objects.filter(version__code=MODEL_CODE)
+                    .values_list("code", "pk"))
+    resource = tuned_resource(versions, elements)
+    load = os.getloadavg()[0]
+    start, cpu_start = time.perf_counter(), time.process_time()
+    dataset = tablib.Dataset().load(content.decode("utf-8"), format="csv")
+    outcome = resource.import_data(dataset, dry_run=False)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    if outcome.has_errors() or outcome.has_validation_errors():
+        first = (outcome.base_errors[:1] or [e for r in outcome.rows for e in r.errors][:1]
+                 or outcome.invalid_rows[:1])
+        raise SystemExit(f"the django-import-export import reported errors: {first!r}")
+    stored = Value.objects.filter(version_id__in=list(versions.values())).count()
+    if stored != len(dataset):
+        raise SystemExit(f"the django-import-export import stored {stored} of {len(dataset)}")
+    return {"rows": len(dataset), "seconds": seconds, "load": load, "cpu": cpu}
+
+
+# --- the rounds ---------------------------------------------------------------------------------
+
+SIDES = ("csv", "copy", "xlsx", "stock")
+
+
+def measure(args: argparse.Namespace, inputs: dict[str, Any], years: list[int]
+            ) -> dict[str, list[dict[str, Any]]]:
+    """``--runs`` rounds, each side once a round; the order alternates between rounds, so
+    that neither the intake nor the COPY always follows the same side."""
+    results: dict[str, list[dict[str, Any]]] = {side: [] for side in SIDES}
+    year_iter = iter(years[1:])
+    values = args.units * args.elements
+    for number in range(args.runs):
+        order = SIDES if number % 2 == 0 else ("copy", "csv", "stock", "xlsx")
+        for side in order:
+            if side in ("csv", "xlsx"):
+                out = run_child(inputs["files"][side], next(year_iter))
+                assert out["stored"] == values, out
+            elif side == "copy":
+                out = psql_copy(args.database_url, inputs["copy_file"], values)
+            else:
+                out = stock_import(inputs["stock_csv"], inputs["stock_versions"][number])
+            out["round"] = number + 1
+            results[side].append(out)
+            print(f"round {number + 1} {side}: {out['seconds']:.2f} s, "
+                  f"{out['rows'] / out['seconds']:,.0f} rows/s, load {out['load']:.1f}",
+                  file=sys.stderr)
     return results
 
 
-# --- report -----------------------------------------------------------------------------------
+def prepare(args: argparse.Namespace, data_dir: str, years: list[int]) -> dict[str, Any]:
+    """The files of every side, and the previous cycle loaded (untimed)."""
+    rows = bulk_rows(args.units, args.elements)
+    files = {kind: Path(data_dir) / f"bench-bulk.{kind}" for kind in ("csv", "xlsx")}
+    files["csv"].write_bytes(csv_bytes(rows))
+    files["xlsx"].write_bytes(xlsx_bytes(rows))
+    t = time.perf_counter()
+    run_child(files["csv"], years[0])
+    print(f"previous cycle loaded (untimed): {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    copy_path = Path(data_dir) / "bench-copy.csv"
+    copy_file(rows, years[0], copy_path)
+    sample_units = max(1, round(args.units * args.stock_sample))
+    return {
+        "files": files, "copy_file": copy_path,
+        "sizes": {k: p.stat().st_size for k, p in files.items()},
+        "stock_csv": csv_bytes(rows[: sample_units * args.elements]),
+        "stock_versions": stock_versions(sample_units, args.runs),
+    }
+
+
+# --- profile ------------------------------------------------------------------------------------
+
+
+def profile_import(path: Path, year: int) -> str:
+    """One import under py-spy, summed by stage: samples of the thread holding the GIL only
+    (``--gil``), i.e. the Python work of either thread, not its waits for the server;
+    cProfile's two listings when py-spy is not installed."""
+    py_spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    if py_spy is None:
+        out = run_child(path, year, profile=True)
+        return out["profile_cumulative"] + "\n" + out["profile_tottime"]
+    with tempfile.NamedTemporaryFile(suffix=".txt") as raw:
+        completed = subprocess.run(
+            [py_spy, "record", "--gil", "--rate", "250", "--threads", "--format", "raw", "--output",
+             raw.name, "--", sys.executable, __file__, "--child-import", str(path), "--year",
+             str(year)], capture_output=True, text=True, env=os.environ.copy(), cwd=ROOT)
+        if completed.returncode != 0:
+            raise SystemExit(completed.stdout + completed.stderr)
+        # py-spy's own lines (py-spy> ...) come after the child's JSON
+        out = json.loads(next(line for line in reversed(completed.stdout.splitlines())
+                              if line.startswith("{")))
+        stacks = Path(raw.name).read_text().splitlines()
+    return (f"{out['seconds']:.2f} s wall (under py-spy), CPU {out['cpu']:.2f} s, server CPU "
+            f"{out['server_cpu']:.2f} s\n\n" + summarise_stacks(stacks, rate=250))
+
+
+_NOISE = ("timed", "_GeneratorContextManager", "contextmanager", "inner", "__exit__",
+          "__enter__")
+
+
+def _frames(stack: str) -> tuple[str, list[str]]:
+    thread, *frames = stack.split(";")
+    names = [frame.split(" (", 1)[0] for frame in frames]
+    return thread, [n for n in names if not n.startswith(_NOISE) and "timed" not in n]
+
+
+def summarise_stacks(lines: list[str], *, rate: int) -> str:
+    """Seconds of Python work of the import by stage (the functions ``bulk_import``,
+    ``_load`` and ``_store_units`` call), the COPY thread's own, and the functions with the
+    most samples of their own."""
+    from collections import Counter
+
+    stages: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    for line in lines:
+        stack, _, count_text = line.rpartition(" ")
+        count = int(count_text)
+        thread, names = _frames(stack)
+        leaf = stack.rsplit(";", 1)[-1]
+        if "bulk-values" in thread:
+            stages["COPY thread (rows formatted for psycopg, sent)"] += count
+            own["[COPY thread] " + leaf] += count
+            continue
+        if "bulk_import" not in names:
+            continue
+        below = names[names.index("bulk_import") + 1:]
+        if below[:1] in (["_load"], ["_store_units"]) and len(below) > 1:
+            stages[f"{below[0]} → {below[1]}"] += count
+        else:
+            stages[below[0] if below else "bulk_import (own)"] += count
+        own[leaf] += count
+    total = sum(stages.values())
+    text = [f"Samples holding the GIL: {total / rate:.2f} s (main thread and COPY thread)",
+            "", "| stage | s | share |", "|---|---:|---:|"]
+    text += [f"| {name} | {n / rate:.2f} | {n / total:.0%} |"
+             for name, n in stages.most_common() if n / total >= 0.005]
+    text += ["", "| function (own samples) | s |", "|---|---:|"]
+    text += [f"| {name.replace('|', '/')} | {n / rate:.2f} |" for name, n in own.most_common(15)]
+    return "\n".join(text)
+
+
+# --- report -------------------------------------------------------------------------------------
 
 
 def postgres_version() -> str:
@@ -546,175 +701,174 @@ def postgres_version() -> str:
 
 def command_line(args: argparse.Namespace) -> str:
     extra = "".join(f" --{name.replace('_', '-')} {getattr(args, name)}"
-                    for name, default in (("runs", 3), ("stock_sample", 0.1))
+                    for name, default in (("stock_sample", 0.1),)
                     if getattr(args, name) != default)
     return (f".venv/bin/python benchmarks/bench_intake.py --units {args.units} "
-            f"--elements {args.elements}{extra}")
+            f"--elements {args.elements} --runs {args.runs}{extra}")
 
 
-def report(args: argparse.Namespace, results: dict[str, Any], sizes: dict[str, int]) -> str:
-    def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
-        return min(runs, key=lambda r: r["seconds"])
+LABELS = {
+    "csv": "`bulk_import` CSV (read, parse, check, store, commit)",
+    "xlsx": "`bulk_import` xlsx (same)",
+    "copy": "COPY by `psql`, same rows, table like `submissions_value`",
+    "stock": "django-import-export, tuned `import_data`, on the first {sample} of the units",
+}
 
+
+def _median(runs: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(r[key] for r in runs))
+
+
+def report(args: argparse.Namespace, results: dict[str, Any], inputs: dict[str, Any]) -> str:
     values = args.units * args.elements
-    csv_runs, xlsx_runs = results["csv"], results["xlsx"]
-    loads = [r["load"] for r in (*csv_runs, *xlsx_runs)]
+    loads = [r["load"] for side in SIDES for r in results[side]]
+    sizes = inputs["sizes"]
     lines = [
         f"- date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"- machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gib()} RAM; {os_name()}; "
         f"Python {platform.python_version()}, PostgreSQL {results['postgres']} on the same "
-        "machine (127.0.0.1)",
-        f"- load average (1 min) when the imports started: {min(loads):.1f} to {max(loads):.1f}"
-        " (other jobs shared the machine; wall-clock figures depend on it, CPU seconds much less)",
+        "machine (127.0.0.1); `DEBUG` off on every side",
+        f"- load average (1 min) at the start of the measured runs: median "
+        f"{statistics.median(loads):.1f}, {min(loads):.1f} to {max(loads):.1f} (the machine is "
+        "shared with other work; wall-clock figures depend on it)",
         f"- command: `{command_line(args)}`",
         f"- data: {args.units:,} units × {args.elements} elements = {values:,} values; CSV "
-        f"{sizes['csv'] / 2**20:.1f} MB (UTF-8; 2 % of the counts written with thousands "
-        f"separators, 1 % of the rows with a note), xlsx {sizes['xlsx'] / 2**20:.1f} MB "
-        "(numeric cells); every run loads the file into a new cycle with approve=True and "
-        "checks the year-over-year change against the approved values of a previous cycle "
-        f"(loaded once before the runs, untimed); {best(csv_runs)['warnings']} warnings "
-        "(outliers) stored per run",
-        "- each `bulk_import` is timed end to end (file bytes in memory → committed: read, "
-        "parse, rules, one transaction) in its own subprocess; peak = `ru_maxrss` of that "
-        f"process, {best(csv_runs)['before_kb'] / 1024:.0f} MB of it Django and the app "
-        "before the import; CPU = this process, server CPU = its PostgreSQL backend",
+        f"{sizes['csv'] / 2**20:.1f} MB (UTF-8; 2 % of the counts with thousands separators, "
+        f"1 % of the rows with a note), xlsx {sizes['xlsx'] / 2**20:.1f} MB; every intake run "
+        "loads the file into a new cycle with approve=True and checks the year-over-year "
+        "change against the approved values of a previous cycle (as many); "
+        f"{results['csv'][0]['warnings']} warnings (outliers) stored per run",
+        f"- {args.runs} rounds, each side once a round, the order alternating "
+        "(csv, copy, xlsx, stock / copy, csv, stock, xlsx); medians of the rounds",
         "",
-        "| what | rows (values) | best s | median s | rows/s (best) | peak RSS MB "
-        "| CPU s | server CPU s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| side | rows | median s | rows/s (median) | fastest – slowest s | load at start "
+        "(median) | peak RSS MB | CPU s (median) | server CPU s (median) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, runs in (("`bulk_import` CSV", csv_runs), ("`bulk_import` xlsx", xlsx_runs)):
-        b = best(runs)
-        median = statistics.median(r["seconds"] for r in runs)
-        peak = max(r["peak_kb"] for r in runs) / 1024
-        lines.append(f"| {label} ({len(runs)} runs) | {values:,} | {b['seconds']:.2f} | "
-                     f"{median:.2f} | **{values / b['seconds']:,.0f}** | {peak:.0f} | "
-                     f"{b['cpu']:.2f} | {b['server_cpu']:.2f} |")
-    stock = results.get("stock")
-    if stock:
-        for label, key in (("stock `ModelResource.import_data`, default", "default"),
-                           ("stock `ModelResource.import_data`, `use_bulk=True`", "use_bulk")):
-            r = stock[key]
-            lines.append(f"| {label}, {args.stock_sample:.0%} sample | {r['rows']:,} | "
-                         f"{r['seconds']:.2f} | | {r['rows'] / r['seconds']:,.0f} | | | |")
-    copies = results.get("copy")
-    if copies:
-        for label, key in (("raw COPY, same rows, table without indexes", "plain"),
-                           ("raw COPY, same rows, table like `submissions_value` (its 2 "
-                            "indexes, its deferred foreign key)", "like_value")):
-            r = copies[key]
-            lines.append(f"| {label} | {r['rows']:,} | {r['seconds']:.2f} | | "
-                         f"{r['rows'] / r['seconds']:,.0f} | | | {r['server_cpu']:.2f} |")
-    if stock:
-        ours = values / best(csv_runs)["seconds"]
-        ours_xlsx = values / best(xlsx_runs)["seconds"]
-        default_rate = stock["default"]["rows"] / stock["default"]["seconds"]
-        bulk_rate = stock["use_bulk"]["rows"] / stock["use_bulk"]["seconds"]
-        lines += [
-            "",
-            f"**Ratio ours/stock** (best runs): CSV {ours / default_rate:,.0f}× the default "
-            f"`import_data` and {ours / bulk_rate:,.0f}× `use_bulk`; xlsx "
-            f"{ours_xlsx / default_rate:,.0f}× and {ours_xlsx / bulk_rate:,.0f}×.",
-        ]
-    lines += ["", *targets(values, csv_runs, xlsx_runs, stock, copies)]
-    lines += [
-        "",
-        "Stages of the best runs (wall seconds; an indented stage is part of the one above it; "
-        "the values are COPYed by a second thread while `_load` parses and checks, so the "
-        "COPY has no stage of its own: what remains of it when the checks are done is the "
-        "wait for the COPY thread to finish):",
-        "",
-        "| stage | CSV | xlsx |",
-        "|---|---:|---:|",
-    ]
-    b_csv, b_xlsx = best(csv_runs), best(xlsx_runs)
-    for name in b_csv["phases"]:
-        label = name.replace("  ", "&nbsp;&nbsp;&nbsp;")
-        lines.append(f"| {label} | {b_csv['phases'][name]:.2f} | "
-                     f"{b_xlsx['phases'].get(name, 0.0):.2f} |")
-    lines.append(f"| **total** | {b_csv['seconds']:.2f} | {b_xlsx['seconds']:.2f} |")
+    for side in SIDES:
+        runs = results[side]
+        median = _median(runs, "seconds")
+        rows = runs[0]["rows"]
+        if side in ("csv", "xlsx"):
+            extra = (f"{max(r['peak_kb'] for r in runs) / 1024:.0f} | "
+                     f"{_median(runs, 'cpu'):.2f} | {_median(runs, 'server_cpu'):.2f}")
+        else:
+            extra = f" | {_median(runs, 'cpu'):.2f} | " if side == "stock" else " | | "
+        label = LABELS[side].format(sample=f"{args.stock_sample:.0%}")
+        lines.append(f"| {label} | {rows:,} | {median:.2f} | {rows / median:,.0f} | "
+                     f"{min(r['seconds'] for r in runs):.2f} – "
+                     f"{max(r['seconds'] for r in runs):.2f} | {_median(runs, 'load'):.1f} | "
+                     f"{extra} |")
+    lines += ["", *ratios(results), "", *rounds_table(results), "", *stages_table(results)]
     return "\n".join(lines)
 
 
-def targets(values: int, csv_runs: list[dict[str, Any]], xlsx_runs: list[dict[str, Any]],
-            stock: dict[str, Any] | None, copies: dict[str, Any] | None) -> list[str]:
-    """The issue's targets, each met or missed, and where the time of the best CSV run went."""
-    def verdict(ok: bool) -> str:
-        return "met" if ok else "**missed**"
+def _rate(runs: list[dict[str, Any]]) -> float:
+    return float(runs[0]["rows"] / _median(runs, "seconds"))
 
-    b_csv = min(csv_runs, key=lambda r: r["seconds"])
-    b_xlsx = min(xlsx_runs, key=lambda r: r["seconds"])
-    csv_rate, xlsx_rate = values / b_csv["seconds"], values / b_xlsx["seconds"]
-    peak = max(r["peak_kb"] for r in (*csv_runs, *xlsx_runs)) / 1024
-    lines = [
-        "Targets of the issue, on this run: CSV ≥ 50,000 values/s "
-        f"{verdict(csv_rate >= 50_000)} ({csv_rate:,.0f}); xlsx ≥ 30,000 values/s "
-        f"{verdict(xlsx_rate >= 30_000)} ({xlsx_rate:,.0f}); peak memory < 300 MB "
-        f"{verdict(peak < 300)} ({peak:.0f} MB)"
+
+def ratios(results: dict[str, Any]) -> list[str]:
+    csv_rate, xlsx_rate = _rate(results["csv"]), _rate(results["xlsx"])
+    copy_rate, stock_rate = _rate(results["copy"]), _rate(results["stock"])
+    verdict = "met" if csv_rate / copy_rate >= 0.7 else "**missed**"
+    return [
+        "Ratios of the medians (rows a second): the CSV intake is "
+        f"**{csv_rate / copy_rate:.2f} ×** the same-table COPY (target ≥ 0.7: {verdict}), the "
+        f"xlsx intake {xlsx_rate / copy_rate:.2f} ×; the CSV intake is "
+        f"**{csv_rate / stock_rate:,.0f} ×** the tuned django-import-export, the xlsx intake "
+        f"{xlsx_rate / stock_rate:,.0f} × (its rate measured on the sample: its time per row "
+        "does not depend on the file's length).",
     ]
-    if stock:
-        default = stock["default"]["rows"] / stock["default"]["seconds"]
-        bulk = stock["use_bulk"]["rows"] / stock["use_bulk"]["seconds"]
-        lines[0] += (f"; ≥ 50× the stock import {verdict(csv_rate / default >= 50)} against "
-                     f"the default ({csv_rate / default:,.0f}×) and "
-                     f"{verdict(csv_rate / bulk >= 50)} against `use_bulk` "
-                     f"({csv_rate / bulk:,.0f}×)")
-    lines[0] += "."
-    median_csv = values / statistics.median(r["seconds"] for r in csv_runs)
-    median_xlsx = values / statistics.median(r["seconds"] for r in xlsx_runs)
-    slowest_csv = values / max(r["seconds"] for r in csv_runs)
-    lines[0] += (f" The median run: CSV {median_csv:,.0f} values/s, xlsx {median_xlsx:,.0f} "
-                 f"values/s; the slowest CSV run {slowest_csv:,.0f} values/s (the spread is "
-                 "the machine's: the CPU seconds of the same work vary as much).")
-    phases, total = b_csv["phases"], b_csv["seconds"]
-    load = phases.get(
-        "load: versions made, rows parsed and checked, values COPYed meanwhile", 0.0)
-    text = (f"In the best CSV run the readers took "
-            f"{phases.get('read_table (readers)', 0.0) / total:.0%} of the time, the load "
-            f"(versions, parsing and checks, with the values COPYed meanwhile) "
-            f"{load / total:.0%}"
-            f" — of it the wait for the COPY thread to finish "
-            f"{phases.get('  waiting for the COPY thread to finish', 0.0) / total:.0%} —, the "
-            f"store "
-            f"after the checks {phases.get('store: warnings, states, audit', 0.0) / total:.0%}"
-            f", the commit {phases.get('commit', 0.0) / total:.0%}.")
-    if copies:
-        floor = copies["like_value"]
-        text += (f" A bare COPY of the same rows into a table shaped like `submissions_value` "
-                 f"alone takes {floor['seconds']:.2f} s here "
-                 f"({floor['rows'] / floor['seconds']:,.0f} rows/s, "
-                 f"{floor['server_cpu']:.2f} s of server CPU), against "
-                 f"{copies['plain']['seconds']:.2f} s without its indexes and foreign keys.")
-    lines += ["", text]
+
+
+def rounds_table(results: dict[str, Any]) -> list[str]:
+    lines = ["Each round (seconds, and the load average at the start of the run):", "",
+             "| round | CSV intake | COPY | xlsx intake | django-import-export |",
+             "|---:|---:|---:|---:|---:|"]
+    for number, runs in enumerate(zip(*(results[side] for side in SIDES), strict=True), 1):
+        cells = " | ".join(f"{r['seconds']:.2f} ({r['load']:.1f})" for r in runs)
+        lines.append(f"| {number} | {cells} |")
     return lines
 
 
-# --- main -------------------------------------------------------------------------------------
+def stages_table(results: dict[str, Any]) -> list[str]:
+    def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+        return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+
+    csv_run, xlsx_run = median_run(results["csv"]), median_run(results["xlsx"])
+    lines = [
+        "Stages of the median intake runs (wall seconds; an indented stage is part of the one "
+        "above it; the values are COPYed by a second thread while `_load` parses and checks, "
+        "so the COPY has no stage of its own: what remains of it when the checks are done is "
+        "the wait for the COPY thread to finish):", "",
+        "| stage | CSV | xlsx |", "|---|---:|---:|",
+    ]
+    for name in csv_run["phases"]:
+        label = name.replace("  ", "&nbsp;&nbsp;&nbsp;")
+        lines.append(f"| {label} | {csv_run['phases'][name]:.2f} | "
+                     f"{xlsx_run['phases'].get(name, 0.0):.2f} |")
+    lines.append(f"| **total** | {csv_run['seconds']:.2f} | {xlsx_run['seconds']:.2f} |")
+    return lines
 
 
-def main() -> None:
+# --- main ---------------------------------------------------------------------------------------
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=3000)
     parser.add_argument("--elements", type=int, default=60)
-    parser.add_argument("--runs", type=int, default=3, help="bulk_import runs per format")
+    parser.add_argument("--runs", type=int, default=5, help="rounds (each side once a round)")
     parser.add_argument("--stock-sample", type=float, default=0.1)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--profile", choices=("csv", "xlsx"))
-    parser.add_argument("--no-stock", action="store_true",
-                        help="skip the stock django-import-export and raw COPY measurements")
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the database and files")
     parser.add_argument("--child-import", help=argparse.SUPPRESS)
     parser.add_argument("--child-profile", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--year", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.elements < 6:
+        parser.error("--elements must be at least 6")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
 
+
+def run(args: argparse.Namespace, data_dir: str) -> None:
+    runs = 1 if args.profile else args.runs
+    # The first year is the previous cycle of every measured run: loaded once, untimed.
+    years = list(range(FIRST_YEAR, FIRST_YEAR + 2 * runs + 1))
+    setup = setup_database(args, years)
+    print(f"setup (migrate, bootstrap, model, {args.units:,} regions, cycles): "
+          f"{setup['seconds']:.1f} s", file=sys.stderr)
+    if args.profile:
+        rows = bulk_rows(args.units, args.elements)
+        path = Path(data_dir) / f"bench-bulk.{args.profile}"
+        path.write_bytes(csv_bytes(rows) if args.profile == "csv" else xlsx_bytes(rows))
+        if args.profile == "csv":
+            run_child(path, years[0])
+        else:
+            previous = Path(data_dir) / "bench-bulk.csv"
+            previous.write_bytes(csv_bytes(rows))
+            run_child(previous, years[0])
+        print(profile_import(path, years[1]))
+        return
+    inputs = prepare(args, data_dir, years)
+    results: dict[str, Any] = measure(args, inputs, years)
+    results["postgres"] = postgres_version()
+    text = report(args, results, inputs)
+    print(text)
+    if not args.no_docs:
+        written = write_section(ROOT / "docs" / "benchmarks.md", f"{SECTION_TITLE}\n\n{text}")
+        print(f"\n(written to {written.relative_to(ROOT)})")
+
+
+def main() -> None:
+    args = arguments()
     if args.child_import:
         print(json.dumps(child_import(args.child_import, args.year, args.child_profile)))
         return
-
-    if args.elements < 6:
-        parser.error("--elements must be at least 6")
     started = time.perf_counter()
     data_dir = tempfile.mkdtemp(prefix="ifdi-bench-intake-")
     configure_environment(data_dir, args.database_url)
@@ -722,60 +876,8 @@ def main() -> None:
     django_setup()
     if args.keep:
         print(f"data folder (kept): {data_dir}", file=sys.stderr)
-    runs = 1 if args.profile else args.runs
-    # The first year is the previous cycle of every measured run: loaded once, untimed, so
-    # that each measured load checks the year-over-year change (as a real cycle does, with
-    # 180,000 approved values of the year before to read).
-    years = list(range(FIRST_YEAR, FIRST_YEAR + 2 * runs + 1))
     try:
-        setup = setup_database(args, years)
-        print(f"setup (migrate, bootstrap, model, {args.units:,} regions, cycles): "
-              f"{setup['seconds']:.1f} s", file=sys.stderr)
-        rows = bulk_rows(args.units, args.elements)
-        files = {kind: Path(data_dir) / f"bench-bulk.{kind}" for kind in ("csv", "xlsx")}
-        t = time.perf_counter()
-        files["csv"].write_bytes(csv_bytes(rows))
-        files["xlsx"].write_bytes(xlsx_bytes(rows))
-        print(f"files written: {time.perf_counter() - t:.1f} s", file=sys.stderr)
-        sizes = {k: p.stat().st_size for k, p in files.items()}
-        t = time.perf_counter()
-        run_child(files["csv"], years[0])
-        print(f"previous cycle loaded (untimed): {time.perf_counter() - t:.1f} s",
-              file=sys.stderr)
-
-        if args.profile:
-            out = run_child(files[args.profile], years[1], profile=True)
-            print(f"{args.profile}: {out['seconds']:.2f} s, "
-                  f"{out['rows'] / out['seconds']:,.0f} values/s\n")
-            print(out["profile_cumulative"])
-            print(out["profile_tottime"])
-            return
-
-        results: dict[str, Any] = {"csv": [], "xlsx": []}
-        year_iter = iter(years[1:])
-        for _ in range(runs):
-            for kind in ("csv", "xlsx"):
-                out = run_child(files[kind], next(year_iter))
-                assert out["stored"] == args.units * args.elements, out
-                results[kind].append(out)
-                print(f"{kind}: {out['seconds']:.2f} s, "
-                      f"{out['rows'] / out['seconds']:,.0f} values/s, "
-                      f"peak {out['peak_kb'] / 1024:.0f} MB, CPU {out['cpu']:.2f} s, "
-                      f"server CPU {out['server_cpu']:.2f} s, load {out['load']:.1f}",
-                      file=sys.stderr)
-        if not args.no_stock:
-            sample_units = max(1, round(args.units * args.stock_sample))
-            results["stock"] = stock_imports(rows, sample_units, args.elements)
-            for label, s in results["stock"].items():
-                print(f"stock {label}: {s['rows'] / s['seconds']:,.0f} rows/s",
-                      file=sys.stderr)
-            results["copy"] = raw_copy(rows, args.elements, years[0])
-        results["postgres"] = postgres_version()
-        text = report(args, results, sizes)
-        print(text)
-        if not args.no_docs and not args.no_stock:
-            written = write_section(ROOT / "docs" / "benchmarks.md", f"{SECTION_TITLE}\n\n{text}")
-            print(f"\n(written to {written.relative_to(ROOT)})")
+        run(args, data_dir)
         print(f"total {time.perf_counter() - started:.0f} s", file=sys.stderr)
     finally:
         from django.db import connections

@@ -298,7 +298,7 @@ def versions() -> str:
             f"{version(['wrk', '--version']) if shutil.which('wrk') else 'no wrk'}")
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("database_url", nargs="?", default=DEFAULT_URL)
     parser.add_argument("--workers", type=int, default=3)
@@ -316,7 +316,11 @@ def main() -> None:
     args = parser.parse_args()
     if not 2 <= args.workers <= 4:
         parser.error("--workers: 2 to 4")
+    return args
 
+
+def main() -> None:
+    args = arguments()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     out = DATA_DIR / datetime.datetime.now().strftime("run-%Y%m%d-%H%M%S")
     out.mkdir()
@@ -328,7 +332,16 @@ def main() -> None:
     manage(env, "bootstrap")
     manage(env, "seed_demo")
     manage(env, "collectstatic", "--noinput")
+    results = measure(args, env, out)
+    profile = profile_one_request(env) if args.profile else []
+    section = report(args, results, profile)
+    print(section)
+    if args.append:
+        write_section(args.append, section)
 
+
+def measure(args: argparse.Namespace, env: dict[str, str], out: Path) -> list[Result]:
+    """Each tool against the page with the cache on, then off."""
     use_wrk = shutil.which("wrk") is not None and not args.no_wrk
     results: list[Result] = []
     for cache, seconds in (("on", None), ("off", 0)):
@@ -353,8 +366,10 @@ def main() -> None:
                 time.sleep(2)
         finally:
             server.stop()
+    return results
 
-    profile = profile_one_request(env) if args.profile else []
+
+def report(args: argparse.Namespace, results: list[Result], profile: list[str]) -> str:
     paced_on = next(r for r in results if r.cache == "on" and r.tool == "Locust"
                     and not r.pace.startswith("closed"))
     paced_off = next(r for r in results if r.cache == "off" and r.tool == "Locust"
@@ -425,10 +440,7 @@ def main() -> None:
     if profile:
         lines += ["One request, in one process (Django's test client; the functions with the "
                   "most time of their own in 20 requests under cProfile):", "", *profile]
-    section = "\n".join(lines).rstrip("\n") + "\n"
-    print(section)
-    if args.append:
-        write_section(args.append, section)
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 if __name__ == "__main__":

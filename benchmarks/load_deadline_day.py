@@ -405,7 +405,7 @@ def report(args: argparse.Namespace, facts: dict[str, Any], stats: dict[str, dic
 # --- main --------------------------------------------------------------------------------------
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (10–600)")
     parser.add_argument("--visitors", type=int, default=200)
@@ -421,7 +421,131 @@ def main() -> None:
     parser.add_argument("--no-docs", action="store_true")
     args = parser.parse_args()
     args.duration = max(10, min(600, args.duration))
+    return args
 
+
+def start_platform(args: argparse.Namespace, env: dict[str, str], work: Path,
+                   processes: Processes) -> tuple[Any, list[Any], str]:
+    """gunicorn and the Celery workers, started and answering."""
+    port = free_port()
+    web = ["--workers", str(args.web_workers)]
+    if args.gunicorn_threads > 1:
+        web += ["--worker-class", "gthread", "--threads", str(args.gunicorn_threads)]
+    gunicorn = processes.start(
+        [PYTHON, "-m", "gunicorn", "config.wsgi", *web, "--bind", f"127.0.0.1:{port}",
+         "--timeout", "60", "--backlog", "2048"], env, work / "gunicorn.log")
+    workers = [processes.start(
+        [PYTHON, "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
+         "--without-heartbeat", "-n", f"deadline-{n}-{os.getpid()}@{socket.gethostname()}",
+         "-Q", env["CELERY_QUEUE"]],
+        env, work / f"celery-{n}.log") for n in range(args.celery_workers)]
+    base = f"http://127.0.0.1:{port}"
+
+    def web_up() -> bool:
+        import urllib.request
+
+        if gunicorn.poll() is not None:
+            raise SystemExit((work / "gunicorn.log").read_text()[-3000:])
+        try:
+            with urllib.request.urlopen(base + "/accounts/login/", timeout=5) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    wait_until(web_up, 60, "gunicorn")
+    names = [f"deadline-{n}-{os.getpid()}@{socket.gethostname()}"
+             for n in range(args.celery_workers)]
+
+    def workers_up() -> bool:
+        if any(w.poll() is not None for w in workers):
+            raise SystemExit((work / "celery-0.log").read_text()[-3000:])
+        ping = subprocess.run(
+            [PYTHON, "-m", "celery", "-A", "config", "inspect", "ping", "--timeout", "3",
+             "-d", ",".join(names)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+        return ping.stdout.count("pong") >= len(names)
+
+    wait_until(workers_up, 90, "the Celery workers to answer `celery inspect ping`")
+    return gunicorn, workers, base
+
+
+def validation_facts(args: argparse.Namespace, started_at: datetime.datetime,
+                     sampler: Sampler) -> dict[str, Any]:
+    """Once the queue has drained (bounded), the validation times read from the database."""
+    def drained() -> bool:
+        return not query(args.database_url, "SELECT 1 FROM submissions_version WHERE "
+                         "created_at >= %s AND validation IN ('pending', 'running') LIMIT 1",
+                         started_at)
+
+    with contextlib.suppress(SystemExit):
+        wait_until(drained, 60, "the validations to finish")
+    sampler.stopping.set()
+    rows = query(args.database_url,
+                 "SELECT validation, EXTRACT(EPOCH FROM validated_at - created_at) FROM "
+                 "submissions_version WHERE created_at >= %s", started_at)
+    seconds = [float(s) for v, s in rows if s is not None]
+    return {
+        "n": len(rows), "pending": sum(1 for v, _ in rows if v in ("pending", "running")),
+        "valid": sum(1 for v, _ in rows if v == "valid"),
+        "invalid": sum(1 for v, _ in rows if v == "invalid"),
+        **({"p50": percentile(seconds, 50), "p95": percentile(seconds, 95),
+            "p99": percentile(seconds, 99), "max": max(seconds)} if seconds else {}),
+    }
+
+
+def run_load(args: argparse.Namespace, env: dict[str, str], work: Path, officers: list[Any],
+             platform_: tuple[str, Any, list[Any]], database_name: str
+             ) -> tuple[Path, float, dict[str, float]]:
+    """The Locust run of the officers and visitors; its samples, the seconds it took to start
+    every user, and the CPU seconds of each part during the load."""
+    base, gunicorn, workers = platform_
+    setup = work / "setup.json"
+    setup.write_text(json.dumps({
+        "officers": officers, "password": PASSWORD, "public_year": 2017,
+        "visitors": args.visitors, "upload_seconds": args.duration - 15,
+        "visitor_think": [float(x) for x in args.visitor_think.split("-", 1)],
+    }))
+    samples = work / "samples.jsonl"
+    users = len(officers) + args.visitors
+    spawn_rate = max(50, users // 4)
+    spawn_seconds = users / spawn_rate
+    cpu_before = {"web": cpu_seconds(gunicorn.pid),
+                  "celery": sum(cpu_seconds(w.pid) for w in workers),
+                  "locust": resource.getrusage(resource.RUSAGE_CHILDREN),
+                  "postgres": postgres_backends(database_name),
+                  "machine": machine_busy_seconds()}
+    wall_before = time.monotonic()
+    print(f"load: {len(officers)} officers + {args.visitors} visitors for {args.duration} s "
+          f"against {base} …", flush=True)
+    locust = subprocess.run(
+        [PYTHON, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile_deadline_day.py"),
+         "--headless", "--host", base, "--users", str(users), "--spawn-rate",
+         str(spawn_rate), "--run-time", f"{args.duration}s", "--stop-timeout", "30",
+         "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"],
+        cwd=ROOT, env={**env, "DEADLINE_SETUP": str(setup), "DEADLINE_SAMPLES": str(samples)},
+        capture_output=True, text=True, timeout=args.duration + 120, check=False)
+    wall = time.monotonic() - wall_before
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = {
+        "web": cpu_seconds(gunicorn.pid) - cpu_before["web"],
+        "celery": sum(cpu_seconds(w.pid) for w in workers) - cpu_before["celery"],
+        "locust": (children.ru_utime + children.ru_stime
+                   - cpu_before["locust"].ru_utime - cpu_before["locust"].ru_stime),
+        "wall": wall,
+        "postgres": sum(seconds - cpu_before["postgres"].get(pid, 0.0)
+                        for pid, seconds in postgres_backends(database_name).items()),
+        "machine": machine_busy_seconds() - cpu_before["machine"],
+    }
+    (work / "locust.log").write_text(locust.stdout + locust.stderr)
+    if locust.returncode != 0 or not samples.exists():
+        raise SystemExit(f"locust failed ({locust.returncode}):\n{locust.stderr[-3000:]}")
+
+    return samples, spawn_seconds, cpu
+
+
+def main() -> None:
+    args = arguments()
     work = Path(tempfile.mkdtemp(prefix="ifdi-deadline-"))
     queue = f"ifdi-deadline-{os.getpid()}"
     env = {k: v for k, v in os.environ.items() if k not in ("TESTING", "PYTEST_XDIST_WORKER")}
@@ -448,46 +572,7 @@ def main() -> None:
                                      SETUP_CODE.format(folder=str(work / "files")))
                               .strip().splitlines()[-1])
 
-        port = free_port()
-        web = ["--workers", str(args.web_workers)]
-        if args.gunicorn_threads > 1:
-            web += ["--worker-class", "gthread", "--threads", str(args.gunicorn_threads)]
-        gunicorn = processes.start(
-            [PYTHON, "-m", "gunicorn", "config.wsgi", *web, "--bind", f"127.0.0.1:{port}",
-             "--timeout", "60", "--backlog", "2048"], env, work / "gunicorn.log")
-        workers = [processes.start(
-            [PYTHON, "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
-             "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"deadline-{n}-{os.getpid()}@{socket.gethostname()}",
-             "-Q", queue],
-            env, work / f"celery-{n}.log") for n in range(args.celery_workers)]
-        base = f"http://127.0.0.1:{port}"
-
-        def web_up() -> bool:
-            import urllib.request
-
-            if gunicorn.poll() is not None:
-                raise SystemExit((work / "gunicorn.log").read_text()[-3000:])
-            try:
-                with urllib.request.urlopen(base + "/accounts/login/", timeout=5) as r:
-                    return r.status == 200
-            except OSError:
-                return False
-
-        wait_until(web_up, 60, "gunicorn")
-        names = [f"deadline-{n}-{os.getpid()}@{socket.gethostname()}"
-                 for n in range(args.celery_workers)]
-
-        def workers_up() -> bool:
-            if any(w.poll() is not None for w in workers):
-                raise SystemExit((work / "celery-0.log").read_text()[-3000:])
-            ping = subprocess.run(
-                [PYTHON, "-m", "celery", "-A", "config", "inspect", "ping", "--timeout", "3",
-                 "-d", ",".join(names)],
-                cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
-            return ping.stdout.count("pong") >= len(names)
-
-        wait_until(workers_up, 90, "the Celery workers to answer `celery inspect ping`")
+        gunicorn, workers, base = start_platform(args, env, work, processes)
         facts: dict[str, Any] = {
             "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
             "postgres": query(args.database_url, "SHOW server_version")[0][0],
@@ -497,69 +582,12 @@ def main() -> None:
 
         facts["redis"] = redis.Redis.from_url(args.redis_url).info("server")["redis_version"]
         started_at = datetime.datetime.now(datetime.UTC)
-        setup = work / "setup.json"
-        setup.write_text(json.dumps({
-            "officers": officers, "password": PASSWORD, "public_year": 2017,
-            "visitors": args.visitors, "upload_seconds": args.duration - 15,
-            "visitor_think": [float(x) for x in args.visitor_think.split("-", 1)],
-        }))
-        samples = work / "samples.jsonl"
-        users = len(officers) + args.visitors
-        spawn_rate = max(50, users // 4)
-        facts["spawn_seconds"] = users / spawn_rate
         sampler = Sampler(args.redis_url, queue)
         sampler.start()
-        cpu_before = {"web": cpu_seconds(gunicorn.pid),
-                      "celery": sum(cpu_seconds(w.pid) for w in workers),
-                      "locust": resource.getrusage(resource.RUSAGE_CHILDREN),
-                      "postgres": postgres_backends(database_name),
-                      "machine": machine_busy_seconds()}
-        wall_before = time.monotonic()
-        print(f"load: {len(officers)} officers + {args.visitors} visitors for {args.duration} s "
-              f"against {base} …", flush=True)
-        locust = subprocess.run(
-            [PYTHON, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile_deadline_day.py"),
-             "--headless", "--host", base, "--users", str(users), "--spawn-rate",
-             str(spawn_rate), "--run-time", f"{args.duration}s", "--stop-timeout", "30",
-             "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"],
-            cwd=ROOT, env={**env, "DEADLINE_SETUP": str(setup), "DEADLINE_SAMPLES": str(samples)},
-            capture_output=True, text=True, timeout=args.duration + 120, check=False)
-        wall = time.monotonic() - wall_before
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        facts["cpu"] = {
-            "web": cpu_seconds(gunicorn.pid) - cpu_before["web"],
-            "celery": sum(cpu_seconds(w.pid) for w in workers) - cpu_before["celery"],
-            "locust": (children.ru_utime + children.ru_stime
-                       - cpu_before["locust"].ru_utime - cpu_before["locust"].ru_stime),
-            "wall": wall,
-            "postgres": sum(seconds - cpu_before["postgres"].get(pid, 0.0)
-                            for pid, seconds in postgres_backends(database_name).items()),
-            "machine": machine_busy_seconds() - cpu_before["machine"],
-        }
-        (work / "locust.log").write_text(locust.stdout + locust.stderr)
-        if locust.returncode != 0 or not samples.exists():
-            raise SystemExit(f"locust failed ({locust.returncode}):\n{locust.stderr[-3000:]}")
+        samples, facts["spawn_seconds"], facts["cpu"] = run_load(
+            args, env, work, officers, (base, gunicorn, workers), database_name)
 
-        # Let the queue drain (bounded), then read the validation times from the database.
-        def drained() -> bool:
-            return not query(args.database_url, "SELECT 1 FROM submissions_version WHERE "
-                             "created_at >= %s AND validation IN ('pending', 'running') LIMIT 1",
-                             started_at)
-
-        with contextlib.suppress(SystemExit):
-            wait_until(drained, 60, "the validations to finish")
-        sampler.stopping.set()
-        rows = query(args.database_url,
-                     "SELECT validation, EXTRACT(EPOCH FROM validated_at - created_at) FROM "
-                     "submissions_version WHERE created_at >= %s", started_at)
-        seconds = [float(s) for v, s in rows if s is not None]
-        facts["validation"] = {
-            "n": len(rows), "pending": sum(1 for v, _ in rows if v in ("pending", "running")),
-            "valid": sum(1 for v, _ in rows if v == "valid"),
-            "invalid": sum(1 for v, _ in rows if v == "invalid"),
-            **({"p50": percentile(seconds, 50), "p95": percentile(seconds, 95),
-                "p99": percentile(seconds, 99), "max": max(seconds)} if seconds else {}),
-        }
+        facts["validation"] = validation_facts(args, started_at, sampler)
         facts["queue_max"] = max(sampler.depths, default=0)
         facts["load_max"] = max(sampler.loads, default=os.getloadavg()[0])
         stats, errors = summarize(samples)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from audit.services import log_action
+from common.canonical import canonical_bytes
 from indicators.model_io import ModelDocument, ModelFileError
 from indicators.models import (
     DataElement,
@@ -39,8 +40,7 @@ def _required_decimal(value: float | int) -> Decimal:
 
 
 def document_sha256(document: ModelDocument) -> str:
-    canonical = json.dumps(document.data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical_bytes(document.data)).hexdigest()
 
 
 @transaction.atomic

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from audit.services import log_action
+from common.canonical import canonical_bytes, canonical_json
+from common.db import copy_available, copy_rows
 from common.errors import ApplicationError
 from indicators.models import Region
 from scoring import core, selectors
@@ -29,31 +30,24 @@ NOTE_REQUIRED = _("修订版发布必须填写说明")
 INCOMPLETE = _("以下参与排名的地区还没有审核通过的填报：{regions}")
 
 
-#: Canonical JSON: sorted keys, compact separators, UTF-8 text as is. One encoder, made once.
-_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _canonical_text(data: Any) -> str:
-    return _CANONICAL.encode(data)
-
-
-def _canonical(data: Any) -> bytes:
-    return _canonical_text(data).encode()
-
-
 #: The parts of a result row that are large JSON documents, serialised once (``documents``).
 DOCUMENTS = ("dimensions", "indicators")
 
 
 def _result_documents(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     """The canonical JSON of each row's large parts: stored as they are (COPY) and hashed."""
-    return [{key: _canonical_text(row[key]) for key in DOCUMENTS} for row in rows]
+    return [{key: canonical_json(row[key]) for key in DOCUMENTS} for row in rows]
 
 
 def result_hash(rows: list[dict[str, Any]], documents: list[dict[str, str]]) -> str:
-    """SHA-256 of ``_canonical`` of the rows (the region as its code), assembled row by row
+    """SHA-256 of ``canonical_bytes`` of the rows (the region as its code), assembled row by row
     from the documents already serialised instead of serialising them a second time — the
-    same bytes (sorted keys, compact separators), at a fraction of the cost."""
+    same bytes (sorted keys, compact separators), at a fraction of the cost.
+
+    A speed trick kept because a figure asks for it: docs/benchmarks.md, "Scoring a cycle",
+    the line "`run_create`, the result hash serialising the rows again" against the line
+    "**`run_create` end to end**" (more than 10 % more CPU without it; the figures under
+    "Speed tricks")."""
     digest = hashlib.sha256(b"[")
     names: dict[str, str] = {}
     for n, (row, docs) in enumerate(zip(rows, documents, strict=True)):
@@ -61,7 +55,7 @@ def result_hash(rows: list[dict[str, Any]], documents: list[dict[str, str]]) -> 
         parts = []
         for key in sorted(fields):
             if key not in names:
-                names[key] = _canonical_text(key) + ":"
+                names[key] = canonical_json(key) + ":"
             parts.append(names[key] + (docs[key] if key in docs else _scalar(fields[key])))
         digest.update(("," if n else "").encode() + ("{" + ",".join(parts) + "}").encode())
     digest.update(b"]")
@@ -69,7 +63,7 @@ def result_hash(rows: list[dict[str, Any]], documents: list[dict[str, str]]) -> 
 
 
 def _scalar(value: Any) -> str:
-    """``_canonical_text`` of a value, with the common scalars spelled out as ``json`` spells
+    """``canonical_json`` of a value, with the common scalars spelled out as ``json`` spells
     them (``float.__repr__``, ``int.__repr__``) — cheaper than an encoder call per cell."""
     if value is None:
         return "null"
@@ -81,7 +75,7 @@ def _scalar(value: Any) -> str:
         return float.__repr__(value)
     if type(value) is int:
         return int.__repr__(value)
-    return _canonical_text(value)
+    return canonical_json(value)
 
 
 def input_hash(*, model_sha256: str, inputs: selectors.ApprovedInputs, replications: int,
@@ -104,7 +98,7 @@ def input_hash(*, model_sha256: str, inputs: selectors.ApprovedInputs, replicati
         "replications": replications,
         "spread": repr(float(spread)),
     }
-    return hashlib.sha256(_canonical(payload)).hexdigest()
+    return hashlib.sha256(canonical_bytes(payload)).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -264,19 +258,15 @@ def _unit_rows(spec: core.ModelSpec, inputs: selectors.ApprovedInputs, result: c
 
 
 def results_insert(run: ScoringRun, computed: Computed) -> None:
-    """Insert a new run's results; on PostgreSQL through COPY. ``bulk_create`` sends each
-    column as one array, and psycopg escapes the JSON text of 3,000 units' dimensions and
-    indicators for the array in Python — most of a run's time. COPY takes each value as the
-    field prepares it for ``bulk_create``, and the JSON documents as already serialised for
-    the result hash."""
-    if connection.vendor != "postgresql":
+    """Insert a new run's results; on PostgreSQL through COPY (``common.db.copy_rows``), each
+    value as the field prepares it for ``bulk_create``, and the JSON documents as already
+    serialised for the result hash."""
+    if not copy_available():
         UnitResult.objects.bulk_create([UnitResult(run=run, **row) for row in computed.rows],
                                        batch_size=1000)
         return
     fields = [f for f in UnitResult._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = (f"COPY {quote(UnitResult._meta.db_table)} "
-           f"({', '.join(quote(str(f.column)) for f in fields)}) FROM STDIN")
+    database = connections[DEFAULT_DB_ALIAS]  # not the proxy: read per value (common.db)
 
     def value(field: Any, row: dict[str, Any], docs: dict[str, str]) -> Any:
         if field.name in docs:
@@ -286,11 +276,11 @@ def results_insert(run: ScoringRun, computed: Computed) -> None:
         if field.name == "region":
             return row["region"].pk
         raw = row[field.name] if field.name in row else field.get_default()
-        return field.get_db_prep_save(raw, connection)
+        return field.get_db_prep_save(raw, database)
 
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[attr-defined]
-        for row, docs in zip(computed.rows, computed.documents, strict=True):
-            copy.write_row([value(f, row, docs) for f in fields])
+    copy_rows(UnitResult, [str(f.column) for f in fields],
+              ([value(f, row, docs) for f in fields]
+               for row, docs in zip(computed.rows, computed.documents, strict=True)))
 
 
 def run_publish(*, run: ScoringRun, actor: Any, note: str = "",

@@ -54,8 +54,9 @@ def message(rule_code: str, text: Promise | None = None, /, **params: object) ->
     return in_both_languages(text or MESSAGES[rule_code], **params)
 
 
-# slots: a bulk load makes a Position and a Cell per value (180,000 of each); slots make them
-# less than half the size (56 and 80 bytes instead of 152 and 176) and quicker to build.
+# slots: a bulk load makes a Position and a Cell per value (180,000 of each) and keeps them all
+# until it is stored; slots make them less than half the size (56 and 80 bytes instead of 152
+# and 176), for the intake's peak memory (docs/benchmarks.md, "Intake", peak RSS).
 @dataclass(frozen=True, slots=True)
 class Position:
     sheet: str = ""
@@ -134,23 +135,6 @@ def _raw_text(value: object) -> str:
     return "" if value is None else str(value)[:200]
 
 
-# A frozen dataclass's generated __init__ assigns each field through object.__setattr__;
-# parse_rows makes one Position per value, so it sets the slots directly: the same objects
-# (equal, hashed and immutable afterwards the same way) in half the time.
-_position_new = Position.__new__
-_set_sheet = Position.__dict__["sheet"].__set__
-_set_row = Position.__dict__["row"].__set__
-_set_column = Position.__dict__["column"].__set__
-
-
-def _position(sheet: str, row: int | None, column: str) -> Position:
-    position: Position = _position_new(Position)
-    _set_sheet(position, sheet)
-    _set_row(position, row)
-    _set_column(position, column)
-    return position
-
-
 def parse_rows(
     ruleset: RuleSet, rows: Iterable[RawRow], *, sheet: str = ""
 ) -> tuple[dict[str, Cell], list[Issue]]:
@@ -180,8 +164,8 @@ def parse_rows(
             issues.append(Issue(code, ERROR, "UNKNOWN_ELEMENT", zh, en,
                                 Position(sheet, row.number, code_cell.column if code_cell else "")))
             continue
-        position = _position(sheet, row.number,
-                             value_cell.column if value_cell is not None else "")
+        position = Position(sheet, row.number,
+                            value_cell.column if value_cell is not None else "")
         try:
             value = parse_value(raw_value, unit=element.unit)
         except ValueParseError as exc:

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import connection
 
+from common.db import copy_available, copy_rows
 from submissions import rules
 from submissions.models import Value
 
@@ -74,8 +75,7 @@ class _CopyWriter:
         self.stopping = False
         connection.ensure_connection()
         self.raw = connection.connection  # psycopg's connection: safe to use from a thread
-        columns = ", ".join(f'"{c}"' for c in VALUE_COLUMNS)
-        self.sql = f"COPY {Value._meta.db_table} ({columns}) FROM STDIN"
+        self.finished = False
         self.thread = threading.Thread(target=self._run, name="bulk-values", daemon=True)
         self.thread.start()
 
@@ -117,20 +117,22 @@ class _CopyWriter:
 
     def _batch(self, cursor: Any) -> bool:
         """COPY regions until about ``BATCH_ROWS`` rows are written; True at the end."""
+        copy_rows(Value, VALUE_COLUMNS, self._queued_rows(), cursor=cursor)
+        return self.finished
+
+    def _queued_rows(self) -> Iterator[tuple[Any, ...]]:
+        """The rows of the regions handed over, until about ``BATCH_ROWS`` or the end."""
         written = 0
-        with cursor.copy(self.sql) as copy:
-            write_row = copy.write_row
-            while written < BATCH_ROWS:
-                item = self.queue.get()
-                if item is _DONE:
-                    return True
-                if self.stopping:
-                    continue
-                version_id, cells = item
-                for row in _rows(version_id, cells, self.element_ids):
-                    write_row(row)
-                    written += 1
-        return False
+        while written < BATCH_ROWS:
+            item = self.queue.get()
+            if item is _DONE:
+                self.finished = True
+                return
+            if self.stopping:
+                continue
+            version_id, cells = item
+            yield from _rows(version_id, cells, self.element_ids)
+            written += len(cells)
 
 
 @contextmanager
@@ -139,7 +141,7 @@ def value_writer(element_ids: Mapping[str, int]) -> Iterator[_CopyWriter | _Coll
     hands over one version's cells; leaving the block waits until every value is stored
     (and raises what went wrong); an exception inside the block abandons the rest."""
     writer: _CopyWriter | _CollectingWriter = (
-        _CopyWriter(element_ids) if connection.vendor == "postgresql"
+        _CopyWriter(element_ids) if copy_available()
         else _CollectingWriter(element_ids))
     try:
         yield writer
