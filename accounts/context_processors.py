@@ -13,4 +13,6 @@ def roles_context(request: HttpRequest) -> dict[str, Any]:
         "is_reviewer": roles.is_reviewer(user),
         "is_administrator": roles.is_administrator(user),
         "is_auditor": roles.is_auditor(user),
+        "is_staff_reader": roles.is_staff_reader(user),
+        "is_overseer": roles.is_overseer(user),
     }

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from accounts import roles
 
@@ -59,14 +60,15 @@ class AuditorReadOnlyMiddleware:
     and holds no role that writes is refused before a view runs. The session's own endpoints
     (logging in and out, choosing the language) change no data and stay open."""
 
-    OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/i18n/setlang/")
+    OPEN_URL_NAMES = ("accounts:login", "accounts:logout", "set_language")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.open_paths = frozenset(reverse(name) for name in self.OPEN_URL_NAMES)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") \
-                and request.path not in self.OPEN_PATHS:
+                and request.path not in self.open_paths:
             try:
                 auditor_only = roles.is_read_only(request.user)
             except (OperationalError, InterfaceError) as exc:

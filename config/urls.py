@@ -1,10 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from config.views import home
+from config.views import favicon, home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -19,6 +18,5 @@ urlpatterns = [
     path("national/", include("national.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
-    path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True,
-                                             http_method_names=["get", "head"])),
+    path("favicon.ico", favicon),
 ]

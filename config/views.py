@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from accounts import roles
@@ -21,3 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest_year": latest_published_year(),
         "regions": Region.objects.filter(ranked=True).order_by("order"),
     })
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; the icon is a static file (its
+    hashed name in production, hence a view, not a fixed path)."""
+    return redirect(static("favicon.svg"), permanent=True)

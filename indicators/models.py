@@ -181,10 +181,16 @@ class Indicator(BilingualNameMixin, UnitMixin, models.Model):
         return f"{self.code} {self.name_zh}"
 
 
+class Severity(models.TextChoices):
+    """How grave a problem is: an error blocks submission; a warning needs the officer's
+    explanation. The one definition, for the model's rules and the issues validation finds."""
+
+    ERROR = "error", _("错误")
+    WARNING = "warning", _("警告")
+
+
 class Rule(models.Model):
-    class Severity(models.TextChoices):
-        ERROR = "error", _("错误")
-        WARNING = "warning", _("警告")
+    Severity = Severity
 
     version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="rules")
     code = models.CharField(max_length=40)

@@ -16,6 +16,7 @@ query string gets the page built as usual (its content block still cached by run
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import get_language_from_request
 
 logger = logging.getLogger(__name__)
@@ -37,7 +39,6 @@ MAX_PAGE_BYTES = 2 * 1024 * 1024
 # A page is rebuilt at least this often (it costs one process ~40 ms), so that a publication
 # whose new generation could not reach the shared cache shows within minutes, not a day.
 MAX_KEEP_SECONDS = 300
-PATH_PREFIX = "/rankings/"
 # Any other query string is built afresh and not kept: junk parameters cannot fill the memory.
 CACHEABLE_QUERY = re.compile(r"(?:run=\d{1,19})?")
 # Headers that belong to one response, never to the next visitor.
@@ -113,7 +114,7 @@ def clear() -> None:
 
 def key_for(request: HttpRequest) -> tuple[str, str, str] | None:
     """The key of the page a request asks for, or ``None`` when it must be built as usual."""
-    if request.method != "GET" or not request.path.startswith(PATH_PREFIX):
+    if request.method != "GET" or not request.path.startswith(_path_prefix()):
         return None
     if not CACHEABLE_QUERY.fullmatch(request.META.get("QUERY_STRING", "")):
         return None
@@ -158,3 +159,9 @@ def put(key: tuple[str, str, str], response: HttpResponse) -> None:
         _pages.move_to_end(key)
         while len(_pages) > MAX_PAGES:
             _pages.popitem(last=False)
+
+
+@functools.cache
+def _path_prefix() -> str:
+    """Where the public pages live (``public:latest``), read from the URLconf once."""
+    return reverse("public:latest")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.models import NoDeleteModel
-from indicators.models import DataElement, ModelVersion, Region
+from indicators.models import DataElement, ModelVersion, Region, Severity
 
 
 class Cycle(NoDeleteModel):
@@ -203,9 +203,7 @@ class Value(NoDeleteModel):
 
 
 class ValidationIssue(NoDeleteModel):
-    class Severity(models.TextChoices):
-        ERROR = "error", _("错误")
-        WARNING = "warning", _("警告")
+    Severity = Severity
 
     version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="issues")
     element_code = models.CharField(max_length=20, blank=True)

@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from common.i18n import in_both_languages, pick_lazy
 from indicators.expressions import Expression
+from indicators.models import Severity
 from readers import RawRow
 from submissions.values import ValueParseError, parse_value
 
-ERROR = "error"
-WARNING = "warning"
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
 
 # Stable rule codes and their messages: gettext templates, rendered in both languages when an
 # issue is made (``message``), because an issue is stored with its text in both. Tests import
