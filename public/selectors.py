@@ -12,7 +12,7 @@ from django.http import Http404
 
 from common.i18n import localized
 from indicators.model_diff import comparable
-from indicators.models import Dimension, Indicator, ModelVersion, Region
+from indicators.models import Dimension, Indicator, ModelVersion, Region, Tier
 from scoring.models import ScoringRun, UnitResult
 from scoring.selectors import previous_published_run, round_half_up
 from submissions.models import Cycle
@@ -77,13 +77,17 @@ class RankingRow:
     rank_p95: float | None
 
 
-def tier_labels(run: ScoringRun) -> dict[str, str]:
-    return {t.code: t.label for t in run.model_version.tiers.all()}
+def tier_labels(run: ScoringRun, tiers: list[Tier] | None = None) -> dict[str, str]:
+    return {t.code: t.label for t in (run.model_version.tiers.all() if tiers is None
+                                      else tiers)}
 
 
-def overall_rows(run: ScoringRun, *, ranked: bool = True) -> list[RankingRow]:
+def overall_rows(run: ScoringRun, *, ranked: bool = True,
+                 tiers: list[Tier] | None = None) -> list[RankingRow]:
+    """The ranking of the run's ranked (or unranked) units; ``tiers``, the run's model's, when
+    the caller has read them already."""
     dimensions = list(run.model_version.dimensions.all())
-    labels = tier_labels(run)
+    labels = tier_labels(run, tiers)
     rows = []
     # The indicators' JSON is the larger part of a result and the ranking does not show it.
     results = (run.results.select_related("region").filter(region__ranked=ranked)

@@ -94,12 +94,13 @@ def overall(request: HttpRequest, year: int) -> HttpResponse:
 
     def build() -> dict[str, object]:
         run = selectors.published_runs().get(pk=run_id)
-        rows = selectors.overall_rows(run)
+        tiers = list(run.model_version.tiers.all())
+        rows = selectors.overall_rows(run, tiers=tiers)
         dimensions = list(run.model_version.dimensions.all())
         return {
             "run": run, "q": query, "rows": rows,
-            "unranked": selectors.overall_rows(run, ranked=False),
-            "dimensions": dimensions, "tiers": _tiers(run),
+            "unranked": selectors.overall_rows(run, ranked=False, tiers=tiers),
+            "dimensions": dimensions, "tiers": tier_bands(tiers),
             "chart": {"labels": [r.label for r in rows],
                       "totals": [float(r.total) if r.total is not None else None
                                  for r in rows],
@@ -203,7 +204,8 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
 
     def build() -> dict[str, object]:
         run = selectors.published_runs().get(pk=run_id)
-        rows = selectors.overall_rows(run)
+        tiers = list(run.model_version.tiers.all())
+        rows = selectors.overall_rows(run, tiers=tiers)
         totals = [float(r.total) for r in rows if r.total is not None]
         low, high = (min(totals), max(totals)) if totals else (0.0, 1.0)
         tiles = []
@@ -212,7 +214,7 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
                      else (float(row.total) - low) / (high - low))
             tiles.append({"row": row, "shade": round(share * 4),
                           "grid_row": row.region.grid_row, "grid_col": row.region.grid_col})
-        return {"run": run, "q": query, "tiles": tiles, "tiers": _tiers(run),
+        return {"run": run, "q": query, "tiles": tiles, "tiers": tier_bands(tiers),
                 "dimensions": list(run.model_version.dimensions.all())}
 
     body = _body(run_id, f"grid:{query}", "public/_grid.html", build)
