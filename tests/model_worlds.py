@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -169,3 +170,10 @@ def publish_year(model: ModelVersion, year: int, codes: list[str], actor: Any,
     assert result.ok, (result.errors[:3], result.warnings[:3])
     run = run_create(cycle=cycle, actor=actor, replications=REPLICATIONS)
     return run_publish(run=run, actor=actor)
+
+
+def pdf_text(content: bytes) -> str:
+    """A PDF's text as pdftotext reads it, its white space folded."""
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content,
+                            capture_output=True, check=True)
+    return " ".join(result.stdout.decode().split())

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,11 +26,17 @@ from django.urls import reverse
 
 from accounts import roles
 from indicators.models import ModelVersion, Region
-from public import page_cache
 from scoring.models import ScoringRun
 from submissions.models import Submission
 from tests.factories import UserFactory
-from tests.model_worlds import import_document, publish_year, synthetic_document, synthetic_values
+from tests.model_worlds import (
+    import_document,
+    pdf_text,
+    publish_year,
+    synthetic_document,
+    synthetic_values,
+)
+from tests.public.conftest import empty_caches
 
 FOUR = synthetic_document(
     "S4", 2030,
@@ -127,7 +132,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
 
 @pytest.fixture(autouse=True)
 def _fresh_pages(db: None) -> None:
-    page_cache.clear()
+    empty_caches()  # run ids repeat between test modules: no page of another may be kept
 
 
 def _client(user: Any = None, language: str = "zh-hans") -> Client:
@@ -224,21 +229,15 @@ def test_every_public_download_has_the_models_columns(world: World, year: int,
         else:
             name = data.names(language)[data.codes.index(table)]
             assert header[2] == name
-        pdf_text = _pdf_text(_download(client, year, table, "pdf"))
+        text = pdf_text(_download(client, year, table, "pdf"))
         if table == "overall":
-            _check_names(world, year, language, pdf_text, f"{table}.pdf")
+            _check_names(world, year, language, text, f"{table}.pdf")
 
 
 def _download(client: Client, year: int, table: str, fmt: str) -> bytes:
     response = client.get(reverse("public:download", args=[year, table, fmt]))
     assert response.status_code == 200, (year, table, fmt)
     return response.content
-
-
-def _pdf_text(content: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content,  # noqa: S607
-                            capture_output=True, check=True)
-    return " ".join(result.stdout.decode().split())
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
