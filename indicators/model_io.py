@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -447,10 +447,18 @@ def _formula(at: _At, formula: Any, element_codes: set[str], check: _Checker) ->
         check.add(at, "formula", FORMULA_NO_ELEMENT, formula=repr(formula))
 
 
-def expression_problem(exc: ExpressionError) -> str:
-    """What the safe parser found, in the active language."""
-    message = EXPRESSION_REASONS.get(exc.reason)
-    return str(message).format(**exc.params) if message is not None else str(exc)
+def _expression_text(reason: str, params: dict[str, str], fallback: str) -> str:
+    message = EXPRESSION_REASONS.get(reason)
+    return str(message).format(**params) if message is not None else fallback
+
+
+_expression_lazy = lazy(_expression_text, str)
+
+
+def expression_problem(exc: ExpressionError) -> Any:
+    """What the safe parser found, in the language of whoever reads it (lazy, like the
+    problem that carries it)."""
+    return _expression_lazy(exc.reason, dict(exc.params), str(exc))
 
 
 def _normalisation(at: _At, value: Any, check: _Checker) -> dict[str, Any]:
