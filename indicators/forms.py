@@ -63,13 +63,19 @@ class DimensionForm(forms.Form):
     points = _number(pgettext_lazy("model field", "分值"))
 
 
-KIND_CHOICES = [("number", _("数值")), ("integer", _("整数")), ("ordinal", _("等级"))]
-AGGREGATION_CHOICES = [("sum", _("求和")), ("none", _("不汇总"))]
-DIRECTION_CHOICES = [("+", _("+ 越高越好")), ("-", _("- 越低越好"))]
-NORMALISATION_CHOICES = [("goalposts", _("门槛值")), ("ordinal", _("等级")),
+# Each list starts with an empty choice: the empty row for a new item posts nothing, and a
+# row whose choice is left empty is reported by the validator, like any missing value.
+_NONE = ("", "—")
+KIND_CHOICES = [_NONE, ("number", _("数值")), ("integer", _("整数")), ("ordinal", _("等级"))]
+AGGREGATION_CHOICES = [_NONE, ("sum", _("求和")), ("none", _("不汇总"))]
+DIRECTION_CHOICES = [_NONE, ("+", _("+ 越高越好")), ("-", _("- 越低越好"))]
+NORMALISATION_CHOICES = [_NONE, ("goalposts", _("门槛值")), ("ordinal", _("等级")),
                          ("minmax", _("极值")), ("target", _("目标值"))]
-SEVERITY_CHOICES = [("error", _("错误")), ("warning", _("警告"))]
-LEVEL_SEPARATORS = re.compile(r"\s*[;；|｜]\s*")
+SEVERITY_CHOICES = [_NONE, ("error", _("错误")), ("warning", _("警告"))]
+# What people type between level names (either width), and as a thousands separator: input.
+SEPARATORS = (";", "；", "|", "｜")
+FULL_WIDTH_COMMA = "，"
+LEVEL_SEPARATORS = re.compile(r"\s*[" + re.escape("".join(SEPARATORS)) + r"]\s*")
 
 
 class ElementForm(forms.Form):
@@ -114,7 +120,7 @@ class IndicatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         choice = self.fields["dimension"]
         assert isinstance(choice, forms.ChoiceField)
-        choice.choices = dimensions or []
+        choice.choices = [_NONE, *(dimensions or [])]
 
 
 class RuleForm(forms.Form):
@@ -168,7 +174,7 @@ def read_number(text: Any) -> Any:
     typed, for the validator to name."""
     if text is None or str(text).strip() == "":
         return None
-    value = str(text).strip().replace("，", ",").replace(",", "")
+    value = str(text).strip().replace(FULL_WIDTH_COMMA, ",").replace(",", "")
     try:
         number = Decimal(value)
     except InvalidOperation:
@@ -220,6 +226,13 @@ def _indicator(data: dict[str, Any]) -> dict[str, Any]:
         for p in params}}
     item["weight"] = read_number(data.get("weight"))
     return item
+
+
+def _typed_in(form: forms.Form) -> bool:
+    """An added row counts once something is typed in it (a browser posts the choices of
+    an untouched row too)."""
+    return any(form.cleaned_data.get(name) for name, field in form.fields.items()
+               if type(field) is forms.CharField)
 
 
 def initial_of(section: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -291,7 +304,7 @@ class ModelEditor:
         places: dict[str, list[int]] = {}
         for section, formset in self.formsets.items():
             kept = [(i, f) for i, f in enumerate(formset.forms)
-                    if f.has_changed() or i < formset.initial_form_count()]
+                    if i < formset.initial_form_count() or _typed_in(f)]
             kept = [(i, f) for i, f in kept if not f.cleaned_data.get("DELETE")]
             places[section] = [i for i, _f in kept]
             data[section] = [_item_of(section, f.cleaned_data) for _i, f in kept]

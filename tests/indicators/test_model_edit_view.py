@@ -44,7 +44,9 @@ def _form_data(client: Client, url: str) -> dict[str, Any]:
         value = re.search(r'value="([^"]*)"', tag)
         data[name.group(1)] = html_module.unescape(value.group(1)) if value else ""
     for select in re.finditer(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select.group(2))
+        # As a browser does: the selected option, or the first.
+        chosen = (re.search(r'<option value="([^"]*)"[^>]*selected', select.group(2))
+                  or re.search(r'<option value="([^"]*)"', select.group(2)))
         data[select.group(1)] = chosen.group(1) if chosen else ""
     return data
 
@@ -71,7 +73,10 @@ def test_it_shows_the_drafts_sections_as_forms(admin_client_, draft):
 def test_a_page_unchanged_saves_nothing(admin_client_, draft):
     url = _url(draft, "elements")
     before = draft.source_sha256
-    response = admin_client_.post(url, _form_data(admin_client_, url), follow=True)
+    data = _form_data(admin_client_, url)
+    row = _extra(data, "elements")  # an empty row whose lists were left as they were shown
+    data.update({f"{row}-kind": "number", f"{row}-aggregation": "sum"})
+    response = admin_client_.post(url, data, follow=True)
     assert "没有修改" in response.content.decode()
     draft.refresh_from_db()
     assert draft.source_sha256 == before

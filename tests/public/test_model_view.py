@@ -63,8 +63,8 @@ def test_a_draft_is_not_public(world, client: Client):
                 reverse("public:model_pdf", args=["2099"]),
                 reverse("public:model_diff", args=["2017", "2099"])):
         assert client.get(url).status_code == 404
-    _response, html = page(client, reverse("public:models"))
-    assert "2099" not in _response.content.decode()
+    response, _html = page(client, reverse("public:models"))
+    assert "2099" not in response.content.decode()
 
 
 def test_the_list_names_the_published_models(world, client: Client,
