@@ -16,6 +16,7 @@ urlpatterns = [
     path("scoring/", include("scoring.urls")),
     path("rankings/", include("public.urls")),
     path("national/", include("national.urls")),
+    path("models/", include("indicators.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),

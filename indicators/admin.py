@@ -13,7 +13,8 @@ class RegionAdmin(NoDeleteAdmin):
 
 @admin.register(ModelVersion)
 class ModelVersionAdmin(ReadOnlyAdmin):
-    """Index models change only by importing a new version (import_model)."""
+    """Index models change only through their services: import_model, and the editor of a
+    draft (/models/); this page only lists them."""
 
     list_display = ("code", "year", "state", "created_at")
 

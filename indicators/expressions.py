@@ -40,7 +40,17 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
 
 
 class ExpressionError(ValueError):
-    """The text is not an expression of the model's language."""
+    """The text is not an expression of the model's language.
+
+    ``reason`` names the problem for callers that say it in the user's language
+    (``indicators.model_io``), ``params`` its details (texts as ``repr`` gives them); the
+    exception's own text is the English message.
+    """
+
+    def __init__(self, message: str, reason: str = "", **params: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -66,13 +76,15 @@ def parse_expression(
 ) -> Expression:
     """Parse and check ``text``; raise :class:`ExpressionError` naming the problem."""
     if not isinstance(text, str) or not text.strip():
-        raise ExpressionError("empty expression")
+        raise ExpressionError("empty expression", "empty")
     if len(text) > MAX_EXPRESSION_LENGTH:
-        raise ExpressionError(f"expression longer than {MAX_EXPRESSION_LENGTH} characters")
+        raise ExpressionError(f"expression longer than {MAX_EXPRESSION_LENGTH} characters",
+                              "too_long", limit=str(MAX_EXPRESSION_LENGTH))
     try:
         module = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"not a valid expression: {text!r} ({exc.msg})") from None
+        raise ExpressionError(f"not a valid expression: {text!r} ({exc.msg})", "syntax",
+                              text=repr(text), detail=str(exc.msg)) from None
     tree = module.body
     codes: set[str] = set()
     is_comparison = isinstance(tree, ast.Compare)
@@ -82,13 +94,16 @@ def parse_expression(
             _check_arithmetic(part, codes, text)
         for op in tree.ops:
             if type(op) not in _COMPARE:
-                raise ExpressionError(f"comparison {type(op).__name__} is not allowed in {text!r}")
+                raise ExpressionError(f"comparison {type(op).__name__} is not allowed in {text!r}",
+                                      "operator", operator=type(op).__name__,
+                                      text=repr(text))
     else:
         _check_arithmetic(tree, codes, text)
     if known_codes is not None:
         unknown = sorted(codes - set(known_codes))
         if unknown:
-            raise ExpressionError(f"unknown element code(s) {', '.join(unknown)} in {text!r}")
+            raise ExpressionError(f"unknown element code(s) {', '.join(unknown)} in {text!r}",
+                                  "unknown_codes", codes=", ".join(unknown), text=repr(text))
     return Expression(text=text.strip(), tree=tree, codes=frozenset(codes),
                       is_comparison=is_comparison)
 
@@ -96,24 +111,28 @@ def parse_expression(
 def _check_arithmetic(node: ast.expr, codes: set[str], text: str) -> None:
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed in {text!r}")
+            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed in {text!r}",
+                                  "operator", operator=type(node.op).__name__, text=repr(text))
         _check_arithmetic(node.left, codes, text)
         _check_arithmetic(node.right, codes, text)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub | ast.UAdd):
-            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed in {text!r}")
+            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed in {text!r}",
+                                  "operator", operator=type(node.op).__name__, text=repr(text))
         _check_arithmetic(node.operand, codes, text)
     elif isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
-            raise ExpressionError(f"only numbers are allowed as constants in {text!r}")
+            raise ExpressionError(f"only numbers are allowed as constants in {text!r}",
+                                  "constant", text=repr(text))
     elif isinstance(node, ast.Name):
         if not CODE_RE.match(node.id):
-            raise ExpressionError(f"{node.id!r} is not an element code in {text!r}")
+            raise ExpressionError(f"{node.id!r} is not an element code in {text!r}", "name",
+                                  name=repr(node.id), text=repr(text))
         codes.add(node.id)
     else:
         raise ExpressionError(
             f"{type(node).__name__} is not allowed in {text!r}: only numbers, element codes, "
-            "+ - * / and comparisons"
+            "+ - * / and comparisons", "node", node=type(node).__name__, text=repr(text)
         )
 
 

@@ -83,6 +83,10 @@ class ModelVersion(models.Model):
     # scoring run can name the exact model it used.
     source = models.JSONField(default=dict)
     source_sha256 = models.CharField(max_length=64, blank=True)
+    # The version a draft was copied from (``services.model_version_derive``), for the list
+    # of versions and the comparison that an administrator looks at first.
+    derived_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="derivatives")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -95,8 +99,14 @@ class ModelVersion(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        """A version bound to a reporting cycle can no longer change."""
+        """A version bound to a reporting cycle can no longer change: from then on the data
+        reported, validated and scored under it mean what it said (``services`` refuses any
+        change with ``MODEL_FROZEN``; a new model is derived from it instead)."""
         return self.cycles.exists()  # type: ignore[attr-defined]
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title") or self.code
 
 
 class Dimension(BilingualNameMixin, models.Model):
@@ -113,6 +123,16 @@ class Dimension(BilingualNameMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_zh}"
+
+    @property
+    def points_shown(self) -> str:
+        """The points as people write them: 20, 12.5 (never 20.0000)."""
+        return _plain(self.points)
+
+
+def _plain(value: Decimal | float) -> str:
+    number = Decimal(str(value)).normalize()
+    return format(number, "f")
 
 
 class DataElement(BilingualNameMixin, UnitMixin, models.Model):
@@ -140,6 +160,9 @@ class DataElement(BilingualNameMixin, UnitMixin, models.Model):
         max_digits=6, decimal_places=4, null=True, blank=True, default=Decimal("0.30"),
         help_text=_("同比变化超过该比例时给出警告；空表示不检查"),
     )
+    # An ordinal element's level names, level 0 first: [{"label_zh", "label_en"}, ...];
+    # empty when the model names no levels (they are shown by their numbers).
+    levels = models.JSONField(default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -148,6 +171,31 @@ class DataElement(BilingualNameMixin, UnitMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_zh}"
+
+    @property
+    def level_labels(self) -> list[str]:
+        """The level names in the active language, level 0 first (empty if unnamed)."""
+        return [localized(level, "label") for level in self.levels]
+
+    @property
+    def yoy_percent(self) -> str:
+        """The year-over-year threshold in percent (30 for 0.3); "" when not checked."""
+        return "" if self.yoy_threshold is None else _plain(self.yoy_threshold * 100)
+
+    @property
+    def range_text(self) -> str:
+        """The static bounds of a number as people read them: "> 0", "0 – 100", "≥ 0"."""
+        low, high = self.min_value, self.max_value
+        if low is not None and high is not None and not self.min_exclusive:
+            text = f"{_plain(low)} – {_plain(high)}"
+        else:
+            parts = [f"{'>' if self.min_exclusive else '≥'} {_plain(low)}"] if low is not None \
+                else []
+            parts += [f"≤ {_plain(high)}"] if high is not None else []
+            text = ", ".join(parts)
+        if self.kind == self.Kind.INTEGER:
+            return str(_("整数 {range}")).format(range=text).strip()
+        return text or str(_("任意数值"))
 
 
 class Indicator(BilingualNameMixin, UnitMixin, models.Model):
@@ -225,6 +273,10 @@ class Tier(models.Model):
     @property
     def label(self) -> str:
         return localized(self, "label")
+
+    @property
+    def min_total_shown(self) -> str:
+        return _plain(self.min_total)
 
 
 class NationalTarget(BilingualNameMixin, models.Model):

@@ -1,7 +1,9 @@
-"""Writes of the indicators app: importing index models, loading regions and targets."""
+"""Writes of the indicators app: index model versions (imported, derived, edited while no
+cycle uses them), regions and targets."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from decimal import Decimal
@@ -9,10 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from audit.services import log_action
 from common.canonical import canonical_bytes
-from indicators.model_io import ModelDocument, ModelFileError
+from common.errors import ApplicationError
+from indicators.model_io import ModelDocument, parse_model_document
 from indicators.models import (
     DataElement,
     Dimension,
@@ -31,49 +37,144 @@ REGIONS_FILE = DATA_DIR / "regions.json"
 TARGETS_FILE = DATA_DIR / "national_targets.json"
 
 
+#: What ``model_import`` did with a document.
+CREATED, UNCHANGED, UPDATED = "created", "unchanged", "updated"
+
+MODEL_FROZEN = _("指标体系 {version} 已被 {years} 年度的填报周期使用，不能再修改；"
+                 "如需调整，请由它派生一个新版本")
+MODEL_EXISTS = _("指标体系版本 {version} 已经存在，请换一个版本代码")
+MODEL_CODE_CHANGED = _("保存的文档属于版本 {new}，不是正在编辑的版本 {old}；版本代码不能修改")
+
+
 def _decimal(value: float | int | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
-
-
-def _required_decimal(value: float | int) -> Decimal:
-    return Decimal(str(value))
 
 
 def document_sha256(document: ModelDocument) -> str:
     return hashlib.sha256(canonical_bytes(document.data)).hexdigest()
 
 
-@transaction.atomic
-def model_import(*, document: ModelDocument, actor: Any = None) -> tuple[ModelVersion, bool]:
-    """Store a checked model document as a new version. Returns ``(version, created)``.
+def frozen_error(version: ModelVersion) -> ApplicationError | None:
+    """The refusal of any change to ``version`` once a cycle uses it; None for a draft."""
+    years = sorted(version.cycles.values_list("year", flat=True))  # type: ignore[attr-defined]
+    if not years:
+        return None
+    return ApplicationError("MODEL_FROZEN", MODEL_FROZEN, params={
+        "version": version.code, "years": _years_lazy(years)})
 
-    Importing the same document again is a no-op (``created`` is False); a different document
-    under an existing version code is refused: a model version is never edited, a change is a
-    new version.
+
+def _refuse_if_frozen(version: ModelVersion) -> None:
+    """A version that a cycle uses never changes (call it with the version's row locked)."""
+    error = frozen_error(version)
+    if error is not None:
+        raise error
+
+
+def _years(years: list[int]) -> str:
+    return pgettext("enumeration separator", "、").join(str(y) for y in years)
+
+
+# Joined when the message is read, in the reader's language.
+_years_lazy = lazy(_years, str)
+
+
+@transaction.atomic
+def model_import(*, document: ModelDocument, actor: Any = None) -> tuple[ModelVersion, str]:
+    """Store a checked model document. Returns ``(version, what)``, ``what`` one of
+    ``CREATED``, ``UNCHANGED`` (the same document again: nothing is written) and ``UPDATED``
+    (another document under the code of a version that no cycle uses yet: a draft, replaced
+    as the web editor replaces it). A version that a cycle uses is refused with
+    ``MODEL_FROZEN``: a changed model is then imported, or derived, as a new version.
     """
-    data = document.data
     digest = document_sha256(document)
-    existing = ModelVersion.objects.select_for_update().filter(code=data["version"]).first()
-    if existing is not None:
-        if existing.source_sha256 == digest:
-            return existing, False
-        raise ModelFileError([
-            f"version {data['version']} exists already with different content; "
-            "a changed model must be imported as a new version"
-        ])
+    existing = ModelVersion.objects.select_for_update().filter(code=document.version).first()
+    if existing is None:
+        version = _create(document, digest)
+        log_action(actor=actor, action="model.import", obj=version,
+                   data={"version": version.code, "sha256": digest})
+        return version, CREATED
+    if existing.source_sha256 == digest:
+        return existing, UNCHANGED
+    _replace(existing, document, digest, actor=actor, how="import")
+    return existing, UPDATED
+
+
+@transaction.atomic
+def model_version_update(*, version: ModelVersion, document: ModelDocument,
+                         actor: Any) -> bool:
+    """Replace a draft version's content by ``document`` (checked by
+    ``model_io.parse_model_document``, as every save is). Returns False when nothing changed.
+    Refused with ``MODEL_FROZEN`` once a cycle uses the version."""
+    locked = ModelVersion.objects.select_for_update().get(pk=version.pk)
+    if document.version != locked.code:
+        raise ApplicationError("MODEL_CODE_CHANGED", MODEL_CODE_CHANGED, field="version",
+                               params={"old": locked.code, "new": document.version})
+    digest = document_sha256(document)
+    if locked.source_sha256 == digest:
+        return False
+    _replace(locked, document, digest, actor=actor, how="editor")
+    return True
+
+
+@transaction.atomic
+def model_version_derive(*, source: ModelVersion, code: str, year: int,
+                         actor: Any) -> ModelVersion:
+    """A draft copy of ``source`` under a new code and year, to be edited into next year's
+    model; ``source`` itself stays as it is (it may be frozen: deriving is how a frozen model
+    changes). The titles' year follows the new year."""
+    data = copy.deepcopy(source.source)
+    data["version"], data["year"] = code, year
+    for key in ("title_zh", "title_en"):
+        data[key] = str(data.get(key, "")).replace(str(source.year), str(year))
+    document = parse_model_document(data)
+    if ModelVersion.objects.select_for_update().filter(code=document.version).exists():
+        raise ApplicationError("MODEL_EXISTS", MODEL_EXISTS, field="code",
+                               params={"version": document.version})
+    digest = document_sha256(document)
+    version = _create(document, digest, state=ModelVersion.State.DRAFT, derived_from=source)
+    log_action(actor=actor, action="model.derive", obj=version,
+               data={"version": version.code, "from": source.code, "sha256": digest})
+    return version
+
+
+def _create(document: ModelDocument, digest: str, *,
+            state: str = ModelVersion.State.ACTIVE,
+            derived_from: ModelVersion | None = None) -> ModelVersion:
+    data = document.data
     version = ModelVersion.objects.create(
-        code=data["version"],
-        year=data["year"],
-        title_zh=data["title_zh"],
-        title_en=data["title_en"],
-        source=data,
-        source_sha256=digest,
+        code=data["version"], year=data["year"], title_zh=data["title_zh"],
+        title_en=data["title_en"], source=data, source_sha256=digest, state=state,
+        derived_from=derived_from,
     )
+    _store_rows(version, data)
+    return version
+
+
+def _replace(version: ModelVersion, document: ModelDocument, digest: str, *, actor: Any,
+             how: str) -> None:
+    """Rewrite a draft's rows from ``document``. No cycle uses a draft, so no submission,
+    value or run points at the rows being replaced."""
+    _refuse_if_frozen(version)
+    before = version.source_sha256
+    for related in (Indicator, Dimension, DataElement, Rule, Tier):
+        related.objects.filter(version=version).delete()
+    data = document.data
+    version.year, version.title_zh, version.title_en = data["year"], data["title_zh"], \
+        data["title_en"]
+    version.source, version.source_sha256 = data, digest
+    version.save(update_fields=["year", "title_zh", "title_en", "source", "source_sha256"])
+    _store_rows(version, data)
+    log_action(actor=actor, action="model.update", obj=version,
+               data={"version": version.code, "how": how, "sha256_before": before,
+                     "sha256": digest})
+
+
+def _store_rows(version: ModelVersion, data: dict[str, Any]) -> None:
     dimensions = {}
     for order, dim in enumerate(data["dimensions"], 1):
         dimensions[dim["code"]] = Dimension.objects.create(
             version=version, code=dim["code"], name_zh=dim["name_zh"], name_en=dim["name_en"],
-            points=_required_decimal(dim["points"]), order=order,
+            points=Decimal(str(dim["points"])), order=order,
         )
     DataElement.objects.bulk_create(
         DataElement(
@@ -81,7 +182,8 @@ def model_import(*, document: ModelDocument, actor: Any = None) -> tuple[ModelVe
             unit=el["unit"], kind=el["kind"], max_level=el.get("max_level"),
             min_value=_decimal(el["min"]), min_exclusive=el["min_exclusive"],
             max_value=_decimal(el["max"]), aggregation=el["aggregation"],
-            yoy_threshold=_decimal(el["yoy_threshold"]), order=order,
+            yoy_threshold=_decimal(el["yoy_threshold"]), levels=el.get("levels", []),
+            order=order,
         )
         for order, el in enumerate(data["elements"], 1)
     )
@@ -107,9 +209,6 @@ def model_import(*, document: ModelDocument, actor: Any = None) -> tuple[ModelVe
              label_en=t["label_en"])
         for t in data["tiers"]
     )
-    log_action(actor=actor, action="model.import", obj=version,
-               data={"version": version.code, "sha256": digest})
-    return version, True
 
 
 @transaction.atomic

@@ -10,9 +10,11 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
-from indicators.models import Dimension, Indicator, Region
+from common.i18n import localized
+from indicators.model_diff import comparable
+from indicators.models import Dimension, Indicator, ModelVersion, Region, Tier
 from scoring.models import ScoringRun, UnitResult
-from scoring.selectors import round_half_up
+from scoring.selectors import previous_published_run, round_half_up
 from submissions.models import Cycle
 
 
@@ -75,13 +77,17 @@ class RankingRow:
     rank_p95: float | None
 
 
-def tier_labels(run: ScoringRun) -> dict[str, str]:
-    return {t.code: t.label for t in run.model_version.tiers.all()}
+def tier_labels(run: ScoringRun, tiers: list[Tier] | None = None) -> dict[str, str]:
+    return {t.code: t.label for t in (run.model_version.tiers.all() if tiers is None
+                                      else tiers)}
 
 
-def overall_rows(run: ScoringRun, *, ranked: bool = True) -> list[RankingRow]:
+def overall_rows(run: ScoringRun, *, ranked: bool = True,
+                 tiers: list[Tier] | None = None) -> list[RankingRow]:
+    """The ranking of the run's ranked (or unranked) units; ``tiers``, the run's model's, when
+    the caller has read them already."""
     dimensions = list(run.model_version.dimensions.all())
-    labels = tier_labels(run)
+    labels = tier_labels(run, tiers)
     rows = []
     # The indicators' JSON is the larger part of a result and the ranking does not show it.
     results = (run.results.select_related("region").filter(region__ranked=ranked)
@@ -141,13 +147,115 @@ def national_medians(run: ScoringRun) -> dict[str, float]:
     return {code: statistics.median(v) for code, v in values.items()}
 
 
-def region_history(region: Region) -> list[tuple[int, UnitResult]]:
-    """The region's result in the latest publication of each published cycle."""
-    history = []
-    for cycle in Cycle.objects.filter(runs__published_at__isnull=False).distinct().order_by("year"):
-        run = published_runs().filter(cycle=cycle).first()
-        result = (run.results.filter(region=region).defer("indicators", "dimensions").first()
-                  if run else None)
-        if result is not None:
-            history.append((cycle.year, result))
-    return history
+@dataclass(frozen=True)
+class HistoryRow:
+    """The region's result in the latest publication of one published year, with the model
+    that year was scored under."""
+
+    year: int
+    run: ScoringRun
+    result: UnitResult
+    total: Any
+    same_model: bool     # scored under the model of the page's run
+
+    @property
+    def model(self) -> ModelVersion:
+        return self.run.model_version
+
+
+def region_history(region: Region, current: ScoringRun) -> list[HistoryRow]:
+    """The region's total and rank in every published year, whatever each year's model.
+
+    Two queries: the latest publication of every published cycle, and the region's results
+    in them."""
+    latest: dict[int, ScoringRun] = {}
+    for run in published_runs().order_by("cycle__year", "publication_number"):
+        latest[run.cycle.year] = run
+    runs = {r.pk: r for r in latest.values()}
+    results = (UnitResult.objects.filter(run_id__in=list(runs), region=region)
+               .defer("indicators", "dimensions"))
+    rows = [HistoryRow(runs[r.run_id].cycle.year, runs[r.run_id], r, round_half_up(r.total),
+                       runs[r.run_id].model_version_id == current.model_version_id)
+            for r in results]
+    return sorted(rows, key=lambda row: row.year)
+
+
+def published_model(code: str) -> ModelVersion:
+    """A model version that a published ranking was scored under; 404 for any other (a
+    draft is not public)."""
+    version = ModelVersion.objects.filter(
+        code=code, pk__in=ScoringRun.objects.filter(published_at__isnull=False)
+        .values("model_version")).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def published_years_of(version: ModelVersion) -> list[int]:
+    """The years whose published ranking was scored under ``version``."""
+    return sorted(set(published_runs().filter(model_version=version)
+                      .values_list("cycle__year", flat=True)))
+
+
+def published_models() -> list[ModelVersion]:
+    return list(ModelVersion.objects.filter(
+        pk__in=ScoringRun.objects.filter(published_at__isnull=False).values("model_version"))
+        .order_by("-year", "-code"))
+
+
+@dataclass(frozen=True)
+class ComparedFigure:
+    """One figure of the region in the previous published year and in this one."""
+
+    name: str
+    unit: str
+    before: Any
+    now: Any
+    rank_before: int | None = None
+    rank_now: int | None = None
+
+
+@dataclass(frozen=True)
+class YearComparison:
+    """The region against the previous published year, for the figures that mean the same
+    under both years' models (``indicators.model_diff.comparable``)."""
+
+    previous: ScoringRun
+    same_model: bool
+    rank_change: int | None
+    dimensions: list[ComparedFigure]
+    indicators: list[ComparedFigure]
+    not_comparable: list[str]   # names of this year's dimensions and indicators left out
+
+
+def year_comparison(run: ScoringRun, result: UnitResult) -> YearComparison | None:
+    # The run the stored rank changes were measured against (the overall page's column);
+    # for a run scored before the year before was published, that year's publication.
+    previous = run.previous_run or previous_published_run(run.cycle)
+    if previous is None:
+        return None
+    before = previous.results.filter(region=result.region).first()
+    if before is None:
+        return None
+    ok = comparable(previous.model_version.source, run.model_version.source)
+    dims = list(run.model_version.dimensions.all())
+    inds = list(run.model_version.indicators.all())
+    return YearComparison(
+        previous=previous, same_model=previous.model_version_id == run.model_version_id,
+        rank_change=(before.rank - result.rank
+                     if before.rank is not None and result.rank is not None else None),
+        dimensions=[_compared(d, localized(d, "name"), "", before.dimensions, result.dimensions,
+                              "points", ranks=True) for d in dims if d.code in ok.dimensions],
+        indicators=[_compared(i, localized(i, "name"), localized(i, "unit"), before.indicators,
+                              result.indicators, "value") for i in inds
+                    if i.code in ok.indicators],
+        not_comparable=[localized(d, "name") for d in dims if d.code not in ok.dimensions]
+        + [localized(i, "name") for i in inds if i.code not in ok.indicators],
+    )
+
+
+def _compared(item: Any, name: str, unit: str, before: dict[str, Any], now: dict[str, Any],
+              key: str, *, ranks: bool = False) -> ComparedFigure:
+    old, new = before.get(item.code, {}), now.get(item.code, {})
+    return ComparedFigure(name, unit, round_half_up(old.get(key)), round_half_up(new.get(key)),
+                          old.get("rank") if ranks else None, new.get("rank") if ranks else None)

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET
 
 from common.exports import CONTENT_TYPES, render_table
 from common.i18n import language_code
-from indicators.models import Region
+from indicators.models import Dimension, Region
+from indicators.selectors import TierBand, tier_bands
 from public import selectors
 from public.page_cache import cache_seconds
 from public.pdf import table_pdf
@@ -93,14 +94,17 @@ def overall(request: HttpRequest, year: int) -> HttpResponse:
 
     def build() -> dict[str, object]:
         run = selectors.published_runs().get(pk=run_id)
-        rows = selectors.overall_rows(run)
+        tiers = list(run.model_version.tiers.all())
+        rows = selectors.overall_rows(run, tiers=tiers)
+        dimensions = list(run.model_version.dimensions.all())
         return {
             "run": run, "q": query, "rows": rows,
-            "unranked": selectors.overall_rows(run, ranked=False),
-            "dimensions": list(run.model_version.dimensions.all()),
+            "unranked": selectors.overall_rows(run, ranked=False, tiers=tiers),
+            "dimensions": dimensions, "tiers": tier_bands(tiers),
             "chart": {"labels": [r.label for r in rows],
                       "totals": [float(r.total) if r.total is not None else None
-                                 for r in rows]},
+                                 for r in rows],
+                      "max": _total_points(dimensions)},
             "publications": list(selectors.published_runs().filter(cycle=run.cycle)),
             "years": sorted(set(selectors.published_runs().values_list("cycle__year",
                                                                        flat=True)),
@@ -119,7 +123,8 @@ def dimension(request: HttpRequest, year: int, code: str) -> HttpResponse:
     def build() -> dict[str, object]:
         indicators, rows = selectors.dimension_rows(run, dim)
         return {"run": run, "q": query, "dimension": dim, "indicators": indicators,
-                "rows": rows, "dimensions": list(run.model_version.dimensions.all())}
+                "rows": rows, "dimensions": list(run.model_version.dimensions.all()),
+                "tiers": _tiers(run)}
 
     body = _body(run.pk, f"dim:{dim.code}:{query}", "public/_dimension.html", build)
     return _page(request, "public/dimension.html", {"run": run, "dimension": dim, "body": body})
@@ -134,16 +139,18 @@ def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
         dimensions = list(run.model_version.dimensions.all())
         medians = selectors.national_medians(run)
         indicators = list(run.model_version.indicators.select_related("dimension"))
-        history = selectors.region_history(result.region)
+        history = selectors.region_history(result.region, run)
         chart = {
+            # The radar's axes: each dimension of the run's model up to its own points.
             "indicators": [{"name": d.name, "max": float(d.points)} for d in dimensions],
             "region": [_chart_value(result.dimensions.get(d.code, {}).get("points"))
                        for d in dimensions],
             "median": [_chart_value(medians.get(d.code)) for d in dimensions],
             "region_label": selectors.region_label(result.region),
             "median_label": _("全国中位数"),
-            "history_years": [year for year, _r in history],
-            "history_totals": [_chart_value(r.total) for _y, r in history],
+            "history_years": [row.year for row in history],
+            "history_totals": [_chart_value(row.result.total) for row in history],
+            "max": _total_points(dimensions),
         }
         return {
             "run": run, "q": query, "result": result,
@@ -155,8 +162,10 @@ def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "indicators": [(i, selectors.round_half_up(_indicator(result, i.code, "value")),
                             selectors.round_half_up(_percent(_indicator(result, i.code, "score"))))
                            for i in indicators],
-            "history": [(y, r, selectors.round_half_up(r.total)) for y, r in history],
-            "chart": chart, "dimensions": dimensions,
+            "history": history,
+            "models_differ": any(not row.same_model for row in history),
+            "comparison": selectors.year_comparison(run, result),
+            "chart": chart, "dimensions": dimensions, "tiers": _tiers(run),
             "spread_percent": f"{run.spread * 100:g}",
         }
 
@@ -164,6 +173,15 @@ def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
                  build)
     return _page(request, "public/region.html", {
         "run": run, "label": selectors.region_label(result.region), "body": body})
+
+
+def _tiers(run: ScoringRun) -> list[TierBand]:
+    return tier_bands(list(run.model_version.tiers.all()))
+
+
+def _total_points(dimensions: list[Dimension]) -> float:
+    """The highest total the model allows: the top of a chart of totals."""
+    return float(sum(d.points for d in dimensions))
 
 
 def _chart_value(value: float | None) -> float | None:
@@ -186,7 +204,8 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
 
     def build() -> dict[str, object]:
         run = selectors.published_runs().get(pk=run_id)
-        rows = selectors.overall_rows(run)
+        tiers = list(run.model_version.tiers.all())
+        rows = selectors.overall_rows(run, tiers=tiers)
         totals = [float(r.total) for r in rows if r.total is not None]
         low, high = (min(totals), max(totals)) if totals else (0.0, 1.0)
         tiles = []
@@ -195,7 +214,7 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
                      else (float(row.total) - low) / (high - low))
             tiles.append({"row": row, "shade": round(share * 4),
                           "grid_row": row.region.grid_row, "grid_col": row.region.grid_col})
-        return {"run": run, "q": query, "tiles": tiles,
+        return {"run": run, "q": query, "tiles": tiles, "tiers": tier_bands(tiers),
                 "dimensions": list(run.model_version.dimensions.all())}
 
     body = _body(run_id, f"grid:{query}", "public/_grid.html", build)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from indicators.selectors import tier_bands
 from public import selectors, weights_selectors
 from public.views import _body, _page, _run_id_from
 
@@ -23,6 +24,7 @@ def weights(request: HttpRequest, year: int) -> HttpResponse:
             "run": run, "q": query, "data": data,
             "rows": weights_selectors.default_rows(data),
             "dimensions": list(run.model_version.dimensions.all()),
+            "tiers": tier_bands(list(run.model_version.tiers.all())),
             "step": weights_selectors.SLIDER_STEP,
         }
 

@@ -102,13 +102,22 @@ def round_half_up(value: float | None) -> Decimal | None:
     return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-RANKING_COLUMNS = ["rank", "region_code", "region_name", "D1", "D2", "D3", "D4", "D5", "D6",
-                   "total", "rank_D1", "rank_D2", "rank_D3", "rank_D4", "rank_D5", "rank_D6"]
+def ranking_columns(run: ScoringRun) -> list[str]:
+    """The columns of a run's ranking file (``export_rankings``, the staff download): the
+    region, each dimension of the run's model by its code, the total, then each dimension's
+    rank — ``rank, region_code, region_name, D1, …, total, rank_D1, …`` for 2017."""
+    dims = dimension_codes(run)
+    return ["rank", "region_code", "region_name", *dims, "total",
+            *[f"rank_{code}" for code in dims]]
+
+
+def dimension_codes(run: ScoringRun) -> list[str]:
+    return list(run.model_version.dimensions.values_list("code", flat=True))
 
 
 def ranking_rows(run: ScoringRun) -> list[dict[str, object]]:
     """The published ranking of the ranked units, as the exports and pages show it."""
-    dims = list(run.model_version.dimensions.values_list("code", flat=True))
+    dims = dimension_codes(run)
     rows = []
     for result in run_results(run).filter(region__ranked=True):
         row: dict[str, object] = {

@@ -60,10 +60,10 @@ def publish(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_GET
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_run_for_staff(request, run_id)
+    dimensions = list(run.model_version.dimensions.all())
+    rows = [(row, [row[d.code] for d in dimensions]) for row in selectors.ranking_rows(run)]
     return render(request, "scoring/run_detail.html", {
-        "run": run, "rows": selectors.ranking_rows(run),
-        "dimensions": list(run.model_version.dimensions.all()),
-        "results": selectors.run_results(run),
+        "run": run, "rows": rows, "dimensions": dimensions,
     })
 
 
@@ -73,7 +73,7 @@ def run_download(request: HttpRequest, run_id: int, fmt: str) -> HttpResponse:
     run = get_run_for_staff(request, run_id)
     if fmt not in ("csv", "xlsx", "json"):
         fmt = "csv"
-    content = render_table(fmt, selectors.RANKING_COLUMNS, selectors.ranking_rows(run))
+    content = render_table(fmt, selectors.ranking_columns(run), selectors.ranking_rows(run))
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = (
         f'attachment; filename="ranking-{run.cycle.year}-run{run.number}.{fmt}"')

@@ -405,6 +405,7 @@ def template_rows(submission: Submission) -> list[TemplateRow]:
             last_value=previous.get(e.code),
             value=values[e.code].value if e.code in values else None,
             note=values[e.code].note if e.code in values else "",
+            levels=tuple((level["label_zh"], level["label_en"]) for level in e.levels),
         )
         for e in submission.cycle.model_version.elements.all()
     ]

@@ -115,15 +115,6 @@ KINDS: Final = ("number", "integer", "ordinal")
 # languages.
 NO_VALUE_TOKENS: Final = ("—", "-", "/", "无", "N/A")
 
-# The 2017 model's ordinal levels (index-model-2017.md); a model with another maximum level
-# has no names for its levels here and shows the bare range.
-_LEVELS: Final = (
-    pgettext_lazy("ordinal level", "无"),
-    pgettext_lazy("ordinal level", "起步"),
-    pgettext_lazy("ordinal level", "基本健全"),
-    pgettext_lazy("ordinal level", "健全"),
-)
-
 # Excel's limits on data-validation texts.
 _MAX_TITLE: Final = 32
 _MAX_MESSAGE: Final = 255
@@ -158,6 +149,9 @@ class TemplateRow:
     last_value: Decimal | None  # last cycle's approved value
     value: Decimal | None  # this cycle's current value, if any (pre-filled)
     note: str
+    # An ordinal element's level names from the model, level 0 first, as (Chinese, English);
+    # without them a level is shown by its number.
+    levels: tuple[tuple[str, str], ...] = ()
 
 
 def _num(value: Decimal | int) -> str:
@@ -177,11 +171,20 @@ def _join(parts: Sequence[str]) -> str:
     return pgettext("list separator", "，").join(parts)
 
 
-def _levels_text(max_level: int) -> str:
-    if max_level != len(_LEVELS) - 1:
+def _level_names(row: TemplateRow) -> list[str]:
+    """The row's level names in the active language; none unless the model names them all."""
+    if len(row.levels) != _max_level(row) + 1:
+        return []
+    return [pick(zh, en) for zh, en in row.levels]
+
+
+def _levels_text(row: TemplateRow) -> str:
+    max_level = _max_level(row)
+    names = _level_names(row)
+    if not names:
         return _("等级 0–{top}").format(top=max_level)
-    names = _join([f"{i} {name}" for i, name in enumerate(_LEVELS)])
-    return _("等级 0–{top}（{names}）").format(top=max_level, names=names)
+    listed = _join([f"{i} {name}" for i, name in enumerate(names)])
+    return _("等级 0–{top}（{names}）").format(top=max_level, names=listed)
 
 
 def _bounds_text(row: TemplateRow) -> list[str]:
@@ -200,7 +203,7 @@ def allowed_range_text(row: TemplateRow) -> str:
     """The human-readable allowed range, in the active language: "> 0", "0 – 100",
     "整数 ≥ 0，≤ P01", "等级 0–3（0 无，1 起步，2 基本健全，3 健全）"; in English
     "whole number ≥ 0, ≤ P01"."""
-    parts = [_levels_text(_max_level(row))] if row.kind == "ordinal" else _bounds_text(row)
+    parts = [_levels_text(row)] if row.kind == "ordinal" else _bounds_text(row)
     if row.range_note.strip():
         parts.append(row.range_note.strip())
     text = _join(parts)
@@ -354,11 +357,26 @@ def _instruction_lines(
     if units:
         result.append(("head", _("四、单位说明")))
         result += [("text", _unit_line(unit)) for unit in units]
-    if has_ordinal:
+    level_lines = _level_lines(rows)
+    if level_lines:
         result.append(("head", _("五、等级说明")))
-        result += [("text", _("• {level}：{name}").format(level=i, name=name))
-                   for i, name in enumerate(_LEVELS)]
+        result += level_lines
     return result
+
+
+def _level_lines(rows: Sequence[TemplateRow]) -> list[tuple[str, str]]:
+    """The level names of the model's ordinal elements: once when they all share the same
+    names, otherwise element by element."""
+    named = [row for row in rows if row.kind == "ordinal" and _level_names(row)]
+    if not named:
+        return []
+    if len({row.levels for row in named}) == 1:
+        return [("text", _("• {level}：{name}").format(level=i, name=name))
+                for i, name in enumerate(_level_names(named[0]))]
+    return [("text", _("• {code} {element}：{names}").format(
+        code=row.code, element=_name(row),
+        names=_join([f"{i} {name}" for i, name in enumerate(_level_names(row))])))
+        for row in named]
 
 
 def _unit_line(unit: str) -> str:

@@ -65,6 +65,8 @@ ALLOWED_LITERALS = {
     "submissions/template.py": {"填报说明", "填报数据", "无"},
     # The "no value" token and the look-alikes the value parser explains.
     "submissions/values.py": {"无", "空", "暂无"},
+    # The separators people type in the model editor: between level names, in thousands.
+    "indicators/forms.py": {"；", "｜", "，"},
     # The qualifiers of a printed figure (90以上, 超过90), as the report prints them.
     "indicators/targets.py": {
         "不超过", "不高于", "不大于", "不低于", "不少于", "不小于", "超过", "大于", "高于", "低于",

@@ -40,6 +40,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts import roles
 from indicators.models import ModelVersion, Region
+from indicators.services import model_version_derive
 from scoring.services import run_create, run_publish
 from scoring.services_scenarios import scenario_save
 from submissions.bulk import bulk_import
@@ -143,6 +144,20 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "national:cycle": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     # --- the audit log: auditors and administrators ----------------------------------------
     "audit:log": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    # --- the index model's versions: administrators derive and edit them, auditors read them
+    # (what the scoring runs were computed with); walked on a draft derived from 2017 --------
+    "indicators:models": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "indicators:compare": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "indicators:model": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "indicators:file": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    "indicators:derive": {"GET": WRONG_METHOD, "POST": ADMIN_ACTION},  # back, with the error
+    "indicators:edit": {"GET": _r(302, 403, 403, 403, 200, 403),
+                        "POST": _r(302, 403, 403, 403, 200, 403)},  # the form shown again
+    # --- the published methodology: everyone alike (a draft is not public: 404) -----------
+    "public:models": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "public:model": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "public:model_pdf": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "public:model_diff": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
 }
 
 NOT_WALKED = {
@@ -170,7 +185,7 @@ SESSION = frozenset({"accounts:login", "accounts:logout"})
 REGION_OBJECT_KWARGS = frozenset({"submission_id", "version_id", "file_id"})
 
 # The region or dimension code a URL is walked with (a region's code unless listed).
-CODE_FOR = {"public:dimension": "D1"}
+CODE_FOR = {"public:dimension": "D1", "public:model": "2017", "public:model_pdf": "2017"}
 # The download format a URL is walked with (csv unless listed).
 FMT_FOR = {"scoring:audit_download": "json"}
 # A query string a URL needs to ask something at all.
@@ -253,6 +268,8 @@ def _build_world() -> World:
     run_publish(run=run, actor=administrator)
     scenario = scenario_save(cycle=cycle_2017, base_run=run, name="scope", note="",
                              parameters={"indicator_weights": {"I11": 2}}, actor=administrator)
+    # Next year's model, a draft derived from 2017 (which the cycles have frozen).
+    draft_model = model_version_derive(source=model, code="2019", year=2019, actor=administrator)
     # 2018: 北京's draft, with an uploaded (and validated) version.
     cycle_2018 = cycle_create(year=2018, model_version=model, opens_on=date(2019, 1, 1),
                               deadline=date(2019, 3, 31), actor=administrator)
@@ -266,7 +283,8 @@ def _build_world() -> World:
     assert approved.state == Submission.State.APPROVED
     assert draft.state == Submission.State.DRAFT and draft.current_version_id == version.pk
     world.objects.update(cycle=cycle_2017, run=run, draft=draft, approved=approved,
-                         version=version, file=version.file, scenario=scenario)
+                         version=version, file=version.file, scenario=scenario,
+                         model=draft_model)
     return world
 
 
@@ -286,6 +304,7 @@ KWARG_VALUES: dict[str, Callable[[str, World], object]] = {
     "submission_id": lambda name, w: w.objects[
         "approved" if name in APPROVED_SUBMISSION_FOR else "draft"].pk,
     "version_id": lambda name, w: w.objects["version"].pk,
+    "model_id": lambda name, w: w.objects["model"].pk,
     "file_id": lambda name, w: w.objects["file"].pk,
     "cycle_id": lambda name, w: w.objects["cycle"].pk,
     "run_id": lambda name, w: w.objects["run"].pk,
@@ -295,6 +314,9 @@ KWARG_VALUES: dict[str, Callable[[str, World], object]] = {
     "fmt": lambda name, w: FMT_FOR.get(name, "csv"),
     "scenario_id": lambda name, w: w.objects["scenario"].pk,
     "action": lambda name, w: "approve",
+    "page": lambda name, w: "structure",
+    "old": lambda name, w: "2017",
+    "new": lambda name, w: "2017",
 }
 
 

@@ -17,7 +17,7 @@
       return {
         grid: { left: 40, right: 10, top: 10, bottom: 80 },
         xAxis: { type: "category", data: d.labels, axisLabel: { rotate: 60 } },
-        yAxis: { type: "value", min: 0, max: 100 },
+        yAxis: { type: "value", min: 0, max: d.max },
         series: [{ type: "bar", data: d.totals, itemStyle: { color: red } }],
         tooltip: { trigger: "axis" }, animation: false
       };
@@ -37,7 +37,7 @@
       return {
         grid: { left: 40, right: 10, top: 10, bottom: 30 },
         xAxis: { type: "category", data: d.history_years },
-        yAxis: { type: "value", min: 0, max: 100 },
+        yAxis: { type: "value", min: 0, max: d.max },
         series: [{ type: "line", data: d.history_totals, itemStyle: { color: red } }],
         tooltip: { trigger: "axis" }, animation: false
       };

@@ -17,7 +17,12 @@ from submissions.workflow import next_cycle_state
 @transaction.atomic
 def cycle_create(*, year: int, model_version: ModelVersion, opens_on: date | str,
                  deadline: date | str, actor: Any) -> Cycle:
-    """A reporting cycle and an empty draft submission for every reporting unit."""
+    """A reporting cycle and an empty draft submission for every reporting unit.
+
+    From now on the cycle's model version is frozen (``indicators.services``): its row is
+    locked first, so that an edit of the draft saved at this moment either ends before the
+    cycle exists or sees it and is refused."""
+    ModelVersion.objects.select_for_update().filter(pk=model_version.pk).first()
     cycle = Cycle.objects.create(year=year, model_version=model_version, opens_on=opens_on,
                                  deadline=deadline)
     Submission.objects.bulk_create(

@@ -115,3 +115,16 @@ def test_it_refuses_an_unknown_version_and_lists_the_known_ones(bootstrapped, tm
 def test_it_says_none_are_known_before_bootstrap(db, tmp_path):
     with pytest.raises(CommandError, match=r"known: none"):
         call_command("export_model", "--version", "2017", "-o", str(tmp_path / "out.json"))
+
+
+def test_it_writes_the_same_bytes_for_the_same_version(bootstrapped, tmp_path):
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    for path in (first, second):
+        call_command("export_model", "--version", "2017", "-o", str(path))
+    assert first.read_bytes() == second.read_bytes() == MODEL_2017_FILE.read_bytes()
+
+
+def test_it_exports_the_level_names_of_the_ordinal_elements(exported):
+    e601 = next(e for e in exported["elements"] if e["code"] == "E601")
+    assert [level["label_zh"] for level in e601["levels"]] == ["无", "起步", "基本健全", "健全"]
+    assert e601["levels"][2]["label_en"] == "largely in place"

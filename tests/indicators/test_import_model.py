@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
+from accounts.selectors import operator_user
 from audit.models import AuditEntry
 from indicators.models import DataElement, Dimension, Indicator, ModelVersion, Rule, Tier
 from indicators.services import MODEL_2017_FILE
+from tests.factories import CycleFactory
 
 MODELS = (ModelVersion, Dimension, DataElement, Indicator, Rule, Tier, AuditEntry)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The problems are said in the reader's language; these tests read the English ones
+    (the file's own words)."""
+    with translation.override("en"):
+        yield
 
 
 def _model_2017() -> dict[str, Any]:
@@ -288,19 +299,37 @@ def test_it_treats_importing_the_same_file_twice_as_a_no_op(bootstrapped, tmp_pa
 
 
 def test_it_treats_the_shipped_2017_file_as_already_present(bootstrapped, capsys):
+    operator_user()  # the account commands act as, made by the first command run
     before = _counts()
     call_command("import_model", str(MODEL_2017_FILE))
     assert "model version 2017: already present" in capsys.readouterr().out
     assert _counts() == before
 
 
-def test_it_refuses_a_different_file_under_an_existing_version_code(bootstrapped, tmp_path):
+def test_it_refuses_a_different_file_under_the_code_of_a_frozen_version(bootstrapped, tmp_path):
+    CycleFactory(year=2017)  # a cycle uses 2017: it is frozen
+    operator_user()
     document = _model_2017()
     _indicator(document, "I52")["normalisation"]["upper"] = 40
     before = _counts()
     stored = ModelVersion.objects.get(code="2017").source
-    with pytest.raises(CommandError, match="version 2017 exists already with different content"):
+    with pytest.raises(CommandError, match="Index model 2017 is used by the reporting cycle of "
+                                           "2017 and can no longer change"):
         call_command("import_model", str(_write(tmp_path, document)))
     assert _counts() == before
     assert ModelVersion.objects.get(code="2017").source == stored
     assert Indicator.objects.get(version__code="2017", code="I52").upper == 50
+
+
+def test_it_replaces_a_draft_by_a_different_file_under_its_code(bootstrapped, tmp_path, capsys):
+    path = _write(tmp_path, _new_version())
+    call_command("import_model", str(path))
+    document = _new_version()
+    _indicator(document, "I52")["normalisation"]["upper"] = 40
+    call_command("import_model", str(_write(tmp_path, document, "changed.json")))
+    assert "model version 2099: updated" in capsys.readouterr().out
+    version = ModelVersion.objects.get(code="2099")
+    assert Indicator.objects.get(version=version, code="I52").upper == 40
+    assert version.indicators.count() == 22  # replaced, not added to
+    entry = AuditEntry.objects.filter(action="model.update").get()
+    assert entry.data["how"] == "import"

@@ -50,7 +50,7 @@ def test_the_rank_interval_is_explained_with_the_runs_own_settings(world, client
     content = client.get(URL).content.decode()
     assert f"随机扰动 ±20% 后重算排名 {REPLICATIONS} 次" in content
     _response, _html = english(client, URL)
-    assert (f"recomputed {REPLICATIONS} times with the weight of each of the six dimensions "
+    assert (f"recomputed {REPLICATIONS} times with the weight of each of the 6 dimensions "
             "randomly perturbed by ±20%") in " ".join(_response.content.decode().split())
 
 
@@ -102,10 +102,12 @@ def test_indicator_values_and_normalised_scores(world, client: Client):
 def test_the_history_across_published_cycles(world, client: Client):
     _response, html = page(client, URL)
     before = world.run2016.results.get(region__code="110000")
+    # Both years under the 2017 model: its code, and no note that the models differ.
     assert html.tables["region-history"] == [
-        ["2016", str(round_half_up(before.total)), str(before.rank)],
-        ["2017", BEIJING_TOTAL, "1"],
+        ["2016", str(round_half_up(before.total)), str(before.rank), "2017"],
+        ["2017", BEIJING_TOTAL, "1", "2017"],
     ]
+    assert 'id="history-models-note"' not in _response.content.decode()
     assert before.rank == 4
 
 

@@ -16,11 +16,14 @@ from django.core.management import CommandError, call_command
 from common.exports import to_csv
 from indicators.models import Region
 from scoring.models import ScoringRun, UnitResult
-from scoring.selectors import RANKING_COLUMNS, ranking_rows, round_half_up
+from scoring.selectors import ranking_rows, round_half_up
 from scoring.services import run_publish
 from tests.scoring.conftest import empty_cycle, publish, score
 
 DIMENSIONS = ["D1", "D2", "D3", "D4", "D5", "D6"]
+# The columns of a 2017 ranking: its model's dimensions (scoring.selectors.ranking_columns).
+RANKING_COLUMNS = ["rank", "region_code", "region_name", *DIMENSIONS, "total",
+                   *(f"rank_{d}" for d in DIMENSIONS)]
 
 
 def _export(tmp_path, fmt: str, year: int = 2017) -> bytes:

@@ -18,11 +18,14 @@ from django.core.management import call_command
 from demo.data import REPORTED
 from indicators.models import Region
 from scoring.models import ScoringRun, UnitResult
-from scoring.selectors import RANKING_COLUMNS, round_half_up
+from scoring.selectors import round_half_up
 from submissions.models import Cycle, Submission
 from tests.scoring.conftest import CORPS, publish, score
 
 DIMENSIONS = ["D1", "D2", "D3", "D4", "D5", "D6"]
+# The columns of a 2017 ranking: its model's dimensions (scoring.selectors.ranking_columns).
+RANKING_COLUMNS = ["rank", "region_code", "region_name", *DIMENSIONS, "total",
+                   *(f"rank_{d}" for d in DIMENSIONS)]
 POINT_COLUMNS = [*DIMENSIONS, "total"]
 RANK_COLUMNS = ["rank", *(f"rank_{d}" for d in DIMENSIONS)]
 CENT = Decimal("0.01")

@@ -41,6 +41,10 @@ def row(code: str, kind: str = "number", **kwargs: object) -> TemplateRow:
     return TemplateRow(code=code, kind=kind, **defaults)  # type: ignore[arg-type]
 
 
+# The level names of the 2017 model's ordinal elements (its file, indicators/data).
+LEVELS_2017 = (("无", "none"), ("起步", "started"), ("基本健全", "largely in place"),
+               ("健全", "complete"))
+
 # A slice of the 2017 model: every kind and every shape of range.
 ROWS = [
     row("P01", name_zh="常住人口", name_en="Resident population", minimum=D("0.000000"),
@@ -56,7 +60,7 @@ ROWS = [
         range_note="≤ P03"),
     row("E601", "ordinal", name_zh="信息化协调机制",
         name_en="Informatization coordination mechanism", unit="级", minimum=None, max_level=3,
-        last_value=D("2"), value=D("3")),
+        last_value=D("2"), value=D("3"), levels=LEVELS_2017),
 ]
 CODES = [r.code for r in ROWS]
 VALUE_COL, NOTE_COL = "F", "G"
@@ -194,7 +198,8 @@ def test_it_writes_the_allowed_range_for_people(sheet: Worksheet) -> None:
          "> 0, ≤ 100"),
         (row("X", minimum=None, maximum=D("1.50")), "≤ 1.5", "≤ 1.5"),
         (row("X", "ordinal", minimum=None, max_level=5), "等级 0–5", "level 0–5"),
-        (row("X", "ordinal", minimum=None, max_level=3),
+        (row("X", "ordinal", minimum=None, max_level=3), "等级 0–3", "level 0–3"),
+        (row("X", "ordinal", minimum=None, max_level=3, levels=LEVELS_2017),
          "等级 0–3（0 无，1 起步，2 基本健全，3 健全）",
          "level 0–3 (0 none, 1 started, 2 largely in place, 3 complete)"),
     ],

@@ -1,11 +1,10 @@
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.models import ModelVersion
-from indicators.selectors import model_export
+from indicators.selectors import model_export_text
 
 
 class Command(BaseCommand):
@@ -26,6 +25,6 @@ class Command(BaseCommand):
         if version is None:
             known = ", ".join(ModelVersion.objects.values_list("code", flat=True)) or "none"
             raise CommandError(f"no model version {options['model_version']!r} (known: {known})")
-        text = json.dumps(model_export(version=version), ensure_ascii=False, indent=2)
-        Path(options["output"]).write_text(text + "\n", encoding="utf-8")
+        text = model_export_text(version=version)
+        Path(options["output"]).write_text(text, encoding="utf-8")
         self.stdout.write(f"model version {version.code} written to {options['output']}")

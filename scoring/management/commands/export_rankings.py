@@ -4,12 +4,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from common.exports import render_table
-from scoring.selectors import RANKING_COLUMNS, latest_published_run, ranking_rows
+from scoring.selectors import latest_published_run, ranking_columns, ranking_rows
 from submissions.models import Cycle
 
 
 class Command(BaseCommand):
-    help = "Export the latest published ranking of a cycle (csv with BOM, xlsx or json)."
+    help = ("Export the latest published ranking of a cycle (csv with BOM, xlsx or json); its "
+            "columns are the dimensions of the cycle's model.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cycle", type=int, required=True)
@@ -24,5 +25,6 @@ class Command(BaseCommand):
         if run is None:
             raise CommandError(f"cycle {cycle.year} has no published ranking")
         rows = ranking_rows(run)
-        Path(options["output"]).write_bytes(render_table(options["format"], RANKING_COLUMNS, rows))
+        Path(options["output"]).write_bytes(render_table(options["format"], ranking_columns(run),
+                                                            rows))
         self.stdout.write(f"{len(rows)} rows of run {run.pk} written to {options['output']}")
