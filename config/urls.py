@@ -18,6 +18,7 @@ urlpatterns = [
     path("rankings/", include("public.urls")),
     path("national/", include("national.urls")),
     path("audit/", include("audit.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True,
                                              http_method_names=["get", "head"])),
