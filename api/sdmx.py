@@ -12,7 +12,8 @@ ones are added to its XML afterwards (``_add_chinese``) and the document is read
 checked against the SDMX 3.0 schema by pysdmx before it is returned.
 
 Figures are rounded as they are published (2 decimals, half up), so the SDMX data say exactly
-what the ranking pages and ``export_rankings`` say.
+what the ranking pages and ``export_rankings`` say; ``OBS_VALUE`` is a double, so pysdmx
+writes a rank as ``1.0``.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def dataflow_id(model: ModelVersion) -> str:
 
 
 def unit_code(unit: str) -> str:
-    known = UNIT_CODES.get(unit)
+    known = RANK_UNIT if unit == RANK_UNIT else UNIT_CODES.get(unit)
     return known or "U_" + hashlib.sha1(unit.encode("utf-8")).hexdigest()[:8].upper()  # noqa: S324 - a name, not a secret
 
 
