@@ -30,7 +30,7 @@ from lxml import etree
 
 from common.i18n import in_both_languages, pick_lazy
 from indicators.models import ModelVersion, Region
-from indicators.units import unit_en
+from indicators.units import POINTS, UNIT_SDMX_CODES, unit_en
 from scoring.models import ScoringRun
 from scoring.selectors import round_half_up
 
@@ -42,12 +42,6 @@ COM = "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/common"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ZH = "zh"  # the xml:lang of the Chinese names (BCP 47)
 
-# The units of the model, by the SDMX code of each (IDs must be [A-Za-z0-9_@$-]).
-UNIT_CODES = {"%": "PCT", "分": "PT", "级": "LEVEL", "个": "COUNT", "人": "PERSON",
-              "户": "HOUSEHOLD", "万人": "PERSON_10K", "万户": "HOUSEHOLD_10K",
-              "个/百站": "PER_100_SITES", "元": "CNY", "万元": "CNY_10K", "亿元": "CNY_100M",
-              "万亿元": "CNY_1T"}
-POINTS = "分"
 RANK_UNIT = "RANK"
 
 CONCEPTS = {
@@ -94,7 +88,7 @@ def dataflow_id(model: ModelVersion) -> str:
 
 
 def unit_code(unit: str) -> str:
-    known = RANK_UNIT if unit == RANK_UNIT else UNIT_CODES.get(unit)
+    known = RANK_UNIT if unit == RANK_UNIT else UNIT_SDMX_CODES.get(unit)
     return known or "U_" + hashlib.sha1(unit.encode("utf-8")).hexdigest()[:8].upper()  # noqa: S324 - a name, not a secret
 
 

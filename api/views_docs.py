@@ -22,7 +22,7 @@ TITLE = _("信息化发展评价数据填报平台 · 数据接口")
 
 class SwaggerDocs(SpectacularSwaggerView):
     template_name = "api/swagger.html"
-    title = TITLE
+    title = TITLE  # type: ignore[assignment]  # lazy: in the language of the request
     content_negotiation_class = FirstRendererNegotiation
 
 
@@ -30,5 +30,5 @@ class SwaggerDocs(SpectacularSwaggerView):
                               "worker-src": ["'self'", "blob:"]}), name="dispatch")
 class RedocDocs(SpectacularRedocView):
     template_name = "api/redoc.html"
-    title = TITLE
+    title = TITLE  # type: ignore[assignment]  # lazy: in the language of the request
     content_negotiation_class = FirstRendererNegotiation
