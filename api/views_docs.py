@@ -5,7 +5,8 @@ drf-spectacular's own pages start their viewers with an inline script, which the
 (``script-src 'self'``) refuses; these pages name the schema in a ``data-`` attribute and start
 the viewer from a static script (``static/api/``). ReDoc writes its styles as ``<style>``
 elements at run time (styled-components), so its page alone also allows inline styles; no
-page allows an inline script.
+page allows an inline script. ReDoc's bundle also names its footer's logo on Redocly's CDN (no
+option turns it off): the policy blocks that image and ReDoc leaves it out.
 """
 
 from __future__ import annotations
