@@ -14,6 +14,8 @@ OFFICER = "province_officer"
 REVIEWER = "reviewer"
 ADMINISTRATOR = "administrator"
 AUDITOR = "auditor"
+# Manages accounts, roles and API tokens (issue 21 gives it its place in ROLE_LABELS).
+SECURITY_ADMINISTRATOR = "security_administrator"
 
 ROLE_LABELS = {
     OFFICER: _("省级填报员"),
@@ -50,6 +52,10 @@ def is_administrator(user: Any) -> bool:
 
 def is_auditor(user: Any) -> bool:
     return AUDITOR in user_roles(user)
+
+
+def is_security_administrator(user: Any) -> bool:
+    return SECURITY_ADMINISTRATOR in user_roles(user)
 
 
 def is_staff_reader(user: Any) -> bool:

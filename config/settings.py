@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc as local static files: no CDN
     "common",
     "indicators",
     "accounts",
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "scoring",
     "national",
     "public",
+    "api",
     "demo",
 ]
 
@@ -277,6 +281,49 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# --- The machine API (api/) ------------------------------------------------------------------
+# Provincial systems authenticate with an API token (``Authorization: Bearer``); everyone else
+# reads the published data anonymously. A browser session is not an API credential: no cookie
+# can make an API call on someone's behalf, so the API needs no CSRF token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 "api.renderers.ProblemJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle",
+                                 "api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The client's address is the connection's unless a proxy in front is declared: an
+    # X-Forwarded-For header sent by the client itself must not reset its rate limit.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
+}
+# Requests per token and per anonymous client (DRF's "N/second|minute|hour|day"). Tests run
+# hundreds of calls from one address: there the limits are set by the tests that check them.
+API_RATE_TOKEN = env_str("API_RATE_TOKEN", "100000/min" if TESTING else "600/min")
+API_RATE_ANONYMOUS = env_str("API_RATE_ANONYMOUS", "100000/min" if TESTING else "120/min")
+# How long a new API token lives unless ``api_token create --days`` says otherwise.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 180, minimum=1)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IFDI platform API",
+    "DESCRIPTION": "Published rankings, results, index models and national targets for "
+                   "everyone; submission of provincial data for systems holding an API token. "
+                   "Errors are RFC 9457 problem details.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "api.schema.dimension_keys"],
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("national/", include("national.urls")),
     path("models/", include("indicators.urls")),
     path("audit/", include("audit.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
 ]

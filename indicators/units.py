@@ -33,6 +33,16 @@ UNIT_EN: Final[dict[str, str]] = {
     "万亿元": "trillion yuan",
 }
 
+# The code of each unit in the SDMX code list of units (api/sdmx.py): SDMX identifiers are
+# [A-Za-z0-9_@$-]; a unit missing here gets a code made from its own text there.
+UNIT_SDMX_CODES: Final[dict[str, str]] = {
+    "%": "PCT", "分": "PT", "级": "LEVEL", "个": "COUNT", "人": "PERSON", "户": "HOUSEHOLD",
+    "万人": "PERSON_10K", "万户": "HOUSEHOLD_10K", "个/百站": "PER_100_SITES", "元": "CNY",
+    "万元": "CNY_10K", "亿元": "CNY_100M", "万亿元": "CNY_1T",
+}
+# The unit of index points (dimension points, totals), as the model writes it.
+POINTS: Final = "分"
+
 # What a unit means, for the instruction sheet of the upload template (interface text, so
 # gettext; the keys are the units as the model writes them).
 UNIT_NOTES: Final[dict[str, Promise]] = {

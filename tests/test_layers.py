@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("readers", "common", "indicators", "accounts", "audit", "submissions", "scoring",
-            "national", "public", "demo", "config")
+            "national", "public", "api", "demo", "config")
 #: Modules the scoring core is made of: NumPy and the standard library, no Django.
 PURE_MODULES = ("scoring.core", "scoring.uncertainty", "indicators.expressions")
 
@@ -126,6 +126,12 @@ def test_accounts_does_not_reach_up_into_audit():
 def test_no_app_imports_the_demo_or_the_wiring():
     apps = set(PACKAGES) - {"demo", "config"}
     _none(_breaks(_in(*apps), _importing("demo", "config")))
+
+
+def test_no_app_imports_the_api():
+    # The API sits on top of the apps' services and selectors; nothing below knows it.
+    apps = set(PACKAGES) - {"api", "demo", "config"}
+    _none(_breaks(_in(*apps), _importing("api")))
 
 
 def test_services_never_import_tasks():

@@ -39,6 +39,7 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts import roles
+from api.services import api_token_create
 from indicators.models import ModelVersion, Region
 from indicators.services import model_version_derive
 from scoring.services import run_create, run_publish
@@ -164,6 +165,8 @@ NOT_WALKED = {
     "admin:*": "the Django admin has its own permission system (PlatformAdminSite."
                "has_permission: the administrator role); test_admin_site_is_for_"
                "administrators_only checks /admin/ for every role",
+    "api:*": "the machine API answers tokens as well as the roles: walked with its own table "
+             "(API_EXPECTED, test_api_url_answers_as_decided)",
     "set_language": "Django's language switch: a POST that sets a cookie for anyone (no "
                     "CSRF token: config/urls.py says why), no object and no data of the "
                     "platform",
@@ -285,6 +288,10 @@ def _build_world() -> World:
     world.objects.update(cycle=cycle_2017, run=run, draft=draft, approved=approved,
                          version=version, file=version.file, scenario=scenario,
                          model=draft_model)
+    # The API tokens of 北京's and 上海's statistics systems.
+    world.objects["tokens"] = {
+        role: api_token_create(name=f"scope-{code}", region_code=code, actor=administrator).secret
+        for role, code in (("token_own", "110000"), ("token_other", "310000"))}
     return world
 
 
@@ -437,3 +444,136 @@ def test_admin_site_is_for_administrators_only(role: str, world: World) -> None:
         assert status == 302
         assert location.startswith(reverse("admin:login"))
 
+
+
+# --- the machine API (api/) ------------------------------------------------------------------
+#
+# The API knows two kinds of caller: anyone (the published data) and a provincial system with
+# its API token (its own region's submission). A browser session is no API credential: every
+# signed-in role is answered as an anonymous client, except that an auditor's POST is refused
+# first (AuditorReadOnlyMiddleware). So:
+#
+# - the published data and the documentation answer everyone alike (200; a POST 405);
+# - a region's submission asks for a token (401) and answers 404 to another region's token,
+#   for every method (its existence is not disclosed); a method the route does not take is
+#   405 for the region's own token;
+# - the writes of the region's own token answer 400 for the empty body sent here (nothing is
+#   stored) and 202 for a submit (the draft walked has a valid version).
+
+API_ROLES = (*ROLES, "token_own", "token_other")
+
+
+def _api(session: int, token_own: int, token_other: int, *, auditor: int | None = None
+         ) -> dict[str, int]:
+    """One row of API answers: the signed-in roles and anonymous clients alike (but the
+    auditor, where given), then each token."""
+    answers = dict.fromkeys(ROLES, session)
+    if auditor is not None:
+        answers["auditor"] = auditor
+    return {**answers, "token_own": token_own, "token_other": token_other}
+
+
+API_PUBLIC = {"GET": _api(200, 200, 200), "POST": _api(405, 405, 405, auditor=403)}
+API_TOKEN_READ = {"GET": _api(401, 200, 404), "POST": _api(401, 405, 405, auditor=403)}
+
+
+def _api_write(own: int) -> dict[str, dict[str, int]]:
+    return {"GET": _api(401, 405, 405), "POST": _api(401, own, 404, auditor=403)}
+
+
+API_EXPECTED: dict[str, dict[str, dict[str, int]]] = {
+    # --- published data and SDMX: everyone alike -------------------------------------------
+    "api:years": API_PUBLIC,
+    "api:year": API_PUBLIC,
+    "api:ranking": API_PUBLIC,
+    "api:region_results": API_PUBLIC,
+    "api:publications": API_PUBLIC,
+    "api:results": API_PUBLIC,
+    "api:regions": API_PUBLIC,
+    "api:model_versions": API_PUBLIC,
+    "api:model_version": API_PUBLIC,
+    "api:targets": API_PUBLIC,
+    "api:sdmx_structure": API_PUBLIC,
+    "api:sdmx_data": API_PUBLIC,
+    # --- the documentation -----------------------------------------------------------------
+    "api:schema": API_PUBLIC,
+    "api:docs": API_PUBLIC,
+    "api:redoc": API_PUBLIC,
+    # --- 北京's 2018 submission: 北京's token only ------------------------------------------
+    "api:submission": API_TOKEN_READ,
+    "api:template": API_TOKEN_READ,
+    "api:template_file": API_TOKEN_READ,
+    "api:versions": API_TOKEN_READ,
+    "api:version": API_TOKEN_READ,
+    "api:values": _api_write(400),
+    "api:file": _api_write(400),
+    "api:explanations": _api_write(400),
+    "api:submit": _api_write(202),
+}
+API_WALKED = {w.name: w for w in _walk() if w.name.startswith("api:")}
+# The routes of a region's submission (北京's, walked in 2018, where it is a draft).
+API_SUBMISSION = frozenset(name for name, w in API_WALKED.items() if "/submissions/" in w.route)
+API_CELLS = [(name, method, role) for name in sorted(set(API_WALKED) | set(API_EXPECTED))
+             for method in METHODS for role in API_ROLES]
+API_KWARGS: dict[str, Callable[[str, World], object]] = {
+    "year": lambda name, w: 2018 if name in API_SUBMISSION else 2017,
+    "region_code": lambda name, w: "110000",
+    "number": lambda name, w: w.objects["version"].number,
+    "code": lambda name, w: "2017",
+}
+
+
+def _api_url(name: str, world: World) -> str:
+    walked = API_WALKED[name]
+    unknown = [k for k in walked.kwargs if k not in API_KWARGS]
+    if unknown:
+        pytest.fail(f"{name}: no value for <{'>, <'.join(unknown)}>; add to API_KWARGS")
+    return reverse(name, kwargs={k: API_KWARGS[k](name, world) for k in walked.kwargs})
+
+
+def _api_client(world: World, role: str) -> Client:
+    if role.startswith("token_"):
+        return Client(HTTP_AUTHORIZATION=f"Bearer {world.objects['tokens'][role]}")
+    return _client(world, role)
+
+
+def _api_breaches(name: str, method: str, role: str, status: int) -> list[str]:
+    breaches = []
+    if name in API_SUBMISSION and role != "token_own" and 200 <= status < 300:
+        breaches.append(f"{role} reached 北京's submission ({status})")
+    if role == "auditor" and method == "POST" and status not in (403, 405):
+        breaches.append(f"an auditor's POST got {status} (auditors change nothing)")
+    return breaches
+
+
+def test_every_api_url_has_a_decided_answer() -> None:
+    missing = sorted(set(API_WALKED) - set(API_EXPECTED))
+    assert not missing, f"API URL patterns without a decided answer in API_EXPECTED: {missing}"
+    stale = sorted(set(API_EXPECTED) - set(API_WALKED))
+    assert not stale, f"API_EXPECTED names URL patterns that do not exist (any more): {stale}"
+    incomplete = sorted(f"{name} {method}" for name, answers in API_EXPECTED.items()
+                        for method in METHODS if set(answers.get(method, {})) != set(API_ROLES))
+    assert not incomplete, f"API_EXPECTED entries without an answer for every caller: {incomplete}"
+
+
+def test_the_api_decisions_keep_the_scope_rules() -> None:
+    breaches = [f"{name} {method} {role}: {breach}"
+                for name, answers in API_EXPECTED.items() for method, by_role in answers.items()
+                for role, status in by_role.items()
+                for breach in _api_breaches(name, method, role, status)]
+    assert not breaches, "\n".join(breaches)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method", "role"), API_CELLS)
+def test_api_url_answers_as_decided(name: str, method: str, role: str, world: World) -> None:
+    if name not in API_EXPECTED:
+        pytest.fail(f"{name} {method} {role}: no decided answer in API_EXPECTED")
+    if name not in API_WALKED:
+        pytest.fail(f"{name}: in API_EXPECTED but no URL pattern has this name")
+    url = _api_url(name, world)
+    status, _location = _ask(_api_client(world, role), method, url)
+    expected = API_EXPECTED[name][method][role]
+    problems = [f"expected {expected}, got {status}"] if status != expected else []
+    problems += _api_breaches(name, method, role, status)
+    assert not problems, f"{method} {url} as {role}: " + "; ".join(problems)
