@@ -13,4 +13,5 @@ def roles_context(request: HttpRequest) -> dict[str, Any]:
         "is_reviewer": roles.is_reviewer(user),
         "is_administrator": roles.is_administrator(user),
         "is_auditor": roles.is_auditor(user),
+        "is_security_administrator": roles.is_security_administrator(user),
     }

@@ -1,4 +1,7 @@
-"""The Django admin, for administrators only (the role, not Django's is_staff flag)."""
+"""The Django admin: for administrators (the platform's models) and security administrators
+(people, roles, second factors, lock-outs) — the roles, not Django's is_staff flag. Which pages
+each sees follows the permissions of their role's group (``accounts.services.ROLE_PERMISSIONS``):
+the administrator no longer manages accounts (separation of duties)."""
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -12,4 +15,6 @@ class PlatformAdminSite(admin.AdminSite):
     site_title = _("系统管理")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and roles.is_administrator(request.user))
+        user = request.user
+        return bool(user.is_active and (roles.is_administrator(user)
+                                        or roles.is_security_administrator(user)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -57,9 +58,12 @@ def unavailable_response(exception: Exception) -> HttpResponse:
 class AuditorReadOnlyMiddleware:
     """Auditors read everything and change nothing: any write of a person who is an auditor
     and holds no role that writes is refused before a view runs. The session's own endpoints
-    (logging in and out, choosing the language) change no data and stay open."""
+    (logging in and out, the second factor, one's own password and sessions, choosing the
+    language) change no data of the platform and stay open."""
 
-    OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/i18n/setlang/")
+    OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/i18n/setlang/",
+                  "/accounts/otp/enrol/", "/accounts/otp/enrol/kept/", "/accounts/otp/verify/",
+                  "/accounts/password/change/", "/accounts/security/logout-everywhere/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -77,3 +81,18 @@ class AuditorReadOnlyMiddleware:
             if auditor_only:
                 raise PermissionDenied
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.PERMISSIONS_POLICY): the browser features no page
+    uses are switched off for every page, beside the CSP and Django's security headers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response
