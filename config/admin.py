@@ -4,7 +4,10 @@ each sees follows the permissions of their role's group (``accounts.services.ROL
 the administrator no longer manages accounts (separation of duties)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -18,3 +21,12 @@ class PlatformAdminSite(admin.AdminSite):
         user = request.user
         return bool(user.is_active and (roles.is_administrator(user)
                                         or roles.is_security_administrator(user)))
+
+    def login(self, request: HttpRequest, extra_context: dict[str, object] | None = None,
+              ) -> HttpResponse:
+        """One login for the whole platform (with its second factor and password rules): the
+        platform's own page; a signed-in person without an admin role is refused."""
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", reverse("admin:index")),
+                                 reverse("accounts:login"))

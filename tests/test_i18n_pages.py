@@ -15,7 +15,7 @@ from django.urls import reverse
 from scoring.models import ScoringRun
 from submissions.models import Submission
 from submissions.template import DATA_SHEET, HEADER_ROW, INSTRUCTIONS_SHEET
-from tests.factories import make_officer
+from tests.factories import make_officer, verified_login
 from tests.test_translations import _visible_text, published_2017  # noqa: F401 - a fixture
 
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
@@ -38,7 +38,7 @@ def run(published_2017: int) -> ScoringRun:  # noqa: F811 - the imported fixture
 @pytest.fixture
 def admin(run: ScoringRun) -> Client:
     client = Client()
-    client.force_login(run.created_by, backend="django.contrib.auth.backends.ModelBackend")
+    verified_login(client, run.created_by)
     return client
 
 
@@ -83,7 +83,7 @@ def test_it_writes_the_template_download_in_english(run: ScoringRun) -> None:
     officer = make_officer("110000", "officer-i18n")
     submission = Submission.objects.get(cycle=run.cycle, region=officer.region)
     client = Client()
-    client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+    verified_login(client, officer)
     response = client.get(reverse("submissions:template", args=[submission.pk]),
                           HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
