@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户")
 
     def ready(self) -> None:
-        from accounts import checks, signals  # noqa: F401  (registers the check and receivers)
+        from accounts import checks, receivers  # noqa: F401  (registers the check and receivers)

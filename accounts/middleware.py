@@ -64,7 +64,7 @@ class SessionSecurityMiddleware:
             return _redirect(request, reverse("accounts:login"),
                              {"next": request.get_full_path(), "expired": expired})
         path = request.path
-        if roles.requires_second_factor(user) and not user.is_verified():  # type: ignore[attr-defined]
+        if roles.requires_second_factor(user) and not getattr(user, "is_verified", bool)():
             if not self._open(path, *self.second_factor_pages):
                 return _redirect(request, reverse("accounts:otp_verify"),
                                  {"next": request.get_full_path()})

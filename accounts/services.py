@@ -53,7 +53,7 @@ PASSWORDS_KEPT = 5
 # What the session rules keep in each session (accounts/middleware.py reads them).
 LOGIN_AT = "security.login_at"
 SEEN_AT = "security.seen_at"
-PASSWORD_DUE = "security.password_due"
+PASSWORD_DUE = "security.password_due"  # noqa: S105 - a session key, not a secret
 
 
 def _permissions(wanted: list[str]) -> QuerySet[Permission]:

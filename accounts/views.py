@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import cast
 
 import segno
 from django.contrib import messages
@@ -44,6 +45,16 @@ def _next(request: HttpRequest) -> str:
     return reverse("home")
 
 
+def _person(request: HttpRequest) -> User:
+    """The signed-in person (every view here is behind login_required)."""
+    return cast(User, request.user)
+
+
+def _verified(request: HttpRequest) -> bool:
+    """Whether this session has given its second factor (django-otp's middleware)."""
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
 def _otpauth_url(user: User, key: str) -> str:
     secret = base64.b32encode(binascii.unhexlify(key)).decode()
     label = f"IFDI:{user.username}"
@@ -58,14 +69,14 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     if RECOVERY_CODES in request.session:
         return render(request, "accounts/otp_recovery_codes.html", {
             "codes": request.session[RECOVERY_CODES], "next": _next(request)})
-    if selectors.has_authenticator(request.user):
-        return redirect(_next(request) if request.user.is_verified()  # type: ignore[attr-defined]
-                        else reverse("accounts:otp_verify"))
+    user = _person(request)
+    if selectors.has_authenticator(user):
+        return redirect(_next(request) if _verified(request) else reverse("accounts:otp_verify"))
     key = request.session.setdefault(ENROL_KEY, default_key())
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device, codes = services.second_factor_enrol(user=request.user, key=key,
+            device, codes = services.second_factor_enrol(user=user, key=key,
                                                          token=form.cleaned_data["token"])
         except ApplicationError as exc:
             form.add_error("token", exc.message)
@@ -75,11 +86,11 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             # Shown until the person says they kept them (the page below): a reload keeps them.
             request.session[RECOVERY_CODES] = codes
             return redirect(f"{reverse('accounts:otp_enrol')}?next={_next(request)}")
-    url = _otpauth_url(request.user, key)  # type: ignore[arg-type]
+    url = _otpauth_url(user, key)
     return render(request, "accounts/otp_enrol.html", {
         "form": form, "qr_svg": segno.make(url, error="m").svg_inline(scale=4, omitsize=False),
         "secret": " ".join(_chunks(base64.b32encode(binascii.unhexlify(key)).decode(), 4)),
-        "required": roles.requires_second_factor(request.user), "next": _next(request)})
+        "required": roles.requires_second_factor(user), "next": _next(request)})
 
 
 def _chunks(text: str, size: int) -> list[str]:
@@ -98,8 +109,8 @@ def otp_codes_kept(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """The second step of a login: a code from the authenticator, or a recovery code."""
-    user = request.user
-    if user.is_verified():  # type: ignore[attr-defined]
+    user = _person(request)
+    if _verified(request):
         return redirect(_next(request))
     if not selectors.has_authenticator(user):
         return redirect(f"{reverse('accounts:otp_enrol')}?next={_next(request)}")
@@ -127,7 +138,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     """Change one's own password: at the first login, when it is older than the rules allow,
     or whenever one wishes. Every other session of the person ends."""
     due = bool(request.session.get(services.PASSWORD_DUE))
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(_person(request), request.POST or None)
     if request.method == "POST" and form.is_valid():
         old_key = request.session.session_key
         user = form.save()
@@ -158,8 +169,8 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_everywhere(request: HttpRequest) -> HttpResponse:
     """End every session of the person, this one too (a lost laptop, a shared computer)."""
-    user = request.user
-    services.sessions_end(user=user, actor=user, reason="logout_everywhere",  # type: ignore[arg-type]
+    user = _person(request)
+    services.sessions_end(user=user, actor=user, reason="logout_everywhere",
                           keep=request.session.session_key)
     logout(request)
     return redirect(f"{reverse('accounts:login')}?expired=logout_everywhere")

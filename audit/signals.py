@@ -18,8 +18,8 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from accounts import signals as account_signals
-from accounts.signals import LOGOUT_REASON
 from accounts.models import User
+from accounts.signals import LOGOUT_REASON
 from audit.services import log_action
 
 WATCHED_FIELDS = ("is_active", "is_superuser", "is_staff", "region_id", "username", "email")

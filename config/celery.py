@@ -30,7 +30,7 @@ class HeartbeatStep(bootsteps.StartStopStep):
     """Every worker records a heartbeat while it runs (``common/heartbeat.py``): the readiness
     probe turns unhealthy when no worker has beaten for READYZ_WORKER_MAX_AGE seconds."""
 
-    requires = {"celery.worker.components:Timer"}
+    requires = ("celery.worker.components:Timer",)
 
     def __init__(self, worker: Any, **kwargs: Any) -> None:
         super().__init__(worker, **kwargs)

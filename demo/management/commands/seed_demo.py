@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from datetime import date, timedelta
 from typing import Any
 
-import base64
-
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
 from accounts.models import PasswordRecord, User
 from accounts.services import password_record
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from demo.data import element_values
 from indicators.models import ModelVersion, Region
 from scoring.selectors import latest_published_run
