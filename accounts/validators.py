@@ -25,12 +25,13 @@ TEMPORARY_ATTR = "password_is_temporary"
 
 
 def character_classes(password: str) -> int:
-    """How many of lower case, upper case, digits and other characters the password has."""
+    """How many of lower case, upper case, digits and other characters (punctuation, spaces,
+    Chinese characters, ...) the password has."""
     return sum((
         any(c.islower() for c in password),
         any(c.isupper() for c in password),
         any(c.isdigit() for c in password),
-        any(not c.isalnum() for c in password),
+        any(not (c.islower() or c.isupper() or c.isdigit()) for c in password),
     ))
 
 
