@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts import roles
 from common.errors import ApplicationError
@@ -22,7 +23,7 @@ ALREADY_ENROLLED_MESSAGE = _("该账户已绑定认证器；如需更换，请�
 
 
 def duty_labels(names: Iterable[str]) -> str:
-    separator = str(_("、"))
+    separator = pgettext("enumeration separator", "、")
     return separator.join(str(roles.ROLE_LABELS[n]) for n in sorted(names)
                           if n in roles.DUTY_ROLES)
 

@@ -18,8 +18,8 @@ from accounts.selectors import password_change_due
 from accounts.validators import (
     CONTAINS_USERNAME,
     REUSED,
-    TOO_FEW_CLASSES,
     TEMPORARY_ATTR,
+    TOO_FEW_CLASSES,
     character_classes,
 )
 from tests.factories import UserFactory
