@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import getpass
+import math
 from datetime import timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -59,6 +61,17 @@ def password_change_due(user: Any) -> bool:
 
 def has_authenticator(user: Any) -> bool:
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
+def second_factor_wait_seconds(user: Any) -> int:
+    """Seconds before another code may be tried (django-otp's throttling after wrong codes)."""
+    wait = 0.0
+    for device in devices_for_user(user):
+        allowed, data = device.verify_is_allowed()
+        locked_until = (data or {}).get("locked_until")
+        if not allowed and locked_until is not None:
+            wait = max(wait, (locked_until - timezone.now()).total_seconds())
+    return math.ceil(wait)
 
 
 def recovery_codes_left(user: Any) -> int:

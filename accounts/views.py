@@ -116,8 +116,12 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:otp_enrol')}?next={_next(request)}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["token"].replace(" ", ""))
-        if device is None:
+        wait = selectors.second_factor_wait_seconds(user)
+        device = None if wait else match_token(user, form.cleaned_data["token"].replace(" ", ""))
+        if wait:
+            # django-otp doubles the wait after each wrong code (1, 2, 4 … s): no guessing.
+            form.add_error("token", _("错误次数较多，请在 %(s)d 秒后再试。") % {"s": wait})
+        elif device is None:
             signals.second_factor_failed.send(sender=User, user=user, actor=user,
                                               request=request)
             form.add_error("token", str(TOKEN_INVALID_MESSAGE))

@@ -134,3 +134,12 @@ def test_the_pages_speak_the_language_of_the_request(reviewer, language):
     heading = re.search(r"<h1>(.*?)</h1>", page).group(1)
     assert heading == {"zh-hans": "绑定认证器（双因素认证）",
                        "en": "Set up an authenticator app (two-factor authentication)"}[language]
+
+
+def test_after_a_wrong_code_the_next_waits(reviewer):
+    device = TOTPDevice.objects.create(user=reviewer, name="phone", confirmed=True)
+    client = _password_only(reviewer)
+    client.post(VERIFY, {"token": "000000" if _code(device.key) != "000000" else "111111"})
+    response = client.post(VERIFY, {"token": _code(device.key)})
+    assert response.status_code == 200 and "秒后再试" in response.content.decode()
+    assert client.get(reverse("submissions:queue")).status_code == 302  # still not verified
