@@ -7,7 +7,10 @@ from typing import Any
 from celery import Celery, bootsteps
 from celery.signals import before_task_publish, worker_init
 
+from config.broker import install as install_broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+install_broker()  # filesystem:// writes each message whole (config/broker.py)
 
 app = Celery("ifdi")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -154,6 +154,7 @@ else:
     # The embedded default: a real worker process on kombu's filesystem transport, for one
     # machine only (the folders are not shared between machines; config/celery.py makes them).
     CELERY_BROKER_URL = "filesystem://"
+    # Served by kombu's filesystem transport with whole-message writes (config/broker.py).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "in"),
         "data_folder_out": str(BROKER_DIR / "in"),
