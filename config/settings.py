@@ -265,6 +265,9 @@ PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 # The second factor (TOTP, recovery codes): always for national staff; for officers when on.
 OTP_REQUIRED_FOR_OFFICERS = env_bool("OTP_REQUIRED_FOR_OFFICERS", False)
 OTP_TOTP_ISSUER = "IFDI"
+# The admin's device pages never show a secret, a QR code or a recovery code: the security
+# administrator resets a second factor, the person enrols their own.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -161,3 +161,11 @@ def test_nobody_is_deleted_in_the_admin(security_client, officer_bj):
     assert action_form is None or "delete_selected" not in dict(
         action_form.fields["action"].choices)
     assert User.objects.filter(pk=officer_bj.pk).exists()
+
+
+def test_the_device_pages_show_no_secret(security_client, reviewer):
+    device = TOTPDevice.objects.create(user=reviewer, name="phone", confirmed=True)
+    page = security_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200 and device.key not in page.content.decode()
+    qr = security_client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk]))
+    assert qr.status_code == 403
