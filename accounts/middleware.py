@@ -20,12 +20,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from accounts import roles
 from accounts.services import LOGIN_AT, PASSWORD_DUE, SEEN_AT
 from accounts.signals import LOGOUT_REASON
+from common.unavailable import is_unavailable, unavailable_response
 
 # Write the last request's time into the session at most this often (a session write is a
 # query): the idle timeout is exact to within this many seconds.
@@ -54,9 +56,21 @@ class SessionSecurityMiddleware:
         return path in self.always_open or path in pages or path.startswith(settings.STATIC_URL)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            refusal = self._gate(request)  # loads the session, the user, their roles, device
+        except (OperationalError, InterfaceError) as exc:
+            # Outside any view: answer the database's absence here, as the views' middleware
+            # does for theirs (a friendly 503, not a 500).
+            if is_unavailable(exc):
+                return unavailable_response(exc)
+            raise
+        return refusal or self.get_response(request)
+
+    def _gate(self, request: HttpRequest) -> HttpResponse | None:
+        """None to go on to the view; else where the session must go first."""
         user = request.user
         if not user.is_authenticated:
-            return self.get_response(request)
+            return None
         expired = self._expired(request)
         if expired:
             setattr(request, LOGOUT_REASON, expired)
@@ -71,7 +85,7 @@ class SessionSecurityMiddleware:
         elif request.session.get(PASSWORD_DUE) and not self._open(
                 path, self.password_page, *self.second_factor_pages):
             return _redirect(request, self.password_page, {"next": request.get_full_path()})
-        return self.get_response(request)
+        return None
 
     def _expired(self, request: HttpRequest) -> str:
         session = request.session

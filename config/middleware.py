@@ -3,34 +3,18 @@ auditor who can never write."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 
 from accounts import roles
+from common.unavailable import is_unavailable, unavailable_response
 
-logger = logging.getLogger(__name__)
-
-
-UNAVAILABLE_MARKERS = (
-    "could not connect", "connection failed", "connection refused", "server closed the connection",
-    "terminating connection", "connection is lost", "connection already closed",
-    "the connection is closed", "database is locked", "unable to open database file",
-    "no route to host", "timeout expired",
-)
-
-
-def is_unavailable(exception: Exception) -> bool:
-    """A database that cannot be reached, as opposed to a query that is wrong."""
-    if isinstance(exception, InterfaceError):
-        return True
-    text = str(exception).lower()
-    return isinstance(exception, OperationalError) and any(m in text for m in UNAVAILABLE_MARKERS)
+__all__ = ("AuditorReadOnlyMiddleware", "DatabaseUnavailableMiddleware",
+           "PermissionsPolicyMiddleware", "is_unavailable", "unavailable_response")
 
 
 class DatabaseUnavailableMiddleware:
@@ -44,15 +28,6 @@ class DatabaseUnavailableMiddleware:
         if not is_unavailable(exception):
             return None  # a real query error is a bug: let it be a 500 with its traceback
         return unavailable_response(exception)
-
-
-def unavailable_response(exception: Exception) -> HttpResponse:
-    logger.error("database unavailable: %s", exception)
-    # The page is rendered without a request context: nothing on it may touch the database
-    # (no user, no session).
-    response = HttpResponse(render_to_string("503.html"), status=503)
-    response["Retry-After"] = "30"
-    return response
 
 
 class AuditorReadOnlyMiddleware:

@@ -149,3 +149,18 @@ def test_a_password_change_names_each_broken_rule(bj_client):
     response = bj_client.post(reverse("accounts:password_change"), {
         "old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD})
     assert "最近 5 次" in response.content.decode()
+
+
+def test_a_database_away_before_any_view_is_a_friendly_503(rf):
+    from django.db import OperationalError
+    from django.utils.functional import SimpleLazyObject
+
+    from accounts.middleware import SessionSecurityMiddleware
+
+    def unreachable():
+        raise OperationalError("could not connect to server: Connection refused")
+
+    request = rf.get(HOME)
+    request.user = SimpleLazyObject(unreachable)
+    response = SessionSecurityMiddleware(lambda r: pytest.fail("no view runs"))(request)
+    assert response.status_code == 503 and response["Retry-After"] == "30"
