@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +31,9 @@ class PlatformAdminSite(admin.AdminSite):
             raise PermissionDenied
         return redirect_to_login(request.GET.get("next", reverse("admin:index")),
                                  reverse("accounts:login"))
+
+    # A redirect, not the admin's form page.
+    def password_change(self, request: HttpRequest,  # type: ignore[override]
+                        extra_context: dict[str, object] | None = None) -> HttpResponse:
+        """The platform's own page: the same rules, and the person's other sessions end."""
+        return redirect("accounts:password_change")

@@ -169,3 +169,9 @@ def test_the_device_pages_show_no_secret(security_client, reviewer):
     assert page.status_code == 200 and device.key not in page.content.decode()
     qr = security_client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk]))
     assert qr.status_code == 403
+
+
+def test_the_admin_changes_passwords_on_the_platform_page(security_client):
+    response = security_client.get(reverse("admin:password_change"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change")
