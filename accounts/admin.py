@@ -1,18 +1,82 @@
-from django.contrib import admin
+"""The people's admin pages: the security administrator's (their permissions are the accounts,
+auth, django-otp and axes apps', ``accounts.services.SECURITY_APPS``).
+
+Roles are groups; the superuser and staff flags and single permissions are not offered: a role
+is the only way to give rights, so separation of duties holds (``ROLE_CONFLICT`` refused in the
+form) and no one is made a superuser from a web page."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
+from accounts.errors import role_conflict
 from accounts.models import User
+from accounts.services import second_factor_reset
+from accounts.validators import TEMPORARY_ATTR
 from common.admin import NoDeleteAdmin
+from common.errors import ApplicationError
+
+
+class UserForm(UserChangeForm):
+    def clean_groups(self) -> Any:
+        groups = self.cleaned_data.get("groups")
+        names = {g.name for g in groups or []}
+        if self.instance.is_superuser:
+            names.add(roles.ADMINISTRATOR)
+        if roles.conflicting_duties(names):
+            refusal = role_conflict(self.instance, names)
+            raise forms.ValidationError(refusal.message, code=refusal.code)
+        return groups
+
+
+class TemporaryPasswordForm(AdminPasswordChangeForm):
+    """A password a security administrator sets is temporary: its owner changes it at the
+    next login."""
+
+    def save(self, commit: bool = True) -> Any:
+        setattr(self.user, TEMPORARY_ATTR, True)
+        return super().save(commit=commit)
 
 
 @admin.register(User)
 class UserAdmin(NoDeleteAdmin, BaseUserAdmin):
     """People are deactivated, never deleted: their names stay on what they did."""
 
+    form = UserForm
+    change_password_form = TemporaryPasswordForm
     list_display = ("username", "full_name", "region", "is_active", "last_login")
     list_filter = ("groups", "region", "is_active")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        (_("地区"), {"fields": ("full_name", "region")}),
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("full_name", "email", "region")}),
+        (_("角色"), {"fields": ("is_active", "groups")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
+    readonly_fields = ("last_login", "date_joined")
+    filter_horizontal = ("groups",)
+    actions = ["reset_second_factor"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            setattr(obj, TEMPORARY_ATTR, True)  # the new person chooses their own at login
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("重置双因素认证（认证器与恢复码）"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        done = 0
+        for person in queryset:
+            try:
+                second_factor_reset(user=person, actor=request.user)  # type: ignore[arg-type]
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return
+            done += 1
+        self.message_user(request, _("已重置 %(n)d 个账户的双因素认证；他们下次登录时重新绑定。")
+                          % {"n": done}, messages.SUCCESS)

@@ -15,4 +15,5 @@ def roles_context(request: HttpRequest) -> dict[str, Any]:
         "is_auditor": roles.is_auditor(user),
         "is_staff_reader": roles.is_staff_reader(user),
         "is_overseer": roles.is_overseer(user),
+        "is_security_administrator": roles.is_security_administrator(user),
     }

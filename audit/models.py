@@ -1,8 +1,9 @@
 """The append-only, hash-chained audit log.
 
-Each entry carries the SHA-256 of its own canonical content joined to the previous entry's
-hash, so that an entry changed or removed afterwards breaks the chain (``verify_audit``). On
-PostgreSQL a trigger refuses UPDATE and DELETE on the table (see the migration).
+Each entry carries the hash (SHA-256, or SM3: ``hash_algorithm``, audit/hashing.py) of its own
+canonical content joined to the previous entry's hash, so that an entry changed or removed
+afterwards breaks the chain (``verify_audit``). On PostgreSQL a trigger refuses UPDATE and
+DELETE on the table (see the migrations); nothing in the platform deletes an entry.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class AuditEntry(NoDeleteModel):
     data = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # The function of this entry's hash: "sha256" or "sm3" (the setting AUDIT_HASH when written).
+    hash_algorithm = models.CharField(max_length=10, default="sha256")
 
     class Meta:
         ordering = ["-sequence"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,6 +10,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from audit.hashing import SHA256, current_algorithm, hexdigest
 from audit.models import AuditEntry, AuditHead
 from common.canonical import canonical_json
 from common.db import bulk_insert
@@ -47,8 +47,8 @@ def canonical_content(
     )
 
 
-def chain_hash(previous_hash: str, content: str) -> str:
-    return hashlib.sha256(f"{previous_hash}\n{content}".encode()).hexdigest()
+def chain_hash(previous_hash: str, content: str, algorithm: str = SHA256) -> str:
+    return hexdigest(algorithm, f"{previous_hash}\n{content}".encode())
 
 
 def _jsonable(data: dict[str, Any]) -> Any:
@@ -97,6 +97,7 @@ def log_actions(*, actor: Any, actions: list[Action]) -> list[AuditEntry]:
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     actor_name = getattr(actor, "username", "") if actor is not None else "system"
     created_at = timezone.now()
+    algorithm = current_algorithm()
     entries = []
     previous, sequence = head.entry_hash, head.sequence
     for item in actions:
@@ -108,12 +109,12 @@ def log_actions(*, actor: Any, actions: list[Action]) -> list[AuditEntry]:
             object_id=item.object_id, region_code=item.region_code,
             cycle_year=item.cycle_year, data=payload,
         )
-        entry_hash = chain_hash(previous, content)
+        entry_hash = chain_hash(previous, content, algorithm)
         entries.append(AuditEntry(
             sequence=sequence, created_at=created_at, actor_id=actor_id, actor_name=actor_name,
             action=item.action, object_type=item.object_type, object_id=item.object_id,
             region_code=item.region_code, cycle_year=item.cycle_year, data=payload,
-            previous_hash=previous, entry_hash=entry_hash,
+            previous_hash=previous, entry_hash=entry_hash, hash_algorithm=algorithm,
         ))
         previous = entry_hash
     bulk_insert(entries)

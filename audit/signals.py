@@ -1,6 +1,8 @@
 """The audit app listens: logins, logouts, failed logins and lock-outs (Django's auth signals,
-django-axes' lock-out), and changes to people and their roles (the user model's saves, its
-groups) go to the audit log, each in the transaction of the change.
+django-axes' lock-out), each with the client's address and browser; changes to people and their
+roles (the user model's saves, its groups); and what the accounts app reports
+(``accounts.signals``: second factors enrolled, verified, failed and reset, passwords set,
+sessions ended) go to the audit log, each in the transaction of the change.
 
 Here and not in ``accounts``: the audit log depends on the accounts, never the reverse."""
 
@@ -15,7 +17,9 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
+from accounts import signals as account_signals
 from accounts.models import User
+from accounts.signals import LOGOUT_REASON
 from audit.services import log_action
 
 WATCHED_FIELDS = ("is_active", "is_superuser", "is_staff", "region_id", "username", "email")
@@ -32,17 +36,26 @@ def _ip(request: Any) -> str:
     return request.META.get("REMOTE_ADDR", "") if request is not None else ""
 
 
+def _client(request: Any) -> dict[str, str]:
+    """Where a sign-in event came from: the address and the browser (user agent)."""
+    if request is None:
+        return {"ip": "", "user_agent": ""}
+    return {"ip": _ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]}
+
+
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     with transaction.atomic():
-        log_action(actor=user, action="auth.login", obj=user, data={"ip": _ip(request)})
+        log_action(actor=user, action="auth.login", obj=user, data=_client(request))
 
 
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         with transaction.atomic():
-            log_action(actor=user, action="auth.logout", obj=user, data={"ip": _ip(request)})
+            log_action(actor=user, action="auth.logout", obj=user,
+                       data={**_client(request),
+                             "reason": getattr(request, LOGOUT_REASON, "logout")})
 
 
 @receiver(user_login_failed)
@@ -51,7 +64,7 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
     with transaction.atomic():
         log_action(actor=None, action="auth.login_failed", object_type="accounts.user",
                    data={"username": str(credentials.get("username", ""))[:150],
-                         "ip": _ip(request)})
+                         **_client(request)})
 
 
 @receiver(user_locked_out)
@@ -59,7 +72,7 @@ def on_locked_out(sender: Any, request: Any, username: str, ip_address: str,
                   **kwargs: Any) -> None:
     with transaction.atomic():
         log_action(actor=None, action="auth.locked_out", object_type="accounts.user",
-                   data={"username": username, "ip": ip_address})
+                   data={"username": username, **_client(request), "ip": ip_address})
 
 
 @receiver(post_save, sender=User)
@@ -83,3 +96,45 @@ def on_roles_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> 
         log_action(actor=_current_user(), action="user.roles", obj=instance,
                    data={"change": action.removeprefix("post_"),
                          "groups": sorted(instance.groups.values_list("name", flat=True))})
+
+
+# --- what the accounts app reports ----------------------------------------------------------
+
+@receiver(account_signals.second_factor_enrolled)
+def on_second_factor_enrolled(sender: Any, user: User, actor: Any, **kwargs: Any) -> None:
+    log_action(actor=actor, action="auth.otp_enrol", obj=user)
+
+
+@receiver(account_signals.second_factor_verified)
+def on_second_factor_verified(sender: Any, user: User, actor: Any, device: Any,
+                              request: Any = None, **kwargs: Any) -> None:
+    with transaction.atomic():
+        log_action(actor=actor, action="auth.otp_verify", obj=user,
+                   data={**_client(request), "device": device.persistent_id.split("/")[0]})
+
+
+@receiver(account_signals.second_factor_failed)
+def on_second_factor_failed(sender: Any, user: User, actor: Any, request: Any = None,
+                            **kwargs: Any) -> None:
+    with transaction.atomic():
+        log_action(actor=actor, action="auth.otp_failed", obj=user, data=_client(request))
+
+
+@receiver(account_signals.second_factor_reset)
+def on_second_factor_reset(sender: Any, user: User, actor: Any, devices: int,
+                           **kwargs: Any) -> None:
+    log_action(actor=actor, action="auth.otp_reset", obj=user, data={"devices": devices})
+
+
+@receiver(account_signals.password_set)
+def on_password_set(sender: Any, user: User, actor: Any, temporary: bool,
+                    **kwargs: Any) -> None:
+    log_action(actor=actor or _current_user() or user, action="auth.password_set", obj=user,
+               data={"temporary": temporary})
+
+
+@receiver(account_signals.sessions_ended)
+def on_sessions_ended(sender: Any, user: User, actor: Any, count: int, reason: str,
+                      **kwargs: Any) -> None:
+    log_action(actor=actor, action="auth.sessions_end", obj=user,
+               data={"count": count, "reason": reason})

@@ -1,18 +1,23 @@
-"""Deadline day: every province officer uploading at once while the public reads the rankings.
+"""Deadline day: every province officer logging in and uploading at once while reviewers browse.
 
 Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust; Redis on
-127.0.0.1:6379):
+127.0.0.1:6379), or with ``--embedded`` on the embedded default (SQLite and the filesystem
+broker in a temporary DATA_DIR: nothing else needed):
 
-    .venv/bin/python benchmarks/load_deadline_day.py [--duration 60 --visitors 200]
+    .venv/bin/python benchmarks/load_deadline_day.py [--embedded] [--duration 60]
 
 It drops and creates the database ``ifdi_load_deadline`` (``--database-url`` for another one),
 migrates it, runs ``bootstrap``, ``seed_demo`` (published 2016 and 2017 rankings, an open 2018
-cycle, an officer account ``officer-<code>`` per region, password ``demo-password-2017``) and
-``collectstatic``, then starts, as in production (``DEBUG=0``): gunicorn with ``--web-workers``
-(2) sync workers, ``--celery-workers`` (2) Celery worker processes of concurrency 1 on Redis
-with a queue and a cache prefix of its own, and Locust (``benchmarks/locustfile_deadline_day.py``)
-headless with the 31 officers of the ranked provinces and ``--visitors`` public visitors (a page
-every ``--visitor-think`` seconds, default 5–15) for ``--duration`` seconds (all users started
+cycle, an officer account ``officer-<code>`` per region, password ``demo-password-2017``, the
+staff's demo second factor), adds the reviewers ``reviewer-2`` … (``--reviewers``, default 3)
+and runs ``collectstatic``, then starts, as in production (``DEBUG=0``): gunicorn with
+``--web-workers`` (2) workers of ``--gunicorn-threads`` (8) threads each (gthread, as
+``gunicorn.conf.py`` runs it; ``--gunicorn-threads 1`` for the sync workers of before),
+``--celery-workers`` (2) Celery worker processes of concurrency 1 with a queue and a cache
+prefix of their own, and Locust (``benchmarks/locustfile_deadline_day.py``) headless with the 31
+officers of the ranked provinces, the reviewers (password, then the second factor's code, then
+the review queue and submission pages, a page every 3–8 s) and ``--visitors`` (0) public
+visitors (a page every ``--visitor-think`` seconds) for ``--duration`` seconds (all users started
 within the first seconds; no upload is started in the last 15 s, so that each one can be
 followed to its result).
 
@@ -20,8 +25,10 @@ It measures the latency of each page (p50/p95/p99, from every request Locust mad
 the time from an upload to its result as the officer sees it (the upload POST, the redirect,
 the status polled every second as the page does) and, from the database, the server-side time
 from a version's creation to its validation; it samples the depth of the Celery queue every
-second. It prints a Markdown report and, unless ``--no-docs``, writes it as the section
-"Deadline day" of docs/benchmarks.md (replacing that section if present).
+second. It prints a Markdown report, ends with one line ``SUMMARY deadline-day …`` (the target,
+p95 of upload → validated under 5 s with no error, met or missed) and, unless ``--no-docs``,
+writes the report as the section "Deadline day, threaded web workers — <backend>" of
+docs/benchmarks.md (replacing that section if present, else at the end).
 
 Bounded: Locust stops after ``--duration`` (+30 s to let the last polls end), the queue is given
 at most 60 s to drain, and every process it started is stopped at the end.
@@ -56,11 +63,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ifdi_load_deadline"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
-SECTION_TITLE = "## Deadline day"
+SECTION_TITLE = "## Deadline day, threaded web workers — {backend}"
 PASSWORD = "demo-password-2017"
-PAGES = ["login", "submission page", "upload POST", "version status poll", "public ranking",
-         "region page", "login page"]
+PAGES = ["login", "submission page", "upload POST", "version status poll", "login page",
+         "reviewer login", "second factor", "review queue", "reviewer submission page",
+         "public ranking", "region page"]
 FLOW = "upload → validated (seen by officer)"
+TARGET_SECONDS = 5.0
 STORM = 20  # seconds: the report also gives the figures of what started after them
 
 # Written by ``manage.py shell``: the officers of the ranked provinces, their 2018 submission and
@@ -86,7 +95,25 @@ for s in (Submission.objects.filter(cycle__year=2018, region__ranked=True)
         files.append(str(path))
     officers.append({{"username": f"officer-{{code}}", "code": code, "submission_id": s.pk,
                      "files": files}})
-print(json.dumps(officers))
+# The reviewers: the demo's, and more like it (the demo password and second factor).
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from accounts import roles
+from accounts.models import User
+from accounts.services import password_record
+from demo.management.commands.seed_demo import DEMO_TOTP_KEY
+first = User.objects.get(username="reviewer")
+reviewers = ["reviewer"]
+for n in range(2, {reviewers} + 1):
+    user, created = User.objects.get_or_create(username=f"reviewer-{{n}}", defaults={{
+        "password": first.password, "full_name": f"审核员{{n}}（演示）"}})
+    if created:
+        password_record(user=user)
+        user.groups.add(Group.objects.get(name=roles.REVIEWER))
+        TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
+    reviewers.append(user.username)
+print(json.dumps({{"officers": officers, "reviewers": reviewers[:{reviewers}],
+                  "totp_key": DEMO_TOTP_KEY}}))
 """
 
 
@@ -203,11 +230,77 @@ def wait_until(predicate: Any, timeout: float, what: str) -> None:
         time.sleep(0.3)
 
 
-def query(url: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    import psycopg
+class Backend:
+    """Where the platform keeps its data and queue: PostgreSQL + Redis, or the embedded default
+    (SQLite and the filesystem broker under DATA_DIR)."""
 
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
-        return conn.execute(sql, params).fetchall()
+    def __init__(self, args: argparse.Namespace, data_dir: Path) -> None:
+        self.embedded = bool(args.embedded)
+        self.database_url = args.database_url
+        self.redis_url = args.redis_url
+        self.data_dir = data_dir
+        self.name = ("embedded default (SQLite, filesystem broker)" if self.embedded
+                     else "PostgreSQL + Redis")
+
+    def env(self) -> dict[str, str]:
+        if self.embedded:
+            return {"DATABASE_URL": f"sqlite:///{self.data_dir / 'db.sqlite3'}"}
+        return {"DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url}
+
+    def recreate(self, *, create: bool = True) -> None:
+        if not self.embedded:
+            recreate_database(self.database_url, create=create)
+
+    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        if self.embedded:
+            import sqlite3
+
+            with contextlib.closing(sqlite3.connect(self.data_dir / "db.sqlite3",
+                                                    timeout=30)) as conn:
+                return conn.execute(sql.replace("%s", "?"), params).fetchall()
+        import psycopg
+
+        url = self.database_url.replace("postgres://", "postgresql://", 1)
+        with psycopg.connect(url) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def since(self, moment: datetime.datetime) -> Any:
+        """A time as the database compares it (SQLite keeps UTC text)."""
+        return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if self.embedded else moment
+
+    def seconds(self, later: str, earlier: str) -> str:
+        if self.embedded:
+            return f"(julianday({later}) - julianday({earlier})) * 86400.0"
+        return f"EXTRACT(EPOCH FROM {later} - {earlier})"
+
+    def versions(self, started_at: datetime.datetime) -> list[tuple[str, float | None]]:
+        return [(v, None if s is None else float(s)) for v, s in self.query(
+            f"SELECT validation, {self.seconds('validated_at', 'created_at')} FROM "
+            "submissions_version WHERE created_at >= %s", self.since(started_at))]
+
+    def pending(self, started_at: datetime.datetime) -> bool:
+        return bool(self.query("SELECT 1 FROM submissions_version WHERE created_at >= %s AND "
+                               "validation IN ('pending', 'running') LIMIT 1",
+                               self.since(started_at)))
+
+    def queue_depth(self, queue: str) -> int:
+        if self.embedded:
+            folder = self.data_dir / "broker" / "in"
+            return sum(1 for _ in folder.glob("*.msg")) if folder.exists() else 0
+        import redis
+
+        return int(redis.Redis.from_url(self.redis_url).llen(queue))
+
+    def versions_of_servers(self) -> str:
+        if self.embedded:
+            import sqlite3
+
+            return f"SQLite {sqlite3.sqlite_version}, kombu's filesystem broker"
+        import redis
+
+        postgres = self.query("SHOW server_version")[0][0]
+        redis_version = redis.Redis.from_url(self.redis_url).info("server")["redis_version"]
+        return f"PostgreSQL {postgres}, Redis {redis_version}"
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -223,11 +316,9 @@ def percentile(values: list[float], p: float) -> float:
 class Sampler(threading.Thread):
     """Every second: the depth of the Celery queue and the load average."""
 
-    def __init__(self, redis_url: str, queue: str) -> None:
+    def __init__(self, backend: Backend, queue: str) -> None:
         super().__init__(daemon=True)
-        import redis
-
-        self.redis = redis.Redis.from_url(redis_url)
+        self.backend = backend
         self.queue = queue
         self.depths: list[int] = []
         self.loads: list[float] = []
@@ -236,7 +327,7 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         while not self.stopping.wait(1.0):
             with contextlib.suppress(Exception):
-                self.depths.append(int(self.redis.llen(self.queue)))
+                self.depths.append(self.backend.queue_depth(self.queue))
             self.loads.append(os.getloadavg()[0])
 
 
@@ -287,73 +378,43 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {memory} RAM; {system}"
 
 
-def report(args: argparse.Namespace, facts: dict[str, Any], stats: dict[str, dict[str, Any]],
-           errors: dict[str, int], later: dict[str, dict[str, Any]]) -> str:
-    command = ".venv/bin/python benchmarks/load_deadline_day.py" + "".join(
+def command_line(args: argparse.Namespace) -> str:
+    return ".venv/bin/python benchmarks/load_deadline_day.py" + (
+        " --embedded" if args.embedded else "") + "".join(
         f" --{k.replace('_', '-')} {v}" for k, v in (
-            ("duration", args.duration), ("visitors", args.visitors),
-            ("visitor_think", args.visitor_think),
-            ("web_workers", args.web_workers), ("celery_workers", args.celery_workers))
-    ) + (f" --gunicorn-threads {args.gunicorn_threads}" if args.gunicorn_threads > 1 else "")
-    total = sum(s["n"] for name, s in stats.items() if name != FLOW)
-    failed = sum(s["failures"] for name, s in stats.items() if name != FLOW)
-    lines = [
-        f"- date: {facts['date']}",
-        f"- machine: {machine()}; Python {platform.python_version()}, PostgreSQL "
-        f"{facts['postgres']}, Redis {facts['redis']}, all on this one machine with the load "
-        f"generator; load average {facts['load_before']:.1f} before the run, "
-        f"{facts['load_max']:.1f} at most during it (other work on the machine included)",
-        f"- command: `{command}`",
-        f"- platform: `DEBUG=0`, gunicorn {args.web_workers} "
-        f"{'sync' if args.gunicorn_threads <= 1 else f'gthread×{args.gunicorn_threads}'} "
-        f"workers, {args.celery_workers} Celery worker processes (concurrency 1, prefetch 1, "
-        f"acks late) on Redis, PostgreSQL; `seed_demo` data (2017 published, 2018 open)",
-        f"- load: {facts['officers']} officers (log in, then: submission page, upload, follow "
-        f"the status every 1 s until validated, think 5–15 s) and {args.visitors} visitors "
-        f"(public ranking 2 : region page 1, think {args.visitor_think.replace('-', '–')} s), "
-        f"all started within "
-        f"{facts['spawn_seconds']:.0f} s, for {args.duration} s",
-        "",
-        "| page | requests | errors | p50 ms | p95 ms | p99 ms | max ms |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
+            ("duration", args.duration), ("reviewers", args.reviewers),
+            ("visitors", args.visitors), ("web_workers", args.web_workers),
+            ("gunicorn_threads", args.gunicorn_threads), ("celery_workers", args.celery_workers)))
+
+
+def _page_rows(stats: dict[str, dict[str, Any]]) -> list[str]:
+    rows = ["| page | requests | errors | p50 ms | p95 ms | p99 ms | max ms |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
     for name in [*PAGES, *sorted(set(stats) - set(PAGES) - {FLOW})]:
         if name in stats:
             s = stats[name]
-            lines.append(f"| {name} | {s['n']:,} | {s['failures']} | {s['p50']:,.0f} | "
-                         f"{s['p95']:,.0f} | {s['p99']:,.0f} | {s['max']:,.0f} |")
-    lines += ["", f"Requests: {total:,} in {args.duration} s ({total / args.duration:.1f}/s), "
-              f"errors: {failed}."]
-    flow = stats.get(FLOW)
-    server = facts["validation"]
-    lines += [
-        "",
-        "| upload → validated | uploads | not validated | p50 s | p95 s | p99 s | max s |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
+            rows.append(f"| {name} | {s['n']:,} | {s['failures']} | {s['p50']:,.0f} | "
+                        f"{s['p95']:,.0f} | {s['p99']:,.0f} | {s['max']:,.0f} |")
+    return rows
+
+
+def _flow_rows(flow: dict[str, Any] | None, server: dict[str, Any]) -> list[str]:
+    rows = ["| upload → validated | uploads | not validated | p50 s | p95 s | p99 s | max s |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
     if flow:
-        lines.append(f"| seen by the officer (POST start → status shows the result, polled "
-                     f"every 1 s) | {flow['n']} | {flow['failures']} | {flow['p50'] / 1000:.1f} "
-                     f"| {flow['p95'] / 1000:.1f} | {flow['p99'] / 1000:.1f} | "
-                     f"{flow['max'] / 1000:.1f} |")
+        rows.append(f"| seen by the officer (POST start → status shows the result, polled "
+                    f"every 1 s) | {flow['n']} | {flow['failures']} | {flow['p50'] / 1000:.1f} "
+                    f"| {flow['p95'] / 1000:.1f} | {flow['p99'] / 1000:.1f} | "
+                    f"{flow['max'] / 1000:.1f} |")
     if server["n"]:
-        lines.append(f"| in the database (version created → validated_at) | {server['n']} | "
-                     f"{server['pending']} | {server['p50']:.1f} | {server['p95']:.1f} | "
-                     f"{server['p99']:.1f} | {server['max']:.1f} |")
-    lines += [
-        "",
-        f"Celery queue depth: at most {facts['queue_max']} waiting messages (sampled every "
-        f"second); versions created {server['n']}, validated {server['n'] - server['pending']}"
-        f" (valid {server['valid']}, invalid {server['invalid']}).",
-    ]
-    lines += [
-        "",
-        f"After the first {STORM} s (the logins and the first uploads of all 31 officers are "
-        "over), the same measures:",
-        "",
-        "| page | requests | p50 ms | p95 ms | p99 ms |",
-        "|---|---:|---:|---:|---:|",
-    ]
+        rows.append(f"| in the database (version created → validated_at) | {server['n']} | "
+                    f"{server['pending']} | {server['p50']:.1f} | {server['p95']:.1f} | "
+                    f"{server['p99']:.1f} | {server['max']:.1f} |")
+    return rows
+
+
+def _later_rows(later: dict[str, dict[str, Any]]) -> list[str]:
+    rows = ["| page | requests | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|"]
     for name in [*PAGES, *sorted(set(later) - set(PAGES))]:
         if name in later:
             s = later[name]
@@ -361,7 +422,78 @@ def report(args: argparse.Namespace, facts: dict[str, Any], stats: dict[str, dic
                 cells = [f"{s[k] / 1000:.1f} s" for k in ("p50", "p95", "p99")]
             else:
                 cells = [f"{s[k]:,.0f}" for k in ("p50", "p95", "p99")]
-            lines.append(f"| {name} | {s['n']:,} | " + " | ".join(cells) + " |")
+            rows.append(f"| {name} | {s['n']:,} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def verdict(stats: dict[str, dict[str, Any]], errors: dict[str, int]) -> tuple[bool, float]:
+    """The target: upload → validated p95 under TARGET_SECONDS, every upload validated, no
+    error on any page."""
+    flow = stats.get(FLOW)
+    p95 = flow["p95"] / 1000 if flow else float("inf")
+    failed = sum(s["failures"] for s in stats.values())
+    return bool(flow) and p95 < TARGET_SECONDS and failed == 0 and not errors, p95
+
+
+def summary_line(args: argparse.Namespace, backend: Backend, facts: dict[str, Any],
+                 stats: dict[str, dict[str, Any]], errors: dict[str, int]) -> str:
+    met, p95 = verdict(stats, errors)
+    total = sum(s["n"] for name, s in stats.items() if name != FLOW)
+    failed = sum(s["failures"] for s in stats.values())
+    login = stats.get("login", {}).get("p95", 0.0) / 1000
+    return (f"SUMMARY deadline-day backend={'embedded' if args.embedded else 'postgres+redis'} "
+            f"officers={facts['officers']} reviewers={facts['reviewers']} "
+            f"visitors={args.visitors} web={args.web_workers}x{args.gunicorn_threads} "
+            f"upload_to_validated_p95={p95:.1f}s login_p95={login:.1f}s requests={total} "
+            f"errors={failed} target=p95<{TARGET_SECONDS:.0f}s,0-errors "
+            f"{'MET' if met else 'MISSED'} load_before={facts['load_before']:.1f} "
+            f"load_max={facts['load_max']:.1f}")
+
+
+def report(args: argparse.Namespace, backend: Backend, facts: dict[str, Any],
+           stats: dict[str, dict[str, Any]], errors: dict[str, int],
+           later: dict[str, dict[str, Any]]) -> str:
+    total = sum(s["n"] for name, s in stats.items() if name != FLOW)
+    failed = sum(s["failures"] for name, s in stats.items() if name != FLOW)
+    flow = stats.get(FLOW)
+    server = facts["validation"]
+    worker_kind = ("sync" if args.gunicorn_threads <= 1
+                   else f"gthread, {args.gunicorn_threads} threads each")
+    lines = [
+        f"- date: {facts['date']}",
+        f"- machine: {machine()}; Python {platform.python_version()}, {facts['servers']}, all "
+        f"on this one machine with the load generator; load average "
+        f"{facts['load_before']:.1f} before the run, {facts['load_max']:.1f} at most during it "
+        "(other engineers' work on the machine included)",
+        f"- command: `{command_line(args)}`",
+        f"- platform: `DEBUG=0`, gunicorn {args.web_workers} workers ({worker_kind}), "
+        f"{args.celery_workers} Celery worker processes (concurrency 1, prefetch 1, acks late) "
+        f"on the {backend.name}; passwords hashed with Argon2id (m=19 MiB, t=2, p=1); "
+        "`seed_demo` data (2017 published, 2018 open)",
+        f"- load: {facts['officers']} officers (log in, then: submission page, upload, follow "
+        f"the status every 1 s until validated, think 5–15 s), {facts['reviewers']} reviewers "
+        "(log in with the password and the second factor's code, then the review queue and "
+        "submission pages, think 3–8 s)"
+        + (f" and {args.visitors} public visitors (think "
+           f"{args.visitor_think.replace('-', '–')} s)" if args.visitors else "")
+        + f", all started within {facts['spawn_seconds']:.0f} s, for {args.duration} s",
+        "",
+        *_page_rows(stats),
+        "",
+        f"Requests: {total:,} in {args.duration} s ({total / args.duration:.1f}/s), "
+        f"errors: {failed}.",
+        "",
+        *_flow_rows(flow, server),
+        "",
+        f"Celery queue depth: at most {facts['queue_max']} waiting messages (sampled every "
+        f"second); versions created {server['n']}, validated {server['n'] - server['pending']}"
+        f" (valid {server['valid']}, invalid {server['invalid']}).",
+        "",
+        f"After the first {STORM} s (the logins and the first uploads of all 31 officers are "
+        "over), the same measures:",
+        "",
+        *_later_rows(later),
+    ]
     cpu = facts["cpu"]
     ours = cpu["web"] + cpu["celery"] + cpu["postgres"] + cpu["locust"]
     lines += [
@@ -374,27 +506,15 @@ def report(args: argparse.Namespace, facts: dict[str, Any], stats: dict[str, dic
         f"{max(0.0, cpu['machine'] - ours):.0f} went to other work on it (other processes, "
         "Redis, the kernel).",
     ]
-    if flow:
-        verdict = "met" if flow["p95"] / 1000 < 10 else "missed"
-        later_flow = later.get(FLOW)
-        lines += [
-            "",
-            f"Target \"upload → validated, p95 under 10 s\": {verdict} as the officer sees it "
-            f"(p95 {flow['p95'] / 1000:.1f} s over the whole run"
-            + (f", {later_flow['p95'] / 1000:.1f} s after the first {STORM} s"
-               if later_flow else "")
-            + f"); the validation itself, in the database: p95 {server.get('p95', 0):.1f} s.",
-        ]
-    web_ms = cpu["web"] / max(1, total) * 1000
+    met, p95 = verdict(stats, errors)
+    later_flow = later.get(FLOW)
     lines += [
         "",
-        f"Reading: the workers validate in {server.get('p95', 0):.1f} s (p95) and the queue "
-        f"held at most {facts['queue_max']} waiting message(s); what an officer waits for is "
-        "the web tier. A login costs about 0.3 s of CPU (PBKDF2, "
-        "1,000,000 iterations, on purpose), so the 31 simultaneous logins are about 10 "
-        f"CPU-seconds for {args.web_workers} web workers, and every request that arrives "
-        "meanwhile queues behind them: the whole-run p95/p99 are those first seconds. gunicorn "
-        f"spent {web_ms:.0f} ms of CPU per request on average (logins included).",
+        f"Target \"upload → validated, p95 under {TARGET_SECONDS:.0f} s, no error\": "
+        f"{'met' if met else 'missed'} (p95 {p95:.1f} s as the officer sees it over the whole "
+        "run" + (f", {later_flow['p95'] / 1000:.1f} s after the first {STORM} s"
+                 if later_flow else "")
+        + f"); the validation itself, in the database: p95 {server.get('p95', 0):.1f} s.",
     ]
     if errors:
         lines += ["", "Errors:", ""] + [f"- {count} × {text}" for text, count in
@@ -407,13 +527,16 @@ def report(args: argparse.Namespace, facts: dict[str, Any], stats: dict[str, dic
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embedded", action="store_true",
+                        help="the embedded default: SQLite and the filesystem broker")
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (10–600)")
-    parser.add_argument("--visitors", type=int, default=200)
+    parser.add_argument("--reviewers", type=int, default=3)
+    parser.add_argument("--visitors", type=int, default=0)
     parser.add_argument("--visitor-think", default="5-15",
                         help="seconds a visitor reads a page, min-max (default 5-15)")
     parser.add_argument("--web-workers", type=int, default=2)
-    parser.add_argument("--gunicorn-threads", type=int, default=1,
-                        help=">1: gthread workers with this many threads")
+    parser.add_argument("--gunicorn-threads", type=int, default=8,
+                        help="threads per gunicorn worker (gthread); 1: sync workers")
     parser.add_argument("--celery-workers", type=int, default=2)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
@@ -421,25 +544,56 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--no-docs", action="store_true")
     args = parser.parse_args()
     args.duration = max(10, min(600, args.duration))
+    args.reviewers = max(1, args.reviewers)
     return args
 
 
-def start_platform(args: argparse.Namespace, env: dict[str, str], work: Path,
-                   processes: Processes) -> tuple[Any, list[Any], str]:
-    """gunicorn and the Celery workers, started and answering."""
+def platform_env(args: argparse.Namespace, backend: Backend, queue: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TESTING", "PYTEST_XDIST_WORKER", "DATABASE_URL", "REDIS_URL")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", HTTPS="0",
+        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1,localhost",
+        CELERY_QUEUE=queue, CACHE_KEY_PREFIX=queue, DATA_DIR=str(backend.data_dir),
+        LOG_LEVEL="WARNING",
+        UNCERTAINTY_REPLICATIONS="200",  # seed_demo's published rank intervals: faster set-up
+        PYTHONPATH=str(ROOT), AXES_ENABLED="1", **backend.env(),
+    )
+    return env
+
+
+def prepare(env: dict[str, str], backend: Backend, work: Path, reviewers: int) -> dict[str, Any]:
+    print(f"preparing the {backend.name} in {work} …", flush=True)
+    backend.data_dir.mkdir(parents=True, exist_ok=True)
+    backend.recreate()
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "bootstrap")
+    manage(env, "seed_demo")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    (work / "files").mkdir()
+    code = SETUP_CODE.format(folder=str(work / "files"), reviewers=reviewers)
+    return dict(json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1]))
+
+
+def start_platform(args: argparse.Namespace, env: dict[str, str], work: Path, queue: str,
+                   processes: Processes) -> tuple[str, Any, list[Any]]:
     port = free_port()
     web = ["--workers", str(args.web_workers)]
     if args.gunicorn_threads > 1:
         web += ["--worker-class", "gthread", "--threads", str(args.gunicorn_threads)]
+    else:
+        web += ["--worker-class", "sync"]
     gunicorn = processes.start(
-        [PYTHON, "-m", "gunicorn", "config.wsgi", *web, "--bind", f"127.0.0.1:{port}",
+        [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi", *web, "--bind",
+         f"127.0.0.1:{port}",
          "--timeout", "60", "--backlog", "2048"], env, work / "gunicorn.log")
+    names = [f"deadline-{n}-{os.getpid()}@{socket.gethostname()}"
+             for n in range(args.celery_workers)]
     workers = [processes.start(
         [PYTHON, "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "-n", f"deadline-{n}-{os.getpid()}@{socket.gethostname()}",
-         "-Q", env["CELERY_QUEUE"]],
-        env, work / f"celery-{n}.log") for n in range(args.celery_workers)]
+         "--without-heartbeat", "-n", name, "-Q", queue],
+        env, work / f"celery-{n}.log") for n, name in enumerate(names)]
     base = f"http://127.0.0.1:{port}"
 
     def web_up() -> bool:
@@ -448,43 +602,44 @@ def start_platform(args: argparse.Namespace, env: dict[str, str], work: Path,
         if gunicorn.poll() is not None:
             raise SystemExit((work / "gunicorn.log").read_text()[-3000:])
         try:
-            with urllib.request.urlopen(base + "/accounts/login/", timeout=5) as r:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
                 return r.status == 200
         except OSError:
             return False
 
-    wait_until(web_up, 60, "gunicorn")
-    names = [f"deadline-{n}-{os.getpid()}@{socket.gethostname()}"
-             for n in range(args.celery_workers)]
+    def workers_ready() -> bool:
+        """Every worker beats (common/heartbeat.py), seen through /readyz."""
+        import urllib.error
+        import urllib.request
 
-    def workers_up() -> bool:
         if any(w.poll() is not None for w in workers):
             raise SystemExit((work / "celery-0.log").read_text()[-3000:])
-        ping = subprocess.run(
-            [PYTHON, "-m", "celery", "-A", "config", "inspect", "ping", "--timeout", "3",
-             "-d", ",".join(names)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
-        return ping.stdout.count("pong") >= len(names)
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=10) as r:
+                return r.status == 200
+        except (OSError, urllib.error.HTTPError):
+            return False
 
-    wait_until(workers_up, 90, "the Celery workers to answer `celery inspect ping`")
-    return gunicorn, workers, base
+    wait_until(web_up, 60, "gunicorn")
+    wait_until(workers_ready, 90, "the Celery workers (/readyz)")
+    return base, gunicorn, workers
 
 
-def validation_facts(args: argparse.Namespace, started_at: datetime.datetime,
-                     sampler: Sampler) -> dict[str, Any]:
-    """Once the queue has drained (bounded), the validation times read from the database."""
-    def drained() -> bool:
-        return not query(args.database_url, "SELECT 1 FROM submissions_version WHERE "
-                         "created_at >= %s AND validation IN ('pending', 'running') LIMIT 1",
-                         started_at)
+def run_locust(args: argparse.Namespace, env: dict[str, str], base: str, setup: Path,
+               samples: Path, users: int) -> subprocess.CompletedProcess[str]:
+    spawn_rate = max(50, users // 4)
+    return subprocess.run(
+        [PYTHON, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile_deadline_day.py"),
+         "--headless", "--host", base, "--users", str(users), "--spawn-rate",
+         str(spawn_rate), "--run-time", f"{args.duration}s", "--stop-timeout", "30",
+         "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"],
+        cwd=ROOT, env={**env, "DEADLINE_SETUP": str(setup), "DEADLINE_SAMPLES": str(samples)},
+        capture_output=True, text=True, timeout=args.duration + 120, check=False)
 
-    with contextlib.suppress(SystemExit):
-        wait_until(drained, 60, "the validations to finish")
-    sampler.stopping.set()
-    rows = query(args.database_url,
-                 "SELECT validation, EXTRACT(EPOCH FROM validated_at - created_at) FROM "
-                 "submissions_version WHERE created_at >= %s", started_at)
-    seconds = [float(s) for v, s in rows if s is not None]
+
+def validation_facts(backend: Backend, started_at: datetime.datetime) -> dict[str, Any]:
+    rows = backend.versions(started_at)
+    seconds = [s for _, s in rows if s is not None]
     return {
         "n": len(rows), "pending": sum(1 for v, _ in rows if v in ("pending", "running")),
         "valid": sum(1 for v, _ in rows if v == "valid"),
@@ -494,122 +649,92 @@ def validation_facts(args: argparse.Namespace, started_at: datetime.datetime,
     }
 
 
-def run_load(args: argparse.Namespace, env: dict[str, str], work: Path, officers: list[Any],
-             platform_: tuple[str, Any, list[Any]], database_name: str
-             ) -> tuple[Path, float, dict[str, float]]:
-    """The Locust run of the officers and visitors; its samples, the seconds it took to start
-    every user, and the CPU seconds of each part during the load."""
-    base, gunicorn, workers = platform_
-    setup = work / "setup.json"
-    setup.write_text(json.dumps({
-        "officers": officers, "password": PASSWORD, "public_year": 2017,
-        "visitors": args.visitors, "upload_seconds": args.duration - 15,
-        "visitor_think": [float(x) for x in args.visitor_think.split("-", 1)],
-    }))
-    samples = work / "samples.jsonl"
-    users = len(officers) + args.visitors
-    spawn_rate = max(50, users // 4)
-    spawn_seconds = users / spawn_rate
-    cpu_before = {"web": cpu_seconds(gunicorn.pid),
-                  "celery": sum(cpu_seconds(w.pid) for w in workers),
-                  "locust": resource.getrusage(resource.RUSAGE_CHILDREN),
-                  "postgres": postgres_backends(database_name),
-                  "machine": machine_busy_seconds()}
-    wall_before = time.monotonic()
-    print(f"load: {len(officers)} officers + {args.visitors} visitors for {args.duration} s "
-          f"against {base} …", flush=True)
-    locust = subprocess.run(
-        [PYTHON, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile_deadline_day.py"),
-         "--headless", "--host", base, "--users", str(users), "--spawn-rate",
-         str(spawn_rate), "--run-time", f"{args.duration}s", "--stop-timeout", "30",
-         "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"],
-        cwd=ROOT, env={**env, "DEADLINE_SETUP": str(setup), "DEADLINE_SAMPLES": str(samples)},
-        capture_output=True, text=True, timeout=args.duration + 120, check=False)
-    wall = time.monotonic() - wall_before
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = {
-        "web": cpu_seconds(gunicorn.pid) - cpu_before["web"],
-        "celery": sum(cpu_seconds(w.pid) for w in workers) - cpu_before["celery"],
-        "locust": (children.ru_utime + children.ru_stime
-                   - cpu_before["locust"].ru_utime - cpu_before["locust"].ru_stime),
-        "wall": wall,
-        "postgres": sum(seconds - cpu_before["postgres"].get(pid, 0.0)
-                        for pid, seconds in postgres_backends(database_name).items()),
-        "machine": machine_busy_seconds() - cpu_before["machine"],
-    }
-    (work / "locust.log").write_text(locust.stdout + locust.stderr)
-    if locust.returncode != 0 or not samples.exists():
-        raise SystemExit(f"locust failed ({locust.returncode}):\n{locust.stderr[-3000:]}")
-
-    return samples, spawn_seconds, cpu
-
-
 def main() -> None:
     args = arguments()
     work = Path(tempfile.mkdtemp(prefix="ifdi-deadline-"))
     queue = f"ifdi-deadline-{os.getpid()}"
-    env = {k: v for k, v in os.environ.items() if k not in ("TESTING", "PYTEST_XDIST_WORKER")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", HTTPS="0",
-        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=args.database_url, REDIS_URL=args.redis_url, CELERY_QUEUE=queue,
-        CACHE_KEY_PREFIX=queue, DATA_DIR=str(work / "data"), LOG_LEVEL="WARNING",
-        UNCERTAINTY_REPLICATIONS="200",  # seed_demo's published rank intervals: faster set-up
-        PYTHONPATH=str(ROOT), AXES_ENABLED="1",
-    )
-    database_name = urlsplit(args.database_url).path.lstrip("/")
+    backend = Backend(args, work / "data")
+    env = platform_env(args, backend, queue)
+    database_name = "" if args.embedded else urlsplit(args.database_url).path.lstrip("/")
     processes = Processes()
     sampler: Sampler | None = None
     try:
-        print(f"preparing {args.database_url} in {work} …", flush=True)
-        recreate_database(args.database_url)
-        manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "bootstrap")
-        manage(env, "seed_demo")
-        manage(env, "collectstatic", "--noinput", "-v", "0")
-        (work / "files").mkdir()
-        officers = json.loads(manage(env, "shell", "-c",
-                                     SETUP_CODE.format(folder=str(work / "files")))
-                              .strip().splitlines()[-1])
-
-        gunicorn, workers, base = start_platform(args, env, work, processes)
+        prepared = prepare(env, backend, work, args.reviewers)
+        officers, reviewers = prepared["officers"], prepared["reviewers"]
+        base, gunicorn, workers = start_platform(args, env, work, queue, processes)
         facts: dict[str, Any] = {
             "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "postgres": query(args.database_url, "SHOW server_version")[0][0],
-            "load_before": os.getloadavg()[0], "officers": len(officers),
+            "servers": backend.versions_of_servers(), "load_before": os.getloadavg()[0],
+            "officers": len(officers), "reviewers": len(reviewers),
         }
-        import redis
-
-        facts["redis"] = redis.Redis.from_url(args.redis_url).info("server")["redis_version"]
         started_at = datetime.datetime.now(datetime.UTC)
-        sampler = Sampler(args.redis_url, queue)
+        setup = work / "setup.json"
+        setup.write_text(json.dumps({
+            "officers": officers, "reviewers": reviewers, "totp_key": prepared["totp_key"],
+            "password": PASSWORD, "public_year": 2017,
+            "visitors": args.visitors, "upload_seconds": args.duration - 15,
+            "visitor_think": [float(x) for x in args.visitor_think.split("-", 1)],
+        }))
+        samples = work / "samples.jsonl"
+        users = len(officers) + len(reviewers) + args.visitors
+        facts["spawn_seconds"] = users / max(50, users // 4)
+        sampler = Sampler(backend, queue)
         sampler.start()
-        samples, facts["spawn_seconds"], facts["cpu"] = run_load(
-            args, env, work, officers, (base, gunicorn, workers), database_name)
+        cpu_before = {"web": cpu_seconds(gunicorn.pid),
+                      "celery": sum(cpu_seconds(w.pid) for w in workers),
+                      "locust": resource.getrusage(resource.RUSAGE_CHILDREN),
+                      "postgres": postgres_backends(database_name) if database_name else {},
+                      "machine": machine_busy_seconds()}
+        wall_before = time.monotonic()
+        print(f"load: {len(officers)} officers + {len(reviewers)} reviewers + {args.visitors} "
+              f"visitors for {args.duration} s against {base} ({backend.name}) …", flush=True)
+        locust = run_locust(args, env, base, setup, samples, users)
+        wall = time.monotonic() - wall_before
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        facts["cpu"] = {
+            "web": cpu_seconds(gunicorn.pid) - cpu_before["web"],
+            "celery": sum(cpu_seconds(w.pid) for w in workers) - cpu_before["celery"],
+            "locust": (children.ru_utime + children.ru_stime
+                       - cpu_before["locust"].ru_utime - cpu_before["locust"].ru_stime),
+            "wall": wall,
+            "postgres": sum(seconds - cpu_before["postgres"].get(pid, 0.0)
+                            for pid, seconds in (postgres_backends(database_name).items()
+                                                 if database_name else [])),
+            "machine": machine_busy_seconds() - cpu_before["machine"],
+        }
+        (work / "locust.log").write_text(locust.stdout + locust.stderr)
+        if locust.returncode != 0 or not samples.exists():
+            raise SystemExit(f"locust failed ({locust.returncode}):\n{locust.stderr[-3000:]}")
 
-        facts["validation"] = validation_facts(args, started_at, sampler)
+        # Let the queue drain (bounded), then read the validation times from the database.
+        with contextlib.suppress(SystemExit):
+            wait_until(lambda: not backend.pending(started_at), 60, "the validations to finish")
+        sampler.stopping.set()
+        facts["validation"] = validation_facts(backend, started_at)
         facts["queue_max"] = max(sampler.depths, default=0)
         facts["load_max"] = max(sampler.loads, default=os.getloadavg()[0])
         stats, errors = summarize(samples)
         later, _ = summarize(samples, after=STORM)
-        text = report(args, facts, stats, errors, later)
+        text = report(args, backend, facts, stats, errors, later)
         print("\n" + text)
         server_errors = (work / "gunicorn.log").read_text(errors="replace").count("Traceback")
         if server_errors:
             print(f"\n{server_errors} traceback(s) in {work / 'gunicorn.log'}")
         if not args.no_docs:
-            written = write_section(ROOT / "docs" / "benchmarks.md", f"{SECTION_TITLE}\n\n{text}")
+            title = SECTION_TITLE.format(backend=backend.name)
+            written = write_section(ROOT / "docs" / "benchmarks.md", f"{title}\n\n{text}")
             print(f"\nwritten to {written}")
+        print("\n" + summary_line(args, backend, facts, stats, errors), flush=True)
     finally:
         if sampler is not None:
             sampler.stopping.set()
         processes.stop_all()
         if not args.keep:
             with contextlib.suppress(Exception):
-                recreate_database(args.database_url, create=False)
+                backend.recreate(create=False)
             shutil.rmtree(work, ignore_errors=True)
         else:
-            print(f"kept {args.database_url} and {work}")
+            print(f"kept the {backend.name} data in {work}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ platform and sets the environment variables below (not meant to be run alone).
   page, uploads a file (the first with an error, then corrected ones, as on a real deadline),
   follows the redirect to the submission page and polls the version's status every second, as
   the page's htmx does, until it is validated; then thinks 5–15 s.
+* ``Reviewer`` (``reviewer``, ``reviewer-2`` …): logs in with the password, then the second
+  factor's code (computed here from the demo's known TOTP secret, as an authenticator app would),
+  then reads the review queue and submissions' pages, a page every 3–8 s.
 * ``Visitor``: the public ranking and region pages of the latest published year, a page every
   ``visitor_think`` seconds (the driver's ``--visitor-think``, default 5–15).
 
@@ -15,10 +18,13 @@ the driver's percentiles.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import random
 import re
+import struct
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +33,9 @@ from locust import HttpUser, between, events, task
 
 SETUP = json.loads(Path(os.environ["DEADLINE_SETUP"]).read_text())
 OFFICERS: list[dict[str, Any]] = list(SETUP["officers"])
+REVIEWERS: list[str] = list(SETUP["reviewers"])
+TOTP_KEY = bytes.fromhex(SETUP["totp_key"])
+SUBMISSIONS = [o["submission_id"] for o in SETUP["officers"]]
 PASSWORD = SETUP["password"]
 YEAR = SETUP["public_year"]
 CODES = [o["code"] for o in SETUP["officers"]]
@@ -120,6 +129,52 @@ class Officer(HttpUser):
             time.sleep(1)  # htmx: hx-trigger="every 1s" (gevent-patched)
             page = self.client.get(poll.group(1), name="version status poll", timeout=TIMEOUT,
                                    headers={"HX-Request": "true"}).text
+
+
+def totp_code(key: bytes, at: float | None = None) -> str:
+    """RFC 6238 (30 s steps, 6 digits, HMAC-SHA1): what an authenticator app shows."""
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+class Reviewer(HttpUser):
+    fixed_count = len(REVIEWERS)
+    wait_time = between(3, 8)
+
+    def on_start(self) -> None:
+        self.username = REVIEWERS.pop()
+        self.client.get("/accounts/login/", name="login page", timeout=TIMEOUT)
+        self._post("/accounts/login/", "reviewer login",
+                   {"username": self.username, "password": PASSWORD})
+        self.client.get("/accounts/otp/verify/", name="second factor", timeout=TIMEOUT)
+        self._post("/accounts/otp/verify/", "second factor", {"token": totp_code(TOTP_KEY)})
+
+    def _post(self, url: str, name: str, data: dict[str, str]) -> None:
+        with self.client.post(
+            url, name=name, timeout=TIMEOUT, allow_redirects=False,
+            data={**data, "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
+            headers={"Referer": self.host + url}, catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"{name} answered {response.status_code}")
+
+    @task(2)
+    def queue(self) -> None:
+        with self.client.get("/submissions/queue/", name="review queue", timeout=TIMEOUT,
+                             allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"review queue answered {response.status_code}")
+
+    @task(3)
+    def submission(self) -> None:
+        with self.client.get(f"/submissions/{random.choice(SUBMISSIONS)}/",
+                             name="reviewer submission page", timeout=TIMEOUT,
+                             allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"submission page answered {response.status_code}")
 
 
 class Visitor(HttpUser):

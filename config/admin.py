@@ -1,7 +1,14 @@
-"""The Django admin, for administrators only (the role, not Django's is_staff flag)."""
+"""The Django admin: for administrators (the platform's models) and security administrators
+(people, roles, second factors, lock-outs) — the roles, not Django's is_staff flag. Which pages
+each sees follows the permissions of their role's group (``accounts.services.ROLE_PERMISSIONS``):
+the administrator no longer manages accounts (separation of duties)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -12,4 +19,21 @@ class PlatformAdminSite(admin.AdminSite):
     site_title = _("系统管理")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and roles.is_administrator(request.user))
+        user = request.user
+        return bool(user.is_active and (roles.is_administrator(user)
+                                        or roles.is_security_administrator(user)))
+
+    def login(self, request: HttpRequest, extra_context: dict[str, object] | None = None,
+              ) -> HttpResponse:
+        """One login for the whole platform (with its second factor and password rules): the
+        platform's own page; a signed-in person without an admin role is refused."""
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", reverse("admin:index")),
+                                 reverse("accounts:login"))
+
+    # A redirect, not the admin's form page.
+    def password_change(self, request: HttpRequest,  # type: ignore[override]
+                        extra_context: dict[str, object] | None = None) -> HttpResponse:
+        """The platform's own page: the same rules, and the person's other sessions end."""
+        return redirect("accounts:password_change")

@@ -3,34 +3,19 @@ auditor who can never write."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts import roles
+from common.unavailable import is_unavailable, unavailable_response
 
-logger = logging.getLogger(__name__)
-
-
-UNAVAILABLE_MARKERS = (
-    "could not connect", "connection failed", "connection refused", "server closed the connection",
-    "terminating connection", "connection is lost", "connection already closed",
-    "the connection is closed", "database is locked", "unable to open database file",
-    "no route to host", "timeout expired",
-)
-
-
-def is_unavailable(exception: Exception) -> bool:
-    """A database that cannot be reached, as opposed to a query that is wrong."""
-    if isinstance(exception, InterfaceError):
-        return True
-    text = str(exception).lower()
-    return isinstance(exception, OperationalError) and any(m in text for m in UNAVAILABLE_MARKERS)
+__all__ = ("AuditorReadOnlyMiddleware", "DatabaseUnavailableMiddleware",
+           "PermissionsPolicyMiddleware", "is_unavailable", "unavailable_response")
 
 
 class DatabaseUnavailableMiddleware:
@@ -46,21 +31,15 @@ class DatabaseUnavailableMiddleware:
         return unavailable_response(exception)
 
 
-def unavailable_response(exception: Exception) -> HttpResponse:
-    logger.error("database unavailable: %s", exception)
-    # The page is rendered without a request context: nothing on it may touch the database
-    # (no user, no session).
-    response = HttpResponse(render_to_string("503.html"), status=503)
-    response["Retry-After"] = "30"
-    return response
-
-
 class AuditorReadOnlyMiddleware:
     """Auditors read everything and change nothing: any write of a person who is an auditor
     and holds no role that writes is refused before a view runs. The session's own endpoints
-    (logging in and out, choosing the language) change no data and stay open."""
+    (logging in and out, the second factor, one's own password and sessions, choosing the
+    language) change no data of the platform and stay open."""
 
-    OPEN_URL_NAMES = ("accounts:login", "accounts:logout", "set_language")
+    OPEN_URL_NAMES = ("accounts:login", "accounts:logout", "set_language",
+                      "accounts:otp_enrol", "accounts:otp_codes_kept", "accounts:otp_verify",
+                      "accounts:password_change", "accounts:logout_everywhere")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -79,3 +58,18 @@ class AuditorReadOnlyMiddleware:
             if auditor_only:
                 raise PermissionDenied
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.PERMISSIONS_POLICY): the browser features no page
+    uses are switched off for every page, beside the CSP and Django's security headers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response

@@ -13,7 +13,16 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_optional, env_path, env_str
+from config.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_optional,
+    env_path,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Test mode comes from the environment: pytest sets TESTING=1 (pyproject.toml, through
@@ -48,6 +57,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc as local static files: no CDN
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "common",
     "indicators",
     "accounts",
@@ -62,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     # Before everything that reads the session or the database: a cached public page for an
     # anonymous visitor is answered from memory (public/page_cache.py).
     "public.middleware.PublicPageCacheMiddleware",
@@ -72,6 +85,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session's second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Timeouts, the second factor and a due password change, before any view runs.
+    "accounts.middleware.SessionSecurityMiddleware",
     "config.middleware.AuditorReadOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,12 +158,17 @@ else:
     # The embedded default: a real worker process on kombu's filesystem transport, for one
     # machine only (the folders are not shared between machines; config/celery.py makes them).
     CELERY_BROKER_URL = "filesystem://"
+    # Served by kombu's filesystem transport with whole-message writes (config/broker.py).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "in"),
         "data_folder_out": str(BROKER_DIR / "in"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "control_folder": str(BROKER_DIR / "control"),  # else "./control" in the cwd
         "store_processed": False,
+        # kombu looks into the folder once a second by default: a message written just after a
+        # look waits up to a second, and a worker that acks one waits as long for the next (on a
+        # deadline day, a queue of 20 took 10 s to drain). A folder listing costs microseconds.
+        "polling_interval": env_float("EMBEDDED_BROKER_POLL_SECONDS", 0.1, minimum=0.01),
     }
     CACHES = {
         "default": {
@@ -225,20 +247,44 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.validators.UsernameNotContainedValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator", "OPTIONS": {"remembered": 5}},
+]
+# Argon2id at OWASP's parameters first; PBKDF2 (Django's 1,000,000 iterations) still checks the
+# hashes made before, and a login with one re-hashes it with Argon2id.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 if TESTING:
-    # A deliberately slow hash costs 0.3 s a user; tests create hundreds of users.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A deliberately slow hash costs tens of milliseconds a user; tests create hundreds.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+# Days a password lasts before its owner must change it; 0: it never expires.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
+# The second factor (TOTP, recovery codes): always for national staff; for officers when on.
+OTP_REQUIRED_FOR_OFFICERS = env_bool("OTP_REQUIRED_FOR_OFFICERS", False)
+OTP_TOTP_ISSUER = "IFDI"
+# The admin's device pages never show a secret, a QR code or a recovery code: the security
+# administrator resets a second factor, the person enrols their own.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
+# A session ends after SESSION_IDLE_TIMEOUT seconds without a request and SESSION_ABSOLUTE_TIMEOUT
+# seconds after its login, whatever happens (accounts/middleware.py); a staff account keeps at
+# most SESSION_MAX_PER_STAFF sessions (a new login ends the oldest).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 1800, minimum=60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 43200, minimum=60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_MAX_PER_STAFF = env_int("SESSION_MAX_PER_STAFF", 1, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -248,11 +294,17 @@ X_FRAME_OPTIONS = "DENY"
 HTTPS = env_bool("HTTPS", not DEBUG and not TESTING)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+# Behind HTTPS, plain HTTP is redirected and browsers are told to use HTTPS only (a year) — but
+# a load balancer's health probe speaks plain HTTP to the process: /healthz and /readyz answer.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Browser features no page of the platform uses (config.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                      "magnetometer=(), microphone=(), payment=(), usb=()")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -328,6 +380,13 @@ SPECTACULAR_SETTINGS = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# --- Audit and health ------------------------------------------------------------------------
+# The hash of the audit log's chain for new entries; each entry records its own (audit/hashing.py).
+AUDIT_HASH = env_choice("AUDIT_HASH", ("sha256", "sm3"), "sha256")
+# /readyz: a worker's heartbeat no older than this, and this much free disk under DATA_DIR.
+READYZ_WORKER_MAX_AGE = env_int("READYZ_WORKER_MAX_AGE", 60, minimum=5)
+READYZ_MIN_FREE_MB = env_int("READYZ_MIN_FREE_MB", 500, minimum=0)
 
 # The platform's own knobs.
 VALIDATION_OUTLIER_THRESHOLD = 3.5

@@ -3,10 +3,13 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from config.health import healthz, readyz
 from config.views import favicon, home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # The language switch needs no CSRF token: a forged request can only change the language
     # of the visitor's pages, and without a token in it a public page is the same for every
     # anonymous visitor, so it can be served whole from the cache (public/page_cache.py).

@@ -18,6 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("submissions:officer_home")
     if roles.is_staff_reader(user):
         return redirect("submissions:queue")
+    if roles.is_security_administrator(user):
+        return redirect("admin:accounts_user_changelist")
     return render(request, "home.html", {
         "latest_year": latest_published_year(),
         "regions": Region.objects.filter(ranked=True).order_by("order"),

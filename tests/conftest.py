@@ -18,7 +18,7 @@ from config.folders import ensure_data_folders
 from indicators.models import Region
 from public import page_cache
 from submissions.models import Submission
-from tests.factories import CycleFactory, UserFactory, make_officer
+from tests.factories import CycleFactory, UserFactory, make_officer, verified_login
 
 # Unit tests run queued tasks in the test's own process; the integration tests (marked
 # "integration") switch this off and run a real worker on the configured broker.
@@ -82,10 +82,14 @@ def auditor(bootstrapped: None):
     return UserFactory(username="auditor", role_names=[roles.AUDITOR])
 
 
+@pytest.fixture
+def security_admin(bootstrapped: None):
+    return UserFactory(username="security", role_names=[roles.SECURITY_ADMINISTRATOR])
+
+
 def _client_for(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
+    """Signed in as after a whole login: the second factor verified where the role needs it."""
+    return verified_login(Client(), user)
 
 
 @pytest.fixture
@@ -111,6 +115,11 @@ def admin_client_(administrator) -> Client:
 @pytest.fixture
 def auditor_client(auditor) -> Client:
     return _client_for(auditor)
+
+
+@pytest.fixture
+def security_client(security_admin) -> Client:
+    return _client_for(security_admin)
 
 
 @pytest.fixture

@@ -7,6 +7,9 @@ from typing import Any
 
 import factory
 from django.contrib.auth.models import Group
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
 from accounts.models import User
@@ -37,6 +40,19 @@ class UserFactory(factory.django.DjangoModelFactory):
         for name in extracted or []:
             group, _ = Group.objects.get_or_create(name=name)
             self.groups.add(group)
+
+
+def verified_login(client: Client, user: User) -> Client:
+    """Sign ``user`` in on ``client`` as after a whole login: with the second factor verified
+    when their role needs one (an authenticator made for them if they have none)."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if roles.requires_second_factor(user):
+        device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                  or TOTPDevice.objects.create(user=user, name="test", confirmed=True))
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
 
 
 def make_officer(region_code: str, username: str | None = None) -> User:

@@ -12,10 +12,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts import roles
 from scoring.models import ScoringRun
 from submissions.models import Submission
 from submissions.template import DATA_SHEET, HEADER_ROW, INSTRUCTIONS_SHEET
-from tests.factories import make_officer
+from tests.factories import UserFactory, make_officer, verified_login
 from tests.test_translations import _visible_text, published_2017  # noqa: F401 - a fixture
 
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
@@ -38,7 +39,7 @@ def run(published_2017: int) -> ScoringRun:  # noqa: F811 - the imported fixture
 @pytest.fixture
 def admin(run: ScoringRun) -> Client:
     client = Client()
-    client.force_login(run.created_by, backend="django.contrib.auth.backends.ModelBackend")
+    verified_login(client, run.created_by)
     return client
 
 
@@ -58,16 +59,30 @@ def _pages(run: ScoringRun) -> list[str]:
     ]
 
 
-def test_it_shows_no_chinese_on_the_english_pages(run: ScoringRun, admin: Client) -> None:
-    # The audit log too: its entries' details are data, but none is Chinese here.
+@pytest.fixture
+def auditor_of_the_log(run: ScoringRun) -> Client:
+    """The audit log is the auditors' alone (separation of duties)."""
+    return verified_login(Client(), UserFactory(username="i18n-auditor",
+                                                role_names=[roles.AUDITOR]))
+
+
+# One's own sign-in pages, which every person sees.
+ACCOUNT_PAGES = ("accounts:password_change", "accounts:security")
+
+
+def test_it_shows_no_chinese_on_the_english_pages(run: ScoringRun, admin: Client,
+                                                  auditor_of_the_log: Client) -> None:
     found = {url: CHINESE.findall(_text(admin, url, "en"))
-             for url in [*_pages(run), reverse("audit:log")]}
+             for url in [*_pages(run), *map(reverse, ACCOUNT_PAGES)]}
+    # The audit log too: its entries' details are data, but none is Chinese here.
+    found[reverse("audit:log")] = CHINESE.findall(
+        _text(auditor_of_the_log, reverse("audit:log"), "en"))
     assert not {url: words for url, words in found.items() if words}
 
 
 def test_it_shows_no_english_word_on_the_chinese_pages(run: ScoringRun, admin: Client) -> None:
     found = {url: set(ENGLISH_WORD.findall(_text(admin, url, "zh-hans"))) - NAMES
-             for url in _pages(run)}
+             for url in [*_pages(run), *map(reverse, ACCOUNT_PAGES)]}
     assert not {url: words for url, words in found.items() if words}
 
 
@@ -83,7 +98,7 @@ def test_it_writes_the_template_download_in_english(run: ScoringRun) -> None:
     officer = make_officer("110000", "officer-i18n")
     submission = Submission.objects.get(cycle=run.cycle, region=officer.region)
     client = Client()
-    client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
+    verified_login(client, officer)
     response = client.get(reverse("submissions:template", args=[submission.pk]),
                           HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200

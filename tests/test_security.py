@@ -36,6 +36,15 @@ def test_it_sends_a_csp_without_inline_script_and_security_headers(anon_client, 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_it_sends_hsts_over_https(anon_client, bootstrapped, settings):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    response = anon_client.get("/accounts/login/", secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
 @pytest.mark.parametrize("url", ["/", "/accounts/login/", "/submissions/", "/submissions/queue/"])
@@ -58,10 +67,12 @@ def test_it_marks_session_and_csrf_cookies(officer_bj, settings):
 
 
 def test_it_passes_check_deploy_under_production_settings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "TESTING")}
+    """Given only DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and HTTPS=1: HSTS and the HTTPS redirect
+    default to on behind HTTPS."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DEBUG", "TESTING") and not k.startswith("SECURE_")}
     env.update({"DEBUG": "0", "SECRET_KEY": "x" * 30 + "-Production-Secret-Key-9f8a7b6c5d4e",
                 "ALLOWED_HOSTS": "ifdi.example.gov.cn", "HTTPS": "1",
-                "SECURE_SSL_REDIRECT": "1", "SECURE_HSTS_SECONDS": "31536000",
                 "DATA_DIR": str(tmp_path)})
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy",
                              "--fail-level", "WARNING"], env=env, capture_output=True, text=True,
@@ -93,8 +104,9 @@ def test_it_refuses_weak_passwords(bootstrapped):
 
 
 def test_it_keeps_the_admin_for_administrators(reviewer_client, admin_client_, bj_client,
-                                               auditor_client):
+                                               auditor_client, security_client):
     assert admin_client_.get("/admin/").status_code == 200
+    assert security_client.get("/admin/").status_code == 200
     for client in (reviewer_client, bj_client, auditor_client):
         assert client.get("/admin/").status_code == 302  # to the admin's login
 

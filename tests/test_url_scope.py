@@ -19,7 +19,13 @@ The decisions follow these principles:
 - the scoring runs are the administrators' work (the auditors read them); a reviewer's role is
   the review queue, so unpublished scoring results are not theirs (403), like the national
   view;
-- the public rankings answer everyone alike.
+- the public rankings answer everyone alike;
+- a security administrator manages accounts in the Django admin and has no page of the
+  platform's work (403, or 404 for an object of a region, like a stranger);
+- a staff session whose second factor is not verified (``staff_without_second_factor``: a
+  reviewer who has an authenticator but has given only the password) is sent to the
+  verification page (302) from everything but the second factor's pages, logging out, the
+  favicon and the health probes.
 
 An allowed POST answers 302 (back to a page, with an error message for the empty body sent
 here) or 200 (a form shown again with its errors).
@@ -37,9 +43,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
 from api.services import api_token_create
+from common.heartbeat import heartbeat
 from indicators.models import ModelVersion, Region
 from indicators.services import model_version_derive
 from scoring.services import run_create, run_publish
@@ -48,22 +56,30 @@ from submissions.bulk import bulk_import
 from submissions.models import Submission
 from submissions.services.cycles import cycle_create
 from submissions.services.versions import version_create_from_upload
-from tests.factories import UserFactory, make_officer
+from tests.factories import UserFactory, make_officer, verified_login
 from tests.submissions.helpers import bulk_csv, bulk_rows, template_csv, valid_values
 
-ROLES = ("anonymous", "officer_own", "officer_other", "reviewer", "administrator", "auditor")
+ROLES = ("anonymous", "officer_own", "officer_other", "reviewer", "administrator", "auditor",
+         "security_administrator", "staff_without_second_factor")
 METHODS = ("GET", "POST")
+UNVERIFIED = "staff_without_second_factor"
 
 
 def _r(anonymous: int, officer_own: int, officer_other: int, reviewer: int, administrator: int,
-       auditor: int) -> dict[str, int]:
-    """One row of answers, in the order of ``ROLES``."""
+       auditor: int, *, security: int | None = None, unverified: int = 302) -> dict[str, int]:
+    """One row of answers, in the order of ``ROLES``. The security administrator answers, unless
+    told, as a stranger to the platform's work: like another region's officer where that is a
+    refusal, 403 where the officer may go on; the staff session without its second factor is
+    sent to verify it (302) unless told."""
+    if security is None:
+        signed_in = {officer_own, officer_other, reviewer, administrator, auditor}
+        security = officer_other if officer_other != 200 or len(signed_in) == 1 else 403
     return dict(zip(ROLES, (anonymous, officer_own, officer_other, reviewer, administrator,
-                            auditor), strict=True))
+                            auditor, security, unverified), strict=True))
 
 
-def _everyone(status: int) -> dict[str, int]:
-    return _r(status, status, status, status, status, status)
+def _everyone(status: int, *, unverified: int = 302) -> dict[str, int]:
+    return _r(status, status, status, status, status, status, unverified=unverified)
 
 
 # Anonymous → 302 to the login page; signed in → 405 (the method is not the view's).
@@ -81,11 +97,33 @@ PUBLIC_NO_POST = _everyone(405)
 
 EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # --- the home page: each person to their work; the public sees the rankings ------------
-    "home": {"GET": _r(200, 302, 302, 302, 302, 302), "POST": PUBLIC_NO_POST},
-    "favicon.ico": {"GET": _everyone(301), "POST": PUBLIC_NO_POST},  # unnamed: its route
+    "home": {"GET": _r(200, 302, 302, 302, 302, 302, security=302), "POST": PUBLIC_NO_POST},
+    "favicon.ico": {"GET": _everyone(301, unverified=301),  # unnamed: its route
+                    "POST": _everyone(405, unverified=405)},
+    # --- the probes of load balancers: anyone, signed in or not (no secrets in them) --------
+    "healthz": {"GET": _everyone(200, unverified=200), "POST": _everyone(405, unverified=405)},
+    "readyz": {"GET": _everyone(200, unverified=200), "POST": _everyone(405, unverified=405)},
     # --- the session: anyone may log in and out (no data changes, so auditors too) ---------
     "accounts:login": {"GET": _everyone(200), "POST": _everyone(200)},  # empty form re-shown
-    "accounts:logout": {"GET": _everyone(405), "POST": _everyone(302)},
+    "accounts:logout": {"GET": _everyone(405, unverified=405),
+                        "POST": _everyone(302, unverified=302)},
+    # The second factor: enrolment for whoever has no authenticator yet (the officers here),
+    # verification for whoever has one and has not yet given its code (verified staff and
+    # officers without one are sent on, 302); an empty form is shown again (200).
+    "accounts:otp_enrol": {"GET": _r(302, 200, 200, 302, 302, 302, security=302),
+                           "POST": _r(302, 200, 200, 302, 302, 302, security=302)},
+    "accounts:otp_codes_kept": {"GET": _r(302, 405, 405, 405, 405, 405, unverified=405),
+                                "POST": _everyone(302)},
+    "accounts:otp_verify": {"GET": _r(302, 302, 302, 302, 302, 302, security=302,
+                                      unverified=200),
+                            "POST": _r(302, 302, 302, 302, 302, 302, security=302,
+                                       unverified=200)},
+    # One's own password and sessions: every signed-in person.
+    "accounts:password_change": {"GET": _r(302, 200, 200, 200, 200, 200, security=200),
+                                 "POST": _r(302, 200, 200, 200, 200, 200, security=200)},
+    "accounts:security": {"GET": _r(302, 200, 200, 200, 200, 200, security=200),
+                          "POST": WRONG_METHOD},
+    "accounts:logout_everywhere": {"GET": WRONG_METHOD, "POST": _everyone(302)},
     # --- the officer's pages ----------------------------------------------------------------
     # Each officer has a home of their own region (上海's shows 上海, no object of 北京).
     "submissions:officer_home": {"GET": _r(302, 200, 200, 403, 403, 403),
@@ -143,8 +181,9 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
                           "POST": WRONG_METHOD},
     "national:targets": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     "national:cycle": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
-    # --- the audit log: auditors and administrators ----------------------------------------
-    "audit:log": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
+    # --- the audit log: auditors only (separation of duties) ---------------------------------
+    "audit:log": {"GET": _r(302, 403, 403, 403, 403, 200), "POST": WRONG_METHOD},
+    "audit:archive": {"GET": _r(302, 403, 403, 403, 403, 200), "POST": WRONG_METHOD},
     # --- the index model's versions: administrators derive and edit them, auditors read them
     # (what the scoring runs were computed with); walked on a draft derived from 2017 --------
     "indicators:models": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
@@ -163,8 +202,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
 
 NOT_WALKED = {
     "admin:*": "the Django admin has its own permission system (PlatformAdminSite."
-               "has_permission: the administrator role); test_admin_site_is_for_"
-               "administrators_only checks /admin/ for every role",
+               "has_permission: the administrator and security administrator roles); "
+               "test_admin_site_is_for_administrators_only checks /admin/ for every role",
     "api:*": "the machine API answers tokens as well as the roles: walked with its own table "
              "(API_EXPECTED, test_api_url_answers_as_decided)",
     "set_language": "Django's language switch: a POST that sets a cookie for anyone (no "
@@ -175,15 +214,21 @@ NOT_WALKED = {
 # Auditors change nothing: config.middleware.AuditorReadOnlyMiddleware answers 403 to any
 # write of theirs (POST, PUT, PATCH, DELETE) before a view runs, whatever the view, except
 # on the session's own endpoints. So every POST cell of the auditor is 403 but those two.
+# The session's own endpoints: a POST there changes no data of the platform.
+SESSION = frozenset({"accounts:login", "accounts:logout", "accounts:otp_enrol",
+                     "accounts:otp_codes_kept", "accounts:otp_verify", "accounts:password_change",
+                     "accounts:logout_everywhere"})
 for _name, _methods in EXPECTED.items():
-    if _name not in ("accounts:login", "accounts:logout"):
+    if _name not in SESSION:
         _methods["POST"] = {**_methods["POST"], "auditor": 403}
 
 # Pages anyone may see, signed in or not.
-PUBLIC = frozenset({"home", "favicon.ico", "accounts:login"}) | frozenset(
+PUBLIC = frozenset({"home", "favicon.ico", "accounts:login", "healthz", "readyz"}) | frozenset(
     name for name in EXPECTED if name.startswith("public:"))
-# The session's own endpoints: a POST there changes no data of the platform.
-SESSION = frozenset({"accounts:login", "accounts:logout"})
+# What a staff session without its second factor reaches (everything else: 302 to verify it).
+OPEN_WITHOUT_SECOND_FACTOR = frozenset({"favicon.ico", "healthz", "readyz", "accounts:logout",
+                                        "accounts:otp_enrol", "accounts:otp_codes_kept",
+                                        "accounts:otp_verify"})
 # URL keywords naming an object of one region (here always 北京's).
 REGION_OBJECT_KWARGS = frozenset({"submission_id", "version_id", "file_id"})
 
@@ -258,7 +303,12 @@ def _build_world() -> World:
         "reviewer": UserFactory(username="reviewer", role_names=[roles.REVIEWER]),
         "administrator": administrator,
         "auditor": UserFactory(username="auditor", role_names=[roles.AUDITOR]),
+        "security_administrator": UserFactory(username="security",
+                                              role_names=[roles.SECURITY_ADMINISTRATOR]),
+        UNVERIFIED: UserFactory(username="reviewer-password-only", role_names=[roles.REVIEWER]),
     })
+    # The unverified reviewer has an authenticator; the session has not yet seen its code.
+    TOTPDevice.objects.create(user=world.users[UNVERIFIED], name="phone", confirmed=True)
     # 2017: every region's data loaded and approved, scored and published.
     cycle_2017 = cycle_create(year=2017, model_version=model, opens_on=date(2018, 1, 1),
                               deadline=date(2018, 3, 31), actor=administrator)
@@ -344,8 +394,10 @@ def _url(walked: Walked, world: World) -> str:
 def _client(world: World, role: str) -> Client:
     client = Client()
     user = world.users[role]
-    if user is not None:
+    if role == UNVERIFIED:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    elif user is not None:
+        verified_login(client, user)
     return client
 
 
@@ -380,6 +432,8 @@ def _rule_breaches(name: str, method: str, role: str, status: int) -> list[str]:
         breaches.append(f"an auditor's POST got {status} (auditors change nothing)")
     if role == "anonymous" and status == 200 and name not in PUBLIC:
         breaches.append("an anonymous visitor got 200 on a page that is not public")
+    if role == UNVERIFIED and name not in OPEN_WITHOUT_SECOND_FACTOR and status != 302:
+        breaches.append(f"a staff session without its second factor got {status}")
     return breaches
 
 
@@ -418,6 +472,8 @@ def test_url_answers_as_decided(name: str, method: str, role: str, world: World)
                       world.objects["approved"].pk: Submission.State.APPROVED}, (
         "an earlier test's POST was not rolled back")
     url = _url(WALKED[name], world)
+    if name == "readyz":
+        heartbeat()  # a worker is alive in this world (readyz: within the last 60 s)
     status, location = _ask(_client(world, role), method, url)
     expected = EXPECTED[name][method][role]
     problems = []
@@ -429,17 +485,26 @@ def test_url_answers_as_decided(name: str, method: str, role: str, world: World)
     if status == 302 and role == "anonymous" and name not in PUBLIC | SESSION:
         if not location.startswith(login):
             problems.append(f"an anonymous visitor was sent to {location}, not to log in")
-    elif status == 302 and role != "anonymous" and location.startswith(login):
+    elif status == 302 and role != "anonymous" and location.startswith(login) \
+            and name != "accounts:logout_everywhere":  # signed out of every session, this one too
         problems.append(f"a signed-in {role} was sent to log in ({location})")
+    if status == 302 and role == UNVERIFIED and name not in OPEN_WITHOUT_SECOND_FACTOR \
+            and not location.startswith(reverse("accounts:otp_verify")):
+        problems.append(f"a staff session without its second factor was sent to {location}")
     assert not problems, f"{method} {url} as {role}: " + "; ".join(problems)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_site_is_for_administrators_only(role: str, world: World) -> None:
+    """Administrators and security administrators (each seeing the pages of their own duty:
+    tests/accounts/test_user_admin.py); the others are sent to the admin's login, which sends
+    the anonymous on to the platform's own and refuses the signed-in."""
     status, location = _ask(_client(world, role), "GET", reverse("admin:index"))
-    if role == "administrator":
+    if role in ("administrator", "security_administrator"):
         assert status == 200
+    elif role == UNVERIFIED:
+        assert status == 302 and location.startswith(reverse("accounts:otp_verify"))
     else:
         assert status == 302
         assert location.startswith(reverse("admin:login"))
@@ -466,10 +531,14 @@ API_ROLES = (*ROLES, "token_own", "token_other")
 def _api(session: int, token_own: int, token_other: int, *, auditor: int | None = None
          ) -> dict[str, int]:
     """One row of API answers: the signed-in roles and anonymous clients alike (but the
-    auditor, where given), then each token."""
+    auditor, where given, and the staff session without its second factor), then each
+    token."""
     answers = dict.fromkeys(ROLES, session)
     if auditor is not None:
         answers["auditor"] = auditor
+    # A staff session without its second factor reaches nothing but enrolment and verification:
+    # with its cookie, the API too sends it there.
+    answers[UNVERIFIED] = 302
     return {**answers, "token_own": token_own, "token_other": token_other}
 
 

@@ -69,5 +69,5 @@ def test_it_reads_the_roles_once_per_user_object(bootstrapped, django_assert_num
 
 def test_every_role_has_a_label():
     assert set(roles.ALL_ROLES) == {roles.OFFICER, roles.REVIEWER, roles.ADMINISTRATOR,
-                                    roles.AUDITOR}
+                                    roles.AUDITOR, roles.SECURITY_ADMINISTRATOR}
     assert all(str(roles.ROLE_LABELS[role]) for role in roles.ALL_ROLES)

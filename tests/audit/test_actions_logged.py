@@ -71,11 +71,12 @@ def test_it_rolls_back_the_entry_with_a_failed_change(officer_bj, administrator)
 def test_it_logs_logins_and_failed_logins(officer_bj):
     client = Client()
     assert client.post("/accounts/login/", {"username": "officer-bj", "password": "wrong"},
-                       REMOTE_ADDR="10.0.0.9").status_code == 200
+                       REMOTE_ADDR="10.0.0.9", HTTP_USER_AGENT="Firefox/140").status_code == 200
     assert client.post("/accounts/login/", {"username": "officer-bj",
                                             "password": PASSWORD}).status_code == 302
     failed = AuditEntry.objects.get(action="auth.login_failed")
-    assert failed.data == {"username": "officer-bj", "ip": "10.0.0.9"}
+    assert failed.data == {"username": "officer-bj", "ip": "10.0.0.9",
+                           "user_agent": "Firefox/140"}
     assert AuditEntry.objects.filter(action="auth.login", actor=officer_bj).exists()
 
 

@@ -35,10 +35,13 @@ def test_it_exports_with_formulas_escaped(auditor_client, bootstrapped):
     assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
 
 
-def test_it_is_for_auditors_and_administrators(reviewer_client, bj_client, admin_client_,
-                                               anon_client, bootstrapped):
+def test_it_is_for_auditors_only(auditor_client, reviewer_client, bj_client, admin_client_,
+                                 security_client, anon_client, bootstrapped):
+    """Separation of duties: the administrators whose actions it records do not read it."""
     url = reverse("audit:log")
-    assert admin_client_.get(url).status_code == 200
+    assert auditor_client.get(url).status_code == 200
+    assert admin_client_.get(url).status_code == 403
+    assert security_client.get(url).status_code == 403
     assert reviewer_client.get(url).status_code == 403
     assert bj_client.get(url).status_code == 403
     assert anon_client.get(url).status_code == 302

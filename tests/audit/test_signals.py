@@ -15,7 +15,11 @@ from audit.models import AuditEntry
 
 
 def _request():
-    return RequestFactory().post("/accounts/login/", REMOTE_ADDR="10.1.2.3")
+    return RequestFactory().post("/accounts/login/", REMOTE_ADDR="10.1.2.3",
+                                 HTTP_USER_AGENT="Mozilla/5.0 (test)")
+
+
+WHERE = {"ip": "10.1.2.3", "user_agent": "Mozilla/5.0 (test)"}
 
 
 def test_it_logs_a_login_and_a_logout_with_who_and_where(officer_bj):
@@ -23,10 +27,10 @@ def test_it_logs_a_login_and_a_logout_with_who_and_where(officer_bj):
     user_logged_out.send(sender=type(officer_bj), request=_request(), user=officer_bj)
     login, logout = AuditEntry.objects.filter(action__in=["auth.login", "auth.logout"]
                                               ).order_by("sequence")
-    assert (login.action, login.actor, login.data) == ("auth.login", officer_bj,
-                                                       {"ip": "10.1.2.3"})
+    assert (login.action, login.actor, login.data) == ("auth.login", officer_bj, WHERE)
     assert (logout.action, logout.actor, logout.object_id) == ("auth.logout", officer_bj,
                                                                str(officer_bj.pk))
+    assert logout.data == {**WHERE, "reason": "logout"}
 
 
 def test_it_logs_nothing_for_the_logout_of_nobody(db):
@@ -40,9 +44,9 @@ def test_it_logs_a_failed_login_and_a_lock_out_under_the_name_tried(db):
                          ip_address="10.1.2.3")
     failed = AuditEntry.objects.get(action="auth.login_failed")
     assert failed.actor is None and failed.object_type == "accounts.user"
-    assert failed.data == {"username": "x" * 150, "ip": "10.1.2.3"}
+    assert failed.data == {"username": "x" * 150, **WHERE}
     assert AuditEntry.objects.get(action="auth.locked_out").data == {
-        "username": "officer-bj", "ip": "10.1.2.3"}
+        "username": "officer-bj", **WHERE}
 
 
 def test_it_does_not_log_a_save_of_the_last_login_alone(officer_bj):

@@ -106,3 +106,24 @@ def worker_gate() -> WorkerGate:
 def celery_worker_thread(worker_gate: WorkerGate) -> Iterator[Any]:
     with running_worker(worker_gate) as worker:
         yield worker
+
+
+def authenticator_code(secret: str) -> str:
+    """What an authenticator app shows for the base32 ``secret`` of the enrolment page."""
+    import base64
+
+    from django_otp.oath import totp
+
+    return f"{totp(base64.b32decode(secret.replace(' ', ''))):06d}"
+
+
+def enrol_in_browser(page: Any) -> list[str]:
+    """On the enrolment page: type the code of the secret shown, keep the recovery codes,
+    go on; the recovery codes are returned."""
+    page.fill("#id_token", authenticator_code(page.inner_text("#otp-secret")))
+    page.click("#enrol-button")
+    page.wait_for_selector("#recovery-codes")
+    codes = [c.strip() for c in page.locator("#recovery-codes code").all_inner_texts()]
+    page.click("#codes-kept")
+    page.wait_for_load_state()
+    return codes

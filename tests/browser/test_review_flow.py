@@ -13,6 +13,7 @@ from indicators.models import ModelVersion
 from submissions.models import Submission, Version
 from submissions.services.cycles import cycle_create
 from submissions.services.versions import version_create_from_upload
+from tests.browser.conftest import enrol_in_browser
 from tests.factories import PASSWORD
 from tests.integration.conftest import wait_for
 from tests.submissions.helpers import template_csv, valid_values
@@ -30,6 +31,8 @@ def _login(chromium: Any, live_server: Any, username: str) -> Any:
     page.click("#login-button")
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
+    if "/accounts/otp/enrol/" in page.url:  # national staff: the second factor, set up now
+        enrol_in_browser(page)
     return page
 
 

@@ -80,7 +80,7 @@ def test_it_imports_the_2017_model_once(bootstrapped_twice):
 def test_it_creates_the_four_role_groups(bootstrapped_twice):
     assert set(Group.objects.values_list("name", flat=True)) == set(roles.ALL_ROLES)
     assert set(roles.ALL_ROLES) == {roles.OFFICER, roles.REVIEWER, roles.ADMINISTRATOR,
-                                    roles.AUDITOR}
+                                    roles.AUDITOR, roles.SECURITY_ADMINISTRATOR}
 
 
 def test_it_loads_the_national_targets_once(bootstrapped_twice):

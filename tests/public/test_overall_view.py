@@ -12,6 +12,7 @@ from django.test import Client
 
 from scoring.models import UnitResult
 from scoring.selectors import ranking_rows
+from tests.factories import verified_login
 from tests.public.conftest import (
     BEIJING,
     BEIJING_TOTAL,
@@ -267,12 +268,12 @@ def test_a_cached_page_carries_no_other_visitors_header(world, officer_bj):
     """The page's content is cached, not the page: a signed-in officer after the
     administrator sees neither the administrator's name nor their links."""
     admin = Client()
-    admin.force_login(world.admin, backend="django.contrib.auth.backends.ModelBackend")
+    verified_login(admin, world.admin)
     seen_by_admin = admin.get(URL).content.decode()
     assert 'href="/admin/"' in seen_by_admin and str(world.admin) in seen_by_admin
 
     officer = Client()
-    officer.force_login(officer_bj, backend="django.contrib.auth.backends.ModelBackend")
+    verified_login(officer, officer_bj)
     content = officer.get(URL).content.decode()
     assert 'href="/admin/"' not in content and str(world.admin) not in content
     assert str(officer_bj) in content

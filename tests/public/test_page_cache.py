@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from public import page_cache
+from tests.factories import verified_login
 from tests.public.conftest import (
     count_queries,
     empty_caches,
@@ -24,7 +25,7 @@ PAGES = [URL, "/rankings/2017/grid/", "/rankings/2017/dimensions/D1/",
 
 def signed_in(user) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    verified_login(client, user)
     return client
 
 

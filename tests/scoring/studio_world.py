@@ -15,7 +15,7 @@ from django.test import Client
 from accounts import roles
 from public import page_cache
 from scoring import studio_selectors
-from tests.factories import UserFactory, make_officer
+from tests.factories import UserFactory, make_officer, verified_login
 from tests.public.conftest import World, publish_world
 
 
@@ -45,7 +45,7 @@ def fresh_fixture(db: None) -> Iterator[None]:
 def client_of(user: Any) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        verified_login(client, user)
     return client
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from datetime import date, timedelta
@@ -11,9 +12,11 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
-from accounts.models import User
+from accounts.models import PasswordRecord, User
+from accounts.services import password_record
 from demo.data import element_values
 from indicators.models import ModelVersion, Region
 from scoring.selectors import latest_published_run
@@ -23,6 +26,11 @@ from submissions.models import Cycle
 from submissions.services.cycles import cycle_create
 
 DEMO_PASSWORD = "demo-password-2017"  # noqa: S105 - printed for the demo on purpose
+# The second factor of the demo's staff accounts: one known TOTP secret, printed like the
+# password (and `demo_otp` prints its current code). Demo data only: never in production.
+DEMO_TOTP_KEY = b"ifdi-demo-totp-2017!".hex()
+DEMO_TOTP_SECRET = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+STAFF = ("admin", "security", "reviewer", "auditor")
 NOTE = "演示数据（合成，非真实统计）/ synthetic demo data"
 
 
@@ -61,7 +69,12 @@ class Command(BaseCommand):
             if created:
                 user.password = hashed
                 user.save(update_fields=["password"])
+            if not PasswordRecord.objects.filter(user=user).exists():
+                password_record(user=user)  # the demo's password counts as chosen
             user.groups.add(Group.objects.get_or_create(name=role)[0])
+            if username in STAFF and not TOTPDevice.objects.filter(user=user).exists():
+                TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY,
+                                          confirmed=True)
             return user
 
         for region in Region.objects.all():
@@ -69,8 +82,10 @@ class Command(BaseCommand):
                    full_name=f"{region.short_name_zh}填报员（演示）")
         person("reviewer", roles.REVIEWER, full_name="审核员（演示）")
         person("auditor", roles.AUDITOR, full_name="审计员（演示）")
-        return person("admin", roles.ADMINISTRATOR, full_name="管理员（演示）", is_staff=True,
-                      is_superuser=True)
+        person("security", roles.SECURITY_ADMINISTRATOR, full_name="安全管理员（演示）")
+        # Not a superuser: the administrator's daily work needs none (separation of duties).
+        User.objects.filter(username="admin", is_superuser=True).update(is_superuser=False)
+        return person("admin", roles.ADMINISTRATOR, full_name="管理员（演示）")
 
     def _csv(self, year: int, scale: float) -> bytes:
         buffer = io.StringIO()
@@ -84,8 +99,12 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         self.stdout.write(
             "Demo logins (password for all: " + DEMO_PASSWORD + "):\n"
-            "  admin           administrator (also the Django admin)\n"
+            "  admin           administrator (cycles, scoring, publication; the Django admin)\n"
+            "  security        security administrator (accounts, roles, second factors)\n"
             "  reviewer        reviewer of all regions\n"
-            "  auditor         auditor, read-only\n"
-            "  officer-110000  province officer of 北京 (officer-<GB/T 2260 code> for others)"
+            "  auditor         auditor, read-only (the audit log)\n"
+            "  officer-110000  province officer of 北京 (officer-<GB/T 2260 code> for others)\n"
+            "Second factor of admin, security, reviewer and auditor (TOTP, demo only): add the\n"
+            "  secret " + DEMO_TOTP_SECRET + " to an authenticator app, or run\n"
+            "  `.venv/bin/python manage.py demo_otp` for the current 6-digit code."
         )
