@@ -28,7 +28,7 @@ from accounts import roles
 from indicators.models import ModelVersion, Region
 from scoring.models import ScoringRun
 from submissions.models import Submission
-from tests.factories import UserFactory
+from tests.factories import UserFactory, verified_login
 from tests.model_worlds import (
     import_document,
     pdf_text,
@@ -138,7 +138,7 @@ def _fresh_pages(db: None) -> None:
 def _client(user: Any = None, language: str = "zh-hans") -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        verified_login(client, user)
     return client
 
 

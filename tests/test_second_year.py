@@ -33,7 +33,7 @@ from indicators.models import ModelVersion, Region
 from scoring.models import ScoringRun
 from submissions.bulk import bulk_import
 from submissions.models import Cycle, Submission, Version
-from tests.factories import UserFactory, make_officer
+from tests.factories import UserFactory, make_officer, verified_login
 from tests.model_worlds import (
     NEW_DIMENSION,
     NEW_ELEMENT,
@@ -70,7 +70,7 @@ class World:
 def _client(user: Any = None, language: str = "zh-hans") -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        verified_login(client, user)
     return client
 
 
