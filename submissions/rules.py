@@ -18,6 +18,7 @@ import numpy as np
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from common.exports import unescape_formula
 from common.i18n import in_both_languages, pick_lazy
 from indicators.expressions import Expression
 from readers import RawRow
@@ -192,7 +193,10 @@ def parse_rows(
         else:
             parsed_ok = True
         raw_note = note_cell.value if note_cell is not None else None
-        note = (raw_note[:200] if type(raw_note) is str else _raw_text(raw_note)).strip()
+        # A note the platform wrote into the template escaped (common.exports) comes back
+        # as the officer wrote it.
+        note = unescape_formula(
+            (raw_note[:200] if type(raw_note) is str else _raw_text(raw_note)).strip())
         previous = cells.get(code)
         if previous is not None:
             if previous.value != value or not parsed_ok:
