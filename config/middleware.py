@@ -1,5 +1,5 @@
-"""Cross-cutting request rules: a friendly 503 when the database is unreachable, and an
-auditor who can never write."""
+"""Cross-cutting request rules: a friendly 503 when the database is unreachable, a 400 page
+for a malformed query parameter, and an auditor who can never write."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from accounts import roles
+from common.params import BadParameter
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,23 @@ def unavailable_response(exception: Exception) -> HttpResponse:
     response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = "30"
     return response
+
+
+class BadParameterMiddleware:
+    """A malformed query parameter (``common.params``) is the visitor's mistake: a 400 page in
+    the request's language naming the parameter, one line in the log, no traceback."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, BadParameter):
+            return None
+        logger.info("bad query parameter on %s: %s", request.path, exception.code)
+        return render(request, "bad_parameter.html", {"message": exception.message}, status=400)
 
 
 class AuditorReadOnlyMiddleware:

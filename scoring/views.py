@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import ApplicationError
 from common.exports import CONTENT_TYPES, render_table
+from common.params import query_flag
 from common.tasks import enqueue_on_commit
 from common.views import error_message
 from scoring import selectors, services
@@ -85,7 +86,7 @@ def run_download(request: HttpRequest, run_id: int, fmt: str) -> HttpResponse:
 def provenance(request: HttpRequest, run_id: int) -> HttpResponse:
     """Where a run came from; ``?verify=1`` recomputes it from the versions it read."""
     run = get_run_for_staff(request, run_id)
-    verification = services.run_verify(run=run) if request.GET.get("verify") else None
+    verification = services.run_verify(run=run) if query_flag(request, "verify") else None
     versions = (Version.objects.filter(pk__in=list(run.inputs.get("versions", {}).values()))
                 .select_related("submission__region", "file", "created_by")
                 .order_by("submission__region__order"))

@@ -419,14 +419,17 @@ class Comparison:
     diff: list[ValueChange] | None
 
 
-def version_comparison(versions: list[Version], a: str, b: str) -> Comparison:
+def version_comparison(versions: list[Version], a: int | None, b: int | None) -> Comparison:
+    """``a`` and ``b`` are version numbers as the query gave them (parsed strictly by the
+    view); a number of no version of the submission compares nothing."""
     by_number = {v.number: v for v in versions}
-    first = int(a) if a.isdigit() and int(a) in by_number else None
-    second = int(b) if b.isdigit() and int(b) in by_number else None
+    first = a if a in by_number else None
+    second = b if b in by_number else None
     diff = (version_diff(by_number[first], by_number[second])
             if first is not None and second is not None else None)
     # Unless chosen, the second list shows the latest version.
-    return Comparison(first, second if b else (versions[-1].number if versions else None), diff)
+    return Comparison(first, second if b is not None else (versions[-1].number if versions
+                                                           else None), diff)
 
 
 def timeline_versions(submission: Submission) -> list[Version]:

@@ -18,6 +18,7 @@ from accounts import roles
 from common.errors import ApplicationError
 from common.exports import CONTENT_TYPES, render_table
 from common.i18n import localized
+from common.params import query_choice, query_id
 from common.views import error_message, form_error_message
 from submissions import selectors
 from submissions.forms import (
@@ -226,8 +227,8 @@ def timeline(request: HttpRequest, submission_id: int) -> HttpResponse:
     versions = selectors.timeline_versions(submission)
     return render(request, "submissions/timeline.html", {
         "submission": submission, "versions": versions,
-        "comparison": selectors.version_comparison(versions, request.GET.get("a", ""),
-                                                   request.GET.get("b", "")),
+        "comparison": selectors.version_comparison(versions, query_id(request, "a"),
+                                                   query_id(request, "b")),
         "transitions": submission.transitions.select_related("actor", "version"),
         "comments": submission.comments.select_related("author"),
     })
@@ -301,8 +302,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     filtered = QueueFilter(request.GET, queryset=selectors.queue_submissions())
     table = QueueTable(filtered.qs)
     RequestConfig(request, paginate={"per_page": 40}).configure(table)
-    fmt = request.GET.get("_export")
-    if fmt in ("csv", "xlsx"):
+    fmt = query_choice(request, "_export", ("csv", "xlsx"))
+    if fmt is not None:
         return _table_download(table, fmt)
     return render(request, "submissions/queue.html", {"table": table, "filter": filtered})
 
