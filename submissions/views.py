@@ -291,8 +291,14 @@ def cycle_update(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_GET
 def file_download(request: HttpRequest, file_id: int) -> FileResponse:
     upload = get_file_for_user(request, file_id)
-    return FileResponse(upload.file.open("rb"), as_attachment=True,
-                        filename=upload.original_name)
+    # Data, never a page: the type is fixed, not guessed from the uploader's file name (a
+    # ".html" or ".svg" served as such would run on this origin), and the browser must not
+    # sniff one either.
+    response = FileResponse(upload.file.open("rb"), as_attachment=True,
+                            filename=upload.original_name,
+                            content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
