@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body longer than REQUEST_MAX_BYTES is refused before anything reads it.
+    "config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before everything that reads the session or the database: a cached public page for an
     # anonymous visitor is answered from memory (public/page_cache.py).
@@ -192,6 +194,12 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 BULK_MAX_BYTES = env_int("BULK_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 BULK_MAX_ROWS = env_int("BULK_MAX_ROWS", 1_000_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# The largest request body, refused by its Content-Length before it is read
+# (config.middleware.RequestBodyLimitMiddleware): an upload at the limit plus its form (the
+# multipart boundaries, the CSRF token, a note). Paths that take more, by prefix (an
+# administrators' bulk upload page: BULK_MAX_BYTES + 1 MB).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + 1024 * 1024, minimum=1024)
+REQUEST_MAX_BYTES_BY_PATH: dict[str, int] = {}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
