@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from audit.services import log_action
+from common.client_address import client_address
 
 WATCHED_FIELDS = ("is_active", "is_superuser", "is_staff", "region_id", "username", "email")
 
@@ -29,7 +30,7 @@ def _current_user() -> Any:
 
 
 def _ip(request: Any) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return client_address(request) if request is not None else ""
 
 
 @receiver(user_logged_in)

@@ -226,6 +226,9 @@ USE_TZ = True
 # --- Security -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Never authenticates: slows guessing at one account from many addresses
+    # (accounts/login_throttle.py), after axes' lock-out and before the password check.
+    "accounts.login_throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -240,7 +243,12 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
+# Locked per user name AND client address: a stranger locks only themselves. Behind a proxy
+# the client address comes from X-Forwarded-For through TRUSTED_PROXY_COUNT proxies
+# (common/client_address.py; docs/operations.md), never from a header nobody vouches for.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
