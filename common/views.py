@@ -21,3 +21,16 @@ def form_error_message(request: HttpRequest, form: forms.Form) -> None:
     first = next(iter(errors.values()))[0] if errors else None
     if first:
         messages.error(request, first["message"])
+
+
+def shown_again(form: forms.Form) -> forms.Form:
+    """A refused form, to be shown again with its errors at its fields: each text is cut at its
+    field's bound, so that a 5 MB text refused as too long does not come back in the page."""
+    data = form.data.copy()
+    for name, field in form.fields.items():
+        limit = getattr(field, "max_length", None)
+        key = form.add_prefix(name)
+        if limit and isinstance(data.get(key), str) and len(data[key]) > limit:
+            data[key] = data[key][:limit]
+    form.data = data
+    return form

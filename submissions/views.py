@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,11 +20,12 @@ from common.errors import ApplicationError
 from common.exports import CONTENT_TYPES, render_table
 from common.i18n import localized
 from common.params import query_choice, query_id
-from common.views import error_message, form_error_message
+from common.views import error_message, form_error_message, shown_again
 from submissions import selectors
 from submissions.forms import (
     CommentForm,
     CycleForm,
+    CycleStateForm,
     DeadlineForm,
     ReasonForm,
     UploadForm,
@@ -71,10 +73,25 @@ def officer_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = get_submission_for_user(request, submission_id)
+    return _detail_page(request, submission)
+
+
+def _detail_page(request: HttpRequest, submission: Submission, *, status: int = 200,
+                 **forms: Form) -> HttpResponse:
+    """The submission page; a form posted from it and refused comes back in ``forms``
+    (``return_form``, ``reopen_form``, ``comment_form``) with its errors at its fields."""
     page = selectors.submission_detail_page(submission=submission, user=request.user)
-    return render(request, "submissions/submission_detail.html",
-                  {**page.as_context(), "upload_form": UploadForm(),
-                   "severity": selectors.Severity})
+    context = {**page.as_context(), "upload_form": UploadForm(), "severity": selectors.Severity,
+               "return_form": ReasonForm(), "reopen_form": ReasonForm(),
+               "comment_form": CommentForm(), **forms}
+    return render(request, "submissions/submission_detail.html", context, status=status)
+
+
+def _refused(request: HttpRequest, submission: Submission, name: str, form: Form
+             ) -> HttpResponse:
+    """A form of the submission page refused: the page again, 400, the errors at the fields,
+    nothing changed."""
+    return _detail_page(request, submission, status=400, **{name: shown_again(form)})
 
 
 @login_required
@@ -163,6 +180,8 @@ def edit_values(request: HttpRequest, submission_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存为第 %(n)s 版，正在校验") % {"n": version.number})
             return _to_detail(submission)
+    if form.is_bound:
+        form = shown_again(form)  # type: ignore[assignment]
     rows = form.rows(issues=selectors.issues_by_code(submission.current_version).by_code)
     return render(request, "submissions/edit_values.html",
                   {"submission": submission, "form": form, "rows": rows})
@@ -191,7 +210,8 @@ def review_action(request: HttpRequest, submission_id: int, action: str) -> Http
     if action not in REVIEW_ACTIONS:
         raise PermissionDenied
     role = Actor.REVIEWER if roles.is_reviewer(request.user) else Actor.ADMINISTRATOR
-    return _decide(request, submission, REVIEW_ACTIONS[action], role, _("已处理"))
+    return _decide(request, submission, REVIEW_ACTIONS[action], role, _("已处理"),
+                   form_name="return_form")
 
 
 @login_required
@@ -199,20 +219,23 @@ def review_action(request: HttpRequest, submission_id: int, action: str) -> Http
 def reopen(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = get_submission_for_user(request, submission_id)
     require_administrator(request)
-    return _decide(request, submission, Action.REOPEN, Actor.ADMINISTRATOR, _("已重新打开"))
+    return _decide(request, submission, Action.REOPEN, Actor.ADMINISTRATOR, _("已重新打开"),
+                   form_name="reopen_form")
 
 
 def _decide(request: HttpRequest, submission: Submission, action: Action, role: Actor,
-            done: str) -> HttpResponse:
+            done: str, *, form_name: str) -> HttpResponse:
     """A reviewer's or administrator's transition, with the reason of the form."""
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        form_error_message(request, form)
-        return _to_detail(submission)
+        return _refused(request, submission, form_name, form)
     try:
         submission_transition(submission_id=submission.pk, action=action, actor=request.user,
                               actor_role=role, reason=form.cleaned_data["reason"].strip())
     except ApplicationError as exc:
+        if exc.field in form.fields:  # a missing reason: said at its field
+            form.add_error(exc.field, exc.message)
+            return _refused(request, submission, form_name, form)
         error_message(request, exc)
     else:
         messages.success(request, done)
@@ -241,11 +264,13 @@ def comment(request: HttpRequest, submission_id: int) -> HttpResponse:
     require_participant(request)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        form_error_message(request, form)
-        return _to_detail(submission)
+        return _refused(request, submission, "comment_form", form)
     try:
         comment_add(submission=submission, author=request.user, body=form.cleaned_data["body"])
     except ApplicationError as exc:
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+            return _refused(request, submission, "comment_form", form)
         error_message(request, exc)
     return _to_detail(submission)
 
@@ -261,8 +286,13 @@ def cycles(request: HttpRequest) -> HttpResponse:
             cycle = cycle_create(actor=request.user, **form.cleaned_data)
             messages.success(request, _("已创建 %(year)s 年度填报周期") % {"year": cycle.year})
             return redirect("submissions:cycles")
+    return _cycles_page(request, form, status=400 if form.is_bound else 200)
+
+
+def _cycles_page(request: HttpRequest, form: Form | None = None, *, status: int = 200
+                 ) -> HttpResponse:
     return render(request, "submissions/cycles.html",
-                  {"rows": selectors.cycle_rows(), "form": form})
+                  {"rows": selectors.cycle_rows(), "form": form or CycleForm()}, status=status)
 
 
 @login_required
@@ -270,13 +300,15 @@ def cycles(request: HttpRequest) -> HttpResponse:
 def cycle_update(request: HttpRequest, cycle_id: int) -> HttpResponse:
     require_administrator(request)
     cycle = get_object_or_404(Cycle, pk=cycle_id)
-    form = DeadlineForm(request.POST)
-    if "state" not in request.POST and not form.is_valid():
+    form: Form = (CycleStateForm(request.POST) if "state" in request.POST
+                  else DeadlineForm(request.POST))
+    if not form.is_valid():
+        # Buttons of the cycles page, not a page of their own: the error on the page, 400.
         form_error_message(request, form)
-        return redirect("submissions:cycles")
+        return _cycles_page(request, status=400)
     try:
-        if "state" in request.POST:
-            cycle_set_state(cycle=cycle, state=request.POST["state"], actor=request.user)
+        if "state" in form.cleaned_data:
+            cycle_set_state(cycle=cycle, state=form.cleaned_data["state"], actor=request.user)
         else:
             cycle_set_deadline(cycle=cycle, deadline=form.cleaned_data["deadline"],
                                actor=request.user)
