@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any, TypeVar
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
@@ -23,10 +26,13 @@ def form_error_message(request: HttpRequest, form: forms.Form) -> None:
         messages.error(request, first["message"])
 
 
-def shown_again(form: forms.Form) -> forms.Form:
+F = TypeVar("F", bound=forms.BaseForm)
+
+
+def shown_again(form: F) -> F:
     """A refused form, to be shown again with its errors at its fields: each text is cut at its
     field's bound, so that a 5 MB text refused as too long does not come back in the page."""
-    data = form.data.copy()
+    data: Any = copy.copy(form.data)  # a QueryDict's copy is mutable
     for name, field in form.fields.items():
         limit = getattr(field, "max_length", None)
         key = form.add_prefix(name)

@@ -289,7 +289,7 @@ def cycles(request: HttpRequest) -> HttpResponse:
     return _cycles_page(request, form, status=400 if form.is_bound else 200)
 
 
-def _cycles_page(request: HttpRequest, form: Form | None = None, *, status: int = 200
+def _cycles_page(request: HttpRequest, form: CycleForm | None = None, *, status: int = 200
                  ) -> HttpResponse:
     return render(request, "submissions/cycles.html",
                   {"rows": selectors.cycle_rows(), "form": form or CycleForm()}, status=status)
