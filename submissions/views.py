@@ -44,7 +44,7 @@ from submissions.permissions import (
     require_staff_reader,
 )
 from submissions.services.cycles import cycle_create, cycle_set_deadline, cycle_set_state
-from submissions.services.files import file_check_size
+from submissions.services.files import StorageUnavailable, file_check_size
 from submissions.services.progress import Stage, progress_get
 from submissions.services.review import comment_add, submission_submit, submission_transition
 from submissions.services.versions import (
@@ -126,6 +126,12 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
             submission=submission, content=b"".join(uploaded.chunks()), filename=uploaded.name,
             actor=request.user,
         )
+    except StorageUnavailable as exc:
+        # Nothing was kept; the officer tries again later.
+        messages.error(request, exc.message)
+        response = _detail_page(request, submission, status=503)
+        response["Retry-After"] = "60"
+        return response
     except ApplicationError as exc:
         error_message(request, exc)
     else:

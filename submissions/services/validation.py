@@ -28,6 +28,7 @@ from submissions import rules
 from submissions.models import Submission, ValidationIssue, Value, Version
 from submissions.reader_messages import file_rejected_texts
 from submissions.selectors import peer_values, previous_approved_values, ruleset_for
+from submissions.services.files import file_read_checked
 from submissions.services.progress import Stage, progress_set
 from submissions.services.review import submission_advance, submission_lock
 from submissions.services.versions import version_point_at
@@ -106,8 +107,7 @@ def _results_store(version: Version, outcome: ValidationOutcome, *, needs_readin
 
 def _read_upload(version: Version, ruleset: rules.RuleSet) -> ValidationOutcome:
     assert version.file is not None
-    with version.file.file.open("rb") as handle:
-        content = handle.read()
+    content = file_read_checked(record=version.file)  # a damaged file raises: retried
     try:
         table = read_table(content, version.file.original_name, fields=TEMPLATE_FIELDS,
                            max_bytes=settings.UPLOAD_MAX_BYTES)
