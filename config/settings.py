@@ -193,6 +193,11 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Bulk files (import_values, administrators only) are larger: a county-level cycle.
 BULK_MAX_BYTES = env_int("BULK_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 BULK_MAX_ROWS = env_int("BULK_MAX_ROWS", 1_000_000, minimum=1)
+# An officer's file has one row per element of the model; a file with far more rows (249,000
+# duplicates in 3 MB, found by a probe) is refused whole before its rows are checked. The
+# bound leaves room for any honest file: blank or repeated header rows, notes, subtotals.
+UPLOAD_ROWS_PER_ELEMENT = env_int("UPLOAD_ROWS_PER_ELEMENT", 10, minimum=1)
+UPLOAD_EXTRA_ROWS = env_int("UPLOAD_EXTRA_ROWS", 100, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # The largest request body, refused by its Content-Length before it is read
 # (config.middleware.RequestBodyLimitMiddleware): an upload at the limit plus its form (the

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -107,7 +108,7 @@ class ValuesForm(forms.Form):
             for e in self.elements
         }
 
-    def rows(self, issues: dict[str, list[ValidationIssue]]
+    def rows(self, issues: Mapping[str, list[ValidationIssue]]
              ) -> list[tuple[DataElement, forms.BoundField, forms.BoundField,
                              list[ValidationIssue]]]:
         """Per element: its value field, its note field, the issues of the current version."""

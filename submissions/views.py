@@ -4,6 +4,8 @@ selector or writes through a service, then renders or redirects."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,7 +21,7 @@ from accounts import roles
 from common.errors import ApplicationError
 from common.exports import CONTENT_TYPES, render_table
 from common.i18n import localized
-from common.params import query_choice, query_id
+from common.params import query_choice, query_id, query_match
 from common.views import error_message, form_error_message, shown_again
 from submissions import selectors
 from submissions.forms import (
@@ -163,6 +165,21 @@ def version_status(request: HttpRequest, version_id: int) -> HttpResponse:
     if version.is_validated and request.htmx:  # type: ignore[attr-defined]
         response["HX-Refresh"] = "true"  # show the results at their cells
     return response
+
+
+ELEMENT_CODE = re.compile(r"[A-Za-z0-9_]{1,20}", re.ASCII)
+
+
+@login_required
+@require_GET
+def version_issues(request: HttpRequest, version_id: int) -> HttpResponse:
+    """Every issue of a version, a page at a time (``?page=``, ``?element=``)."""
+    version = get_version_for_user(request, version_id)
+    page = selectors.version_issues_page(
+        version=version, page=query_id(request, "page"),
+        element=query_match(request, "element", ELEMENT_CODE))
+    return render(request, "submissions/version_issues.html",
+                  {"issues": page, "version": version, "submission": version.submission})
 
 
 @login_required

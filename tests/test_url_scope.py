@@ -97,6 +97,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "submissions:submit": {"GET": WRONG_METHOD, "POST": _r(302, 302, 404, 403, 403, 403)},
     "submissions:timeline": {"GET": BJ_READ, "POST": WRONG_METHOD},
     "submissions:version_status": {"GET": BJ_READ, "POST": WRONG_METHOD},
+    "submissions:version_issues": {"GET": BJ_READ, "POST": WRONG_METHOD},
     "submissions:state": {"GET": BJ_READ, "POST": WRONG_METHOD},
     "submissions:file": {"GET": BJ_READ, "POST": WRONG_METHOD},
     # --- review: reviewers and administrators decide; officers and auditors do not ---------

@@ -115,9 +115,27 @@ def _read_upload(version: Version, ruleset: rules.RuleSet) -> ValidationOutcome:
         issue = rules.Issue("", rules.ERROR, exc.rule_code, *file_rejected_texts(exc),
                             rules.Position(exc.sheet or "", exc.row, exc.column or ""))
         return ValidationOutcome({}, [issue], rejected=True)
+    limit = row_limit(len(ruleset.elements))
+    if len(table.rows) > limit:
+        return ValidationOutcome({}, [_too_many_rows(len(table.rows), len(ruleset.elements),
+                                                     limit)], rejected=True)
     cells, issues = rules.parse_rows(ruleset, table.rows, sheet=table.sheet or "")
     issues.extend(_template_meta_issues(content, version.submission))
     return ValidationOutcome(cells, issues)
+
+
+def row_limit(elements: int) -> int:
+    """The most rows an officer's file may have: ``UPLOAD_ROWS_PER_ELEMENT`` (10) per element
+    of the model plus ``UPLOAD_EXTRA_ROWS`` (100). A template has one row per element; the
+    rest is room for what people add (notes, subtotals, a repeated header). A file past it is
+    refused whole: its rows would each be an issue (one had 249,000), and none is data."""
+    return settings.UPLOAD_ROWS_PER_ELEMENT * elements + settings.UPLOAD_EXTRA_ROWS
+
+
+def _too_many_rows(rows: int, elements: int, limit: int) -> rules.Issue:
+    zh, en = rules.message("TOO_MANY_ROWS_FOR_MODEL", rows=f"{rows:,}", elements=elements,
+                           limit=f"{limit:,}")
+    return rules.Issue("", rules.ERROR, "TOO_MANY_ROWS_FOR_MODEL", zh, en)
 
 
 def _template_meta_issues(content: bytes, submission: Submission) -> list[rules.Issue]:
@@ -184,13 +202,18 @@ def _value_rows(version: Version, cells: Mapping[str, rules.Cell],
 
 
 def issue_insert_many(*, rows: Sequence[tuple[Version, rules.Issue]]) -> None:
-    """Store the issues found, each with its version (a bulk load stores many versions')."""
+    """Store the issues found, each with its version (a bulk load stores many versions'), at
+    most ``rules.MAX_ISSUES_PER_RULE`` of a rule and ``rules.MAX_ISSUES_PER_VERSION`` of a
+    version (``rules.cap_issues``: the first ones, and how many more)."""
+    by_version: dict[int, tuple[Version, list[rules.Issue]]] = {}
+    for version, issue in rows:
+        by_version.setdefault(id(version), (version, []))[1].append(issue)
     ValidationIssue.objects.bulk_create(
         (ValidationIssue(
             version=version, element_code=i.element_code, sheet=i.position.sheet[:100],
             row=i.position.row, column=i.position.column, severity=i.severity,
             rule_code=i.rule_code, message_zh=i.message_zh[:500], message_en=i.message_en[:500],
-        ) for version, i in rows),
+        ) for version, issues in by_version.values() for i in rules.cap_issues(issues)),
         batch_size=2000,
     )
 
