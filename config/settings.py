@@ -128,7 +128,12 @@ REDIS_URL = env_optional("REDIS_URL")
 BROKER_DIR = DATA_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    # How long a message taken by a worker that then died whole stays invisible before Redis
+    # hands it out again. It must stay above the longest task's time limit (bulk_import_file:
+    # 1900 s), or a running bulk load is handed to a second worker; a lost validation is
+    # re-queued by the sweep long before (VALIDATION_STUCK_AFTER_SECONDS).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -181,9 +186,11 @@ CELERY_BEAT_SCHEDULE = {
     # Every morning: officers whose deadline is three days away and who have not submitted.
     "remind-deadlines": {"task": "submissions.tasks.remind_deadlines_task",
                          "schedule": crontab(hour=8, minute=0)},
-    # Versions or submissions whose message was lost (a broker restart, say) are re-queued.
+    # Versions or submissions whose message was lost (a broker restart, a worker killed) are
+    # re-queued: every 30 s, so that a lost validation is back within
+    # VALIDATION_STUCK_AFTER_SECONDS + 30 s (under two minutes; docs/reliability.md).
     "sweep-stuck-validations": {"task": "submissions.tasks.sweep_stuck_task",
-                                "schedule": 60.0},
+                                "schedule": 30.0},
 }
 
 # --- Files ----------------------------------------------------------------------------------
@@ -306,6 +313,15 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # The platform's own knobs.
 VALIDATION_OUTLIER_THRESHOLD = 3.5
-VALIDATION_STUCK_AFTER_SECONDS = env_int("VALIDATION_STUCK_AFTER_SECONDS", 600, minimum=30)
+# A version queued this long ago (or re-queued) and not started is re-queued by the sweep: its
+# message was lost (a broker restart) or sits behind a worker that died. Validating one takes
+# about a second; on deadline day the queue held at most 5 messages (docs/benchmarks.md).
+VALIDATION_STUCK_AFTER_SECONDS = env_int("VALIDATION_STUCK_AFTER_SECONDS", 60, minimum=10)
+# The hard time limit of one validation (the soft one 10 s earlier): a validation "running"
+# for longer died with its worker, and the sweep re-queues it.
+VALIDATION_TIME_LIMIT = env_int("VALIDATION_TIME_LIMIT", 60, minimum=20)
+# Runs of one version that never finished before the sweep gives up and marks it "failed"
+# for an operator (python manage.py retry_validations).
+VALIDATION_MAX_ATTEMPTS = env_int("VALIDATION_MAX_ATTEMPTS", 5, minimum=1)
 UNCERTAINTY_REPLICATIONS = env_int("UNCERTAINTY_REPLICATIONS", 1000, minimum=10)
 UNCERTAINTY_SPREAD = 0.2

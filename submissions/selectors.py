@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -227,6 +228,20 @@ NEXT_BY_STATE: dict[str, str | Promise] = {
 }
 
 
+def validation_is_lost(version: Version) -> bool:
+    """Whether a version not yet validated waits longer than it should: queued and not started
+    for ``VALIDATION_STUCK_AFTER_SECONDS``, or "running" past its hard time limit (its worker
+    died). The sweep re-queues such a version; the officer's page says so."""
+    now = timezone.now()
+    if version.validation == Version.Validation.PENDING:
+        since = version.validation_queued_at or version.created_at
+        return (now - since).total_seconds() > settings.VALIDATION_STUCK_AFTER_SECONDS
+    if version.validation == Version.Validation.RUNNING:
+        since = version.validation_started_at or version.created_at
+        return (now - since).total_seconds() > settings.VALIDATION_TIME_LIMIT + 5
+    return False
+
+
 def submission_is_checking(submission: Submission) -> bool:
     return submission.state in CHECKING_STATES
 
@@ -403,6 +418,7 @@ class DetailPage:
     current: Version | None
     latest: Version | None
     pending: Version | None        # the latest version while the worker validates it
+    pending_lost: bool             # ... and it waits longer than it should (validation_is_lost)
     rejected_upload: Version | None  # the latest version when its file could not be read
     checking: bool
     rows: list[DetailRow]
@@ -426,6 +442,7 @@ def submission_detail_page(*, submission: Submission, user: Any) -> DetailPage:
     return DetailPage(
         submission=submission, current=current, latest=latest,
         pending=latest if latest and not latest.is_validated else None,
+        pending_lost=bool(latest and not latest.is_validated and validation_is_lost(latest)),
         rejected_upload=(latest if latest and latest.validation == Version.Validation.REJECTED
                          else None),
         checking=submission_is_checking(submission),

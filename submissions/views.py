@@ -161,8 +161,10 @@ def version_status(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_version_for_user(request, version_id)
     progress = progress_get(version_id=version.pk) or {"percent": 0, "stage": Stage.QUEUED}
     response = render(request, "submissions/_version_status.html",
-                      {"version": version, "progress": progress})
-    if version.is_validated and request.htmx:  # type: ignore[attr-defined]
+                      {"version": version, "progress": progress,
+                       "lost": selectors.validation_is_lost(version)})
+    finished = version.is_validated or version.validation == version.Validation.FAILED
+    if finished and request.htmx:  # type: ignore[attr-defined]
         response["HX-Refresh"] = "true"  # show the results at their cells
     return response
 
