@@ -57,7 +57,8 @@ def validated(stack: Stack) -> int:
 
 def swept(stack: Stack) -> int:
     """How many versions the beat's sweeps re-queued (their log lines, in the worker's log)."""
-    return sum(int(n) for n in re.findall(r"re-queued (\d+) stuck version", stack.worker_logs()))
+    logs = "".join(w.log.read_text(errors="replace") for w in stack.workers)
+    return sum(int(n) for n in re.findall(r"re-queued (\d+) stuck version", logs))
 
 
 def test_versions_lost_with_the_broker_are_recovered_by_the_sweep(

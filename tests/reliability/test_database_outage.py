@@ -293,11 +293,11 @@ def test_validations_recover_after_a_20_s_database_outage(redis_stack: Stack) ->
     stack.beat()
     wait_for(lambda: validated(stack) >= 3, timeout=60,
              message=lambda: f"the worker to consume\n{stack.worker_logs()}")
+    at_outage = validated(stack)  # (the test cannot read it once the database is away)
     with connect(server_url()) as conn:
         conn.execute(f'ALTER DATABASE "{stack.database}" ALLOW_CONNECTIONS false')
         conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                      "WHERE datname = %s AND pid <> pg_backend_pid()", (stack.database,))
-    at_outage = validated(stack)
     time.sleep(OUTAGE_SECONDS)  # the outage itself: how long the database stays away
     with connect(server_url()) as conn:
         conn.execute(f'ALTER DATABASE "{stack.database}" ALLOW_CONNECTIONS true')
