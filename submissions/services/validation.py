@@ -303,7 +303,7 @@ def _give_up(version_ids: Sequence[int]) -> None:
         version.validation = V.FAILED
         version.save(update_fields=["validation"])
         logger.error("gave up validating version %s (%s) after %d attempts: see the worker "
-                     "logs; python manage.py retry_validations --version %s re-queues it",
+                     "logs; python manage.py retry_validations --id %s re-queues it",
                      version.pk, version, version.validation_attempts, version.pk)
         log_action(actor=None, action="version.validation_failed", obj=version,
                    region_code=version.submission.region.code,

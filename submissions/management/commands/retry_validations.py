@@ -11,11 +11,11 @@ from submissions.services.validation import validation_retry_failed
 
 class Command(BaseCommand):
     help = ("List the versions whose validation was given up (state 'failed'); with --all or "
-            "--version ID, re-queue them with their attempts counted from zero.")
+            "--id ID, re-queue them with their attempts counted from zero.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--version", type=int, action="append", dest="versions",
-                            help="re-queue this version (repeat for several)")
+        parser.add_argument("--id", type=int, action="append", dest="versions",
+                            help="re-queue the version of this id (repeat for several)")
         parser.add_argument("--all", action="store_true", help="re-queue every failed one")
         parser.add_argument("--user", help="record the action as this user (default: operator)")
 
