@@ -126,3 +126,14 @@ def test_the_delay_is_per_account(officer_bj, officer_sh, settings, _no_sleep):
 def test_the_delay_schedule(failures, delay):
     assert login_throttle.delay_for(failures) == delay
 
+
+
+def test_the_audit_log_records_the_clients_address(officer_bj, settings):
+    from audit.models import AuditEntry
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    _login("officer-bj", "wrong-password", forwarded=ATTACKER)
+    _login("officer-bj", PASSWORD, forwarded=OWNER)
+    failed = AuditEntry.objects.get(action="auth.login_failed")
+    assert failed.data["ip"] == ATTACKER
+    assert AuditEntry.objects.get(action="auth.login").data["ip"] == OWNER
