@@ -314,6 +314,12 @@ ISSUES_SHOWN_PER_ELEMENT = 3
 GENERAL_ISSUES_SHOWN = 20
 TIMELINE_ISSUES_SHOWN = 5
 ISSUES_PER_PAGE = 100
+# Versions, transitions and comments: the timeline pages its versions and shows the latest
+# transitions and comments; the submission's page shows the latest few of each.
+TIMELINE_VERSIONS_PER_PAGE = 50
+TIMELINE_HISTORY_SHOWN = 100
+DETAIL_VERSIONS_SHOWN = 20
+DETAIL_HISTORY_SHOWN = 30
 
 
 class IssueList(list[ValidationIssue]):
@@ -423,9 +429,10 @@ class DetailPage:
     checking: bool
     rows: list[DetailRow]
     general_issues: list[ValidationIssue]
-    versions: QuerySet[Version]
-    transitions: QuerySet[Transition]
-    comments: QuerySet[Comment]
+    versions: list[Version]        # the latest DETAIL_VERSIONS_SHOWN
+    more_versions: bool            # (the rest on the timeline)
+    transitions: list[Transition]  # the latest DETAIL_HISTORY_SHOWN, in order
+    comments: list[Comment]
     days_left: int
     abilities: Abilities
 
@@ -447,9 +454,13 @@ def submission_detail_page(*, submission: Submission, user: Any) -> DetailPage:
                          else None),
         checking=submission_is_checking(submission),
         rows=detail_rows(submission, groups), general_issues=groups.general,
-        versions=submission.versions.select_related("file", "created_by"),
-        transitions=submission.transitions.select_related("actor"),
-        comments=submission.comments.select_related("author"),
+        versions=list(submission.versions.select_related("file", "created_by")
+                      .order_by("-number")[:DETAIL_VERSIONS_SHOWN]),
+        more_versions=submission.version_count > DETAIL_VERSIONS_SHOWN,
+        transitions=latest_of(submission.transitions.select_related("actor"),
+                              DETAIL_HISTORY_SHOWN)[0],
+        comments=latest_of(submission.comments.select_related("author"),
+                           DETAIL_HISTORY_SHOWN)[0],
         days_left=(submission.cycle.deadline - timezone.localdate()).days,
         abilities=submission_abilities(submission=submission, user=user),
     )
@@ -495,28 +506,60 @@ class Comparison:
     diff: list[ValueChange] | None
 
 
-def version_comparison(versions: list[Version], a: int | None, b: int | None) -> Comparison:
+def version_comparison(submission: Submission, a: int | None, b: int | None) -> Comparison:
     """``a`` and ``b`` are version numbers as the query gave them (parsed strictly by the
-    view); a number of no version of the submission compares nothing."""
-    by_number = {v.number: v for v in versions}
-    first = a if a in by_number else None
-    second = b if b in by_number else None
-    diff = (version_diff(by_number[first], by_number[second])
-            if first is not None and second is not None else None)
-    # Unless chosen, the second list shows the latest version.
-    return Comparison(first, second if b is not None else (versions[-1].number if versions
-                                                           else None), diff)
+    view); a number of no version of the submission compares nothing. Unless chosen, the
+    second is the latest version."""
+    latest = submission.versions.order_by("-number").values_list("number", flat=True).first()
+    second_number = b if b is not None else latest
+    chosen = {v.number: v for v in submission.versions.filter(
+        number__in=[n for n in (a, second_number) if n is not None])}
+    first = a if a in chosen else None
+    second = second_number if second_number in chosen else None
+    diff = (version_diff(chosen[first], chosen[second])
+            if first is not None and second is not None and b is not None else None)
+    return Comparison(first, second, diff)
 
 
-def timeline_versions(submission: Submission) -> list[Version]:
-    """The versions in order, each with its first issues (``first_issues``) and the number it
-    has (``issue_count``): the full lists are paginated (``version_issues_page``)."""
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of a submission's versions (newest first), each with its first issues
+    (``first_issues``) and how many it has (``issue_count``); every version number (the
+    comparison's choices); the latest transitions and comments, and whether there are more."""
+
+    versions: Page[Version]
+    numbers: list[int]
+    transitions: list[Transition]
+    more_transitions: bool
+    comments: list[Comment]
+    more_comments: bool
+
+
+def timeline_page(submission: Submission, page: int | None) -> TimelinePage:
+    """404 past the last page of versions."""
     first = Prefetch("issues", to_attr="first_issues",
                      queryset=version_issues_order(ValidationIssue.objects.all())
                      [:TIMELINE_ISSUES_SHOWN])
-    return list(submission.versions.select_related("file", "created_by", "based_on")
-                .annotate(issue_count=Count("issues")).prefetch_related(first)
-                .order_by("number"))
+    versions: QuerySet[Version] = (
+        submission.versions.select_related("file", "created_by", "based_on")
+        .annotate(issue_count=Count("issues")).prefetch_related(first).order_by("-number"))
+    try:
+        shown = Paginator(versions, TIMELINE_VERSIONS_PER_PAGE).page(page or 1)
+    except EmptyPage:
+        raise Http404 from None
+    transitions, more_transitions = latest_of(
+        submission.transitions.select_related("actor", "version"), TIMELINE_HISTORY_SHOWN)
+    comments, more_comments = latest_of(submission.comments.select_related("author"),
+                                        TIMELINE_HISTORY_SHOWN)
+    return TimelinePage(shown, list(submission.versions.order_by("number")
+                                    .values_list("number", flat=True)),
+                        transitions, more_transitions, comments, more_comments)
+
+
+def latest_of(rows: QuerySet[Any], limit: int) -> tuple[list[Any], bool]:
+    """The latest ``limit`` rows (by creation) in their order, and whether there were more."""
+    newest = list(rows.order_by("-created_at", "-id")[:limit + 1])
+    return list(reversed(newest[:limit])), len(newest) > limit
 
 
 @dataclass(frozen=True)

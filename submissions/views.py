@@ -272,13 +272,11 @@ def _decide(request: HttpRequest, submission: Submission, action: Action, role: 
 def timeline(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Everything that happened to a submission, for auditors (and the people involved)."""
     submission = get_submission_for_user(request, submission_id)
-    versions = selectors.timeline_versions(submission)
     return render(request, "submissions/timeline.html", {
-        "submission": submission, "versions": versions,
-        "comparison": selectors.version_comparison(versions, query_id(request, "a"),
+        "submission": submission,
+        "timeline": selectors.timeline_page(submission, query_id(request, "page")),
+        "comparison": selectors.version_comparison(submission, query_id(request, "a"),
                                                    query_id(request, "b")),
-        "transitions": submission.transitions.select_related("actor", "version"),
-        "comments": submission.comments.select_related("author"),
     })
 
 
