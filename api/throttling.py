@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
+from common.client_address import client_address
 
 if TYPE_CHECKING:  # DRF imports this module while it defines APIView
     from rest_framework.views import APIView
@@ -42,3 +43,8 @@ class AnonymousRateThrottle(SimpleRateThrottle):
         if isinstance(request.auth, ApiToken):
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def get_ident(self, request: Request) -> str:
+        # The one answer to "who is the client" (TRUSTED_PROXY_COUNT), as for the login's
+        # lock-out: an X-Forwarded-For written by the client itself resets nothing.
+        return client_address(request._request)

@@ -21,6 +21,7 @@ from accounts import signals as account_signals
 from accounts.models import User
 from accounts.signals import LOGOUT_REASON
 from audit.services import log_action
+from common.client_address import client_address
 
 WATCHED_FIELDS = ("is_active", "is_superuser", "is_staff", "region_id", "username", "email")
 
@@ -33,7 +34,7 @@ def _current_user() -> Any:
 
 
 def _ip(request: Any) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return client_address(request) if request is not None else ""
 
 
 def _client(request: Any) -> dict[str, str]:

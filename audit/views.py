@@ -19,6 +19,7 @@ from accounts import roles
 from audit.archive import archive_entries, archive_lines
 from audit.models import AuditEntry
 from common.exports import CONTENT_TYPES, render_table
+from common.params import query_choice
 
 
 def require_auditor(request: HttpRequest) -> None:
@@ -71,8 +72,8 @@ def log(request: HttpRequest) -> HttpResponse:
     require_auditor(request)
     filtered = AuditFilter(request.GET, queryset=AuditEntry.objects.all())
     table = AuditTable(filtered.qs)
-    fmt = request.GET.get("_export")
-    if fmt in ("csv", "xlsx"):
+    fmt = query_choice(request, "_export", ("csv", "xlsx"))
+    if fmt is not None:
         rows = list(table.as_values())
         columns = [str(c) for c in rows[0]]
         content = render_table(fmt, columns,

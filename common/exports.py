@@ -1,5 +1,11 @@
 """Table downloads: CSV (UTF-8 with BOM, what Excel on a Chinese system opens correctly),
-xlsx and JSON. Text that a spreadsheet would run as a formula is escaped."""
+xlsx and JSON. Text that a spreadsheet would run as a formula is escaped.
+
+``escape_formula`` is the one escaping of the platform: every text cell of every workbook and
+CSV it writes (these tables, the upload template, the statistical audit, the what-if CSV) goes
+through it, headers included, since a header can be a name from the data (a region, a
+dimension). ``unescape_formula`` undoes it where the platform reads back a file it wrote (the
+notes of a re-uploaded template)."""
 
 from __future__ import annotations
 
@@ -10,16 +16,29 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 
+# What Excel, LibreOffice and Google Sheets start a formula (or a DDE call) with (OWASP, "CSV
+# injection"): a tab or carriage return in front is skipped by some of them.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def escape_formula(value: Any) -> Any:
     """Prefix text that starts like a formula with an apostrophe; numbers stay numbers."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def unescape_formula(text: str) -> str:
+    """The text ``escape_formula`` was given: an apostrophe is removed only in front of a
+    formula's first character, so an officer's own leading apostrophe stays."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
 
 
 def _cell(value: Any) -> Any:
@@ -33,7 +52,7 @@ def _cell(value: Any) -> Any:
 def to_csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow([escape_formula(c) for c in columns])
     for row in rows:
         writer.writerow([_cell(row.get(c)) for c in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -43,7 +62,7 @@ def to_xlsx(columns: Sequence[str], rows: Sequence[dict[str, Any]], *, title: st
             ) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(columns))
+    sheet.append([escape_formula(c) for c in columns])
     for row in rows:
         sheet.append([_xlsx_value(row.get(c)) for c in columns])
     buffer = io.BytesIO()

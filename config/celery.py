@@ -4,8 +4,10 @@
 import os
 from typing import Any
 
+import redis
 from celery import Celery, bootsteps
 from celery.signals import before_task_publish, worker_init
+from kombu.transport import redis as kombu_redis
 
 from config.broker import install as install_broker
 
@@ -51,3 +53,31 @@ class HeartbeatStep(bootsteps.StartStopStep):
 
 
 app.steps["worker"].add(HeartbeatStep)
+
+
+def _closed_channel_is_a_connection_error() -> None:
+    """kombu 5.7 (and every version since 3.0, celery/kombu#582): a Redis channel closed by a
+    broker reconnection still acknowledges the message of a task that finishes afterwards,
+    builds a connection pool from its closed transport, and raises ``AttributeError`` ("'NoneType'
+    object has no attribute 'hostname'"), which Celery does not expect from an acknowledgement
+    and which escapes into the worker. Raise the connection error it is instead: Celery logs
+    "Couldn't ack" and goes on; the message belonged to the closed channel (gone with a
+    restarted Redis; otherwise handed out again after the visibility timeout, and the tasks are
+    idempotent). Reproduced in tests/reliability/test_ack_after_reconnect.py."""
+    channel_class: Any = kombu_redis.Channel  # the stubs do not know its private methods
+    original = channel_class._get_pool
+    if getattr(original, "_ifdi_guard", False):
+        return
+
+    def _get_pool(self: Any, asynchronous: bool = False) -> object:
+        transport = self.connection
+        if transport is None or getattr(transport, "client", None) is None:
+            raise redis.exceptions.ConnectionError(
+                "the channel's connection was closed (a broker reconnection)")
+        return original(self, asynchronous=asynchronous)
+
+    _get_pool._ifdi_guard = True  # type: ignore[attr-defined]
+    channel_class._get_pool = _get_pool
+
+
+_closed_channel_is_a_connection_error()

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body longer than REQUEST_MAX_BYTES is refused before anything reads it.
+    "config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     # Before everything that reads the session or the database: a cached public page for an
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.BadParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,7 +149,12 @@ REDIS_URL = env_optional("REDIS_URL")
 BROKER_DIR = DATA_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    # How long a message taken by a worker that then died whole stays invisible before Redis
+    # hands it out again. It must stay above the longest task's time limit (bulk_import_file:
+    # 1900 s), or a running bulk load is handed to a second worker; a lost validation is
+    # re-queued by the sweep long before (VALIDATION_STUCK_AFTER_SECONDS).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -204,9 +212,11 @@ CELERY_BEAT_SCHEDULE = {
     # Every morning: officers whose deadline is three days away and who have not submitted.
     "remind-deadlines": {"task": "submissions.tasks.remind_deadlines_task",
                          "schedule": crontab(hour=8, minute=0)},
-    # Versions or submissions whose message was lost (a broker restart, say) are re-queued.
+    # Versions or submissions whose message was lost (a broker restart, a worker killed) are
+    # re-queued: every 30 s, so that a lost validation is back within
+    # VALIDATION_STUCK_AFTER_SECONDS + 30 s (under two minutes; docs/reliability.md).
     "sweep-stuck-validations": {"task": "submissions.tasks.sweep_stuck_task",
-                                "schedule": 60.0},
+                                "schedule": 30.0},
 }
 
 # --- Files ----------------------------------------------------------------------------------
@@ -216,7 +226,18 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Bulk files (import_values, administrators only) are larger: a county-level cycle.
 BULK_MAX_BYTES = env_int("BULK_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 BULK_MAX_ROWS = env_int("BULK_MAX_ROWS", 1_000_000, minimum=1)
+# An officer's file has one row per element of the model; a file with far more rows (249,000
+# duplicates in 3 MB, found by a probe) is refused whole before its rows are checked. The
+# bound leaves room for any honest file: blank or repeated header rows, notes, subtotals.
+UPLOAD_ROWS_PER_ELEMENT = env_int("UPLOAD_ROWS_PER_ELEMENT", 10, minimum=1)
+UPLOAD_EXTRA_ROWS = env_int("UPLOAD_EXTRA_ROWS", 100, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# The largest request body, refused by its Content-Length before it is read
+# (config.middleware.RequestBodyLimitMiddleware): an upload at the limit plus its form (the
+# multipart boundaries, the CSRF token, a note). Paths that take more, by prefix (an
+# administrators' bulk upload page: BULK_MAX_BYTES + 1 MB).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + 1024 * 1024, minimum=1024)
+REQUEST_MAX_BYTES_BY_PATH: dict[str, int] = {}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -243,6 +264,9 @@ USE_TZ = True
 # --- Security -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Never authenticates: slows guessing at one account from many addresses
+    # (accounts/login_throttle.py), after axes' lock-out and before the password check.
+    "accounts.login_throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -274,7 +298,12 @@ OTP_TOTP_ISSUER = "IFDI"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
+# Locked per user name AND client address: a stranger locks only themselves. Behind a proxy
+# the client address comes from X-Forwarded-For through TRUSTED_PROXY_COUNT proxies
+# (common/client_address.py; docs/operations.md), never from a header nobody vouches for.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
@@ -352,9 +381,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.problems.problem_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # The client's address is the connection's unless a proxy in front is declared: an
-    # X-Forwarded-For header sent by the client itself must not reset its rate limit.
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
 }
 # Requests per token and per anonymous client (DRF's "N/second|minute|hour|day"). Tests run
 # hundreds of calls from one address: there the limits are set by the tests that check them.
@@ -390,6 +416,15 @@ READYZ_MIN_FREE_MB = env_int("READYZ_MIN_FREE_MB", 500, minimum=0)
 
 # The platform's own knobs.
 VALIDATION_OUTLIER_THRESHOLD = 3.5
-VALIDATION_STUCK_AFTER_SECONDS = env_int("VALIDATION_STUCK_AFTER_SECONDS", 600, minimum=30)
+# A version queued this long ago (or re-queued) and not started is re-queued by the sweep: its
+# message was lost (a broker restart) or sits behind a worker that died. Validating one takes
+# about a second; on deadline day the queue held at most 5 messages (docs/benchmarks.md).
+VALIDATION_STUCK_AFTER_SECONDS = env_int("VALIDATION_STUCK_AFTER_SECONDS", 60, minimum=10)
+# The hard time limit of one validation (the soft one 10 s earlier): a validation "running"
+# for longer died with its worker, and the sweep re-queues it.
+VALIDATION_TIME_LIMIT = env_int("VALIDATION_TIME_LIMIT", 60, minimum=20)
+# Runs of one version that never finished before the sweep gives up and marks it "failed"
+# for an operator (python manage.py retry_validations).
+VALIDATION_MAX_ATTEMPTS = env_int("VALIDATION_MAX_ATTEMPTS", 5, minimum=1)
 UNCERTAINTY_REPLICATIONS = env_int("UNCERTAINTY_REPLICATIONS", 1000, minimum=10)
 UNCERTAINTY_SPREAD = 0.2

@@ -40,7 +40,8 @@ MAX_PAGE_BYTES = 2 * 1024 * 1024
 # whose new generation could not reach the shared cache shows within minutes, not a day.
 MAX_KEEP_SECONDS = 300
 # Any other query string is built afresh and not kept: junk parameters cannot fill the memory.
-CACHEABLE_QUERY = re.compile(r"(?:run=\d{1,19})?")
+# ASCII digits only: "\d" also matches "٣", which a view refuses (common.params).
+CACHEABLE_QUERY = re.compile(r"(?:run=[0-9]{1,18})?")
 # Headers that belong to one response, never to the next visitor.
 PRIVATE_HEADERS = frozenset({"set-cookie", "date"})
 

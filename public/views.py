@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from common.exports import CONTENT_TYPES, render_table
 from common.i18n import language_code
+from common.params import REGION_CODE, query_id, query_match
 from indicators.models import Dimension, Region
 from indicators.selectors import TierBand, tier_bands
 from public import selectors
@@ -60,8 +61,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, object]) -> Ht
 
 
 def _pinned(request: HttpRequest) -> int | None:
-    run_id = request.GET.get("run", "")
-    return int(run_id) if run_id.isdigit() else None
+    return query_id(request, "run")
 
 
 def _run_from(request: HttpRequest, year: int) -> tuple[ScoringRun, str]:
@@ -271,7 +271,7 @@ def _table(run: ScoringRun, table: str) -> tuple[str, list[str], list[dict[str, 
 @require_GET
 def region_find(request: HttpRequest) -> HttpResponse:
     """The home page's "my province" form: ?code=110000."""
-    return region_redirect(request, request.GET.get("code", ""))
+    return region_redirect(request, query_match(request, "code", REGION_CODE) or "")
 
 
 @require_GET

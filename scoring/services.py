@@ -27,6 +27,8 @@ from submissions.selectors import regions_without_approval, values_of_versions
 NOTHING_APPROVED = _("{year} 年度还没有审核通过的填报，无法测算")
 ALREADY_PUBLISHED = _("测算 #{number} 已经发布，不能再次发布；如需更正，请重新测算后作为修订版发布")
 NOTE_REQUIRED = _("修订版发布必须填写说明")
+NOTE_TOO_LONG = _("发布说明最多 {limit} 个字")
+NOTE_MAX_LENGTH = 2000
 INCOMPLETE = _("以下参与排名的地区还没有审核通过的填报：{regions}")
 
 
@@ -299,6 +301,9 @@ def run_publish(*, run: ScoringRun, actor: Any, note: str = "",
             raise ApplicationError("INCOMPLETE", INCOMPLETE, params={
                 "regions": separator.join(r.short_name for r in missing)})
         revision_of = selectors.latest_published_run(locked_cycle)
+        if len(note.strip()) > NOTE_MAX_LENGTH:
+            raise ApplicationError("NOTE_TOO_LONG", NOTE_TOO_LONG, field="note",
+                                   params={"limit": NOTE_MAX_LENGTH})
         if revision_of is not None and not note.strip():
             raise ApplicationError("NOTE_REQUIRED", NOTE_REQUIRED, field="note")
         run.published_at = timezone.now()

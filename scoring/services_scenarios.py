@@ -24,6 +24,8 @@ NAME_TOO_LONG = _("模拟方案的名称最多 {limit} 个字")
 NAME_TAKEN = _("{year} 年度已有名为“{name}”的模拟方案，请换一个名称")
 RUN_OF_OTHER_CYCLE = _("测算 #{number} 不属于 {year} 年度")
 NAME_LIMIT = 100
+NOTE_TOO_LONG = _("模拟方案的说明最多 {limit} 个字")
+NOTE_LIMIT = 2000
 
 
 def scenario_save(*, cycle: Cycle, base_run: ScoringRun, name: str, note: str,
@@ -36,6 +38,9 @@ def scenario_save(*, cycle: Cycle, base_run: ScoringRun, name: str, note: str,
     if len(name) > NAME_LIMIT:
         raise ApplicationError("SCENARIO_NAME_TOO_LONG", NAME_TOO_LONG, field="name",
                                params={"limit": NAME_LIMIT})
+    if len(note.strip()) > NOTE_LIMIT:
+        raise ApplicationError("SCENARIO_NOTE_TOO_LONG", NOTE_TOO_LONG, field="note",
+                               params={"limit": NOTE_LIMIT})
     if base_run.cycle_id != cycle.pk:
         raise ApplicationError("SCENARIO_RUN_OF_OTHER_CYCLE", RUN_OF_OTHER_CYCLE,
                                params={"number": base_run.number, "year": cycle.year})

@@ -20,8 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 from common.errors import ApplicationError
 from common.exports import CONTENT_TYPES
 from common.i18n import localized, pick
+from common.views import shown_again
 from scoring import services_scenarios, statistics, studio, studio_selectors
 from scoring.audit_presenters import audit_context
+from scoring.forms import ScenarioSaveForm
 from scoring.models import Scenario, ScoringRun
 from scoring.permissions import (
     get_cycle_for_administrator,
@@ -72,9 +74,11 @@ def _columns(cycle: Cycle, result: studio.ScenarioResult) -> list[tuple[str, boo
 
 def _studio_page(request: HttpRequest, cycle: Cycle, form: ScenarioForm | None,
                  run: ScoringRun | None, save_form_errors: list[str] | None = None,
-                 status: int = 200) -> HttpResponse:
+                 status: int = 200, save_form: ScenarioSaveForm | None = None) -> HttpResponse:
     context: dict[str, Any] = {"cycle": cycle, "run": run, "form": form,
-                               "save_errors": save_form_errors or []}
+                               "save_errors": save_form_errors or [],
+                               "save_form": shown_again(save_form) if save_form is not None
+                               and save_form.is_bound else ScenarioSaveForm()}
     if form is not None and run is not None and form.is_valid():
         data = studio_selectors.run_data(run)
         try:
@@ -96,8 +100,9 @@ def _hidden(form: ScenarioForm | None) -> list[tuple[str, str]]:
         return []
     items = form.data.lists() if hasattr(form.data, "lists") else (
         (key, [value]) for key, value in form.data.items())
+    # The scenario's own fields only: anything else posted is not sent back.
     return [(key, value) for key, values in items for value in values
-            if key not in ("name", "note", "csrfmiddlewaretoken")]
+            if key in form.fields]
 
 
 @login_required
@@ -126,19 +131,27 @@ def scenario_save(request: HttpRequest, cycle_id: int) -> HttpResponse:
         return redirect("scoring:studio", cycle_id=cycle.pk)
     data = studio_selectors.run_data(run)
     form = ScenarioForm(data.spec, cycle.model_version, request.POST)
+    save_form = ScenarioSaveForm(request.POST)
     if not form.is_valid():
         return _studio_page(request, cycle, form, run,
-                            [_("请先改正模拟参数中的错误，再保存")])
+                            [_("请先改正模拟参数中的错误，再保存")], status=400,
+                            save_form=save_form)
+    if not save_form.is_valid():
+        return _studio_page(request, cycle, form, run, status=400, save_form=save_form)
     try:
         scenario = services_scenarios.scenario_save(
-            cycle=cycle, base_run=run, name=request.POST.get("name", ""),
-            note=request.POST.get("note", ""), parameters=form.parameters(),
+            cycle=cycle, base_run=run, name=save_form.cleaned_data["name"],
+            note=save_form.cleaned_data["note"], parameters=form.parameters(),
             actor=request.user, names=form.names)
     except ApplicationError as exc:
-        if exc.field and exc.field != "name":
+        if exc.field in save_form.fields:
+            save_form.add_error(exc.field, exc.message)
+            return _studio_page(request, cycle, form, run, status=400, save_form=save_form)
+        if exc.field:
             form.add_application_error(exc.field, exc.message)
-            return _studio_page(request, cycle, form, run)
-        return _studio_page(request, cycle, form, run, [exc.message])
+            return _studio_page(request, cycle, form, run, status=400, save_form=save_form)
+        return _studio_page(request, cycle, form, run, [exc.message], status=400,
+                            save_form=save_form)
     messages.success(request, _("模拟方案“%(name)s”已保存（模拟，不会发布）")
                      % {"name": scenario.name})
     return redirect("scoring:scenario", scenario_id=scenario.pk)

@@ -11,9 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import ApplicationError
 from common.exports import CONTENT_TYPES, render_table
+from common.params import query_flag
 from common.tasks import enqueue_on_commit
-from common.views import error_message
+from common.views import error_message, shown_again
 from scoring import selectors, services
+from scoring.forms import PublishForm
 from scoring.permissions import (
     get_cycle_for_administrator,
     get_run_for_administrator,
@@ -27,9 +29,18 @@ from submissions.models import Cycle, Version
 @require_GET
 def runs(request: HttpRequest) -> HttpResponse:
     require_scoring_reader(request)
+    return _runs_page(request)
+
+
+def _runs_page(request: HttpRequest, *, refused: tuple[int, PublishForm] | None = None
+               ) -> HttpResponse:
+    """The runs page; ``refused``: a run's publish form sent back with its errors (400)."""
     cycles = Cycle.objects.select_related("model_version").prefetch_related(
         "runs__created_by", "runs__published_by").order_by("-year")
-    return render(request, "scoring/runs.html", {"cycles": cycles})
+    context: dict[str, object] = {"cycles": cycles}
+    if refused is not None:
+        context.update(publish_run_id=refused[0], publish_form=shown_again(refused[1]))
+    return render(request, "scoring/runs.html", context, status=400 if refused else 200)
 
 
 @login_required
@@ -46,10 +57,16 @@ def score(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_run_for_administrator(request, run_id)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return _runs_page(request, refused=(run.pk, form))
     try:
-        services.run_publish(run=run, actor=request.user, note=request.POST.get("note", ""),
-                             allow_incomplete=request.POST.get("allow_incomplete") == "on")
+        services.run_publish(run=run, actor=request.user, note=form.cleaned_data["note"],
+                             allow_incomplete=form.cleaned_data["allow_incomplete"])
     except ApplicationError as exc:
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+            return _runs_page(request, refused=(run.pk, form))
         error_message(request, exc)
     else:
         messages.success(request, _("已发布"))
@@ -85,7 +102,7 @@ def run_download(request: HttpRequest, run_id: int, fmt: str) -> HttpResponse:
 def provenance(request: HttpRequest, run_id: int) -> HttpResponse:
     """Where a run came from; ``?verify=1`` recomputes it from the versions it read."""
     run = get_run_for_staff(request, run_id)
-    verification = services.run_verify(run=run) if request.GET.get("verify") else None
+    verification = services.run_verify(run=run) if query_flag(request, "verify") else None
     versions = (Version.objects.filter(pk__in=list(run.inputs.get("versions", {}).values()))
                 .select_related("submission__region", "file", "created_by")
                 .order_by("submission__region__order"))

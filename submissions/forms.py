@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -10,14 +11,15 @@ from common.numbers import plain_decimal
 from indicators.models import DataElement
 from submissions.models import Cycle, ValidationIssue
 from submissions.services.files import FILE_EMPTY
-from submissions.services.review import COMMENT_EMPTY, COMMENT_MAX_LENGTH
+from submissions.services.review import COMMENT_EMPTY, COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 from submissions.services.versions import EditedValue
 from submissions.values import ValueParseError, parse_value
 
-REASON_MAX_LENGTH = 2000
 REASON_TOO_LONG = _("原因最多 %(limit_value)d 个字（现在 %(show_value)d 个字）")
+COMMENT_TOO_LONG = _("评论最多 %(limit_value)d 个字（现在 %(show_value)d 个字）")
 DEADLINE_INVALID = _("请填写有效的日期")
 FILE_MISSING = _("请选择要上传的文件")
+STATE_INVALID = _("请选择有效的周期状态")
 
 
 class UploadForm(forms.Form):
@@ -28,7 +30,8 @@ class UploadForm(forms.Form):
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("评论"), widget=forms.Textarea(attrs={"rows": 2}),
                            max_length=COMMENT_MAX_LENGTH,
-                           error_messages={"required": COMMENT_EMPTY})
+                           error_messages={"required": COMMENT_EMPTY,
+                                           "max_length": COMMENT_TOO_LONG})
 
 
 class CycleForm(forms.ModelForm):
@@ -37,6 +40,15 @@ class CycleForm(forms.ModelForm):
         fields = ["year", "model_version", "opens_on", "deadline"]  # never state: see services
         widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}),
                    "deadline": forms.DateInput(attrs={"type": "date"})}
+
+
+class CycleStateForm(forms.Form):
+    """The state an administrator moves a cycle to; whether the move is allowed is the
+    services' to say (``submissions.workflow``)."""
+
+    state = forms.ChoiceField(label=_("状态"), choices=Cycle.State.choices,
+                              error_messages={"invalid_choice": STATE_INVALID,
+                                              "required": STATE_INVALID})
 
 
 class DeadlineForm(forms.Form):
@@ -96,7 +108,7 @@ class ValuesForm(forms.Form):
             for e in self.elements
         }
 
-    def rows(self, issues: dict[str, list[ValidationIssue]]
+    def rows(self, issues: Mapping[str, list[ValidationIssue]]
              ) -> list[tuple[DataElement, forms.BoundField, forms.BoundField,
                              list[ValidationIssue]]]:
         """Per element: its value field, its note field, the issues of the current version."""

@@ -132,6 +132,8 @@ class Version(NoDeleteModel):
         VALID = "valid", _("校验通过")
         INVALID = "invalid", _("有错误")
         REJECTED = "rejected", _("文件无法读取")
+        # Given up after VALIDATION_MAX_ATTEMPTS runs that never finished: an operator's case.
+        FAILED = "failed", _("校验未完成")
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
@@ -151,6 +153,13 @@ class Version(NoDeleteModel):
         _("校验状态"), max_length=10, choices=Validation.choices, default=Validation.PENDING
     )
     validated_at = models.DateTimeField(null=True, blank=True)
+    # The validation's life in the workers: when it was last queued (at creation, and by each
+    # re-queue of the sweep), when a worker last started it, how many times one did. The
+    # officer's page tells a lost validation from a queued one with them, and the sweep gives
+    # up on one that never finishes (submissions.services.validation).
+    validation_queued_at = models.DateTimeField(null=True, blank=True)
+    validation_started_at = models.DateTimeField(null=True, blank=True)
+    validation_attempts = models.PositiveSmallIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     unexplained_warning_count = models.PositiveIntegerField(default=0)

@@ -18,6 +18,7 @@ import numpy as np
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from common.exports import unescape_formula
 from common.i18n import in_both_languages, pick_lazy
 from indicators.expressions import Expression
 from indicators.models import Severity
@@ -45,6 +46,20 @@ MESSAGES: dict[str, Promise] = {
     "OUTLIER": _("{indicator}（{name}）为 {value}，明显偏离其他地区（修正 Z 值 {z}），"
                  "请核实并在备注中说明"),
 }
+# The stored issues of one version are capped (issue 16: one file stored 249,000 of them): the
+# first ones of each rule and of the version, then one issue per cap saying how many more.
+MAX_ISSUES_PER_RULE = 1_000
+MAX_ISSUES_PER_VERSION = 5_000
+MORE_OF_RULE = "MORE_OF_RULE"
+MORE_IN_VERSION = "MORE_IN_VERSION"
+MESSAGES.update({
+    # A file with far more rows than the model has elements (validation, before the rules).
+    "TOO_MANY_ROWS_FOR_MODEL": _("文件有 {rows} 行数据，而指标体系只有 {elements} 个数据项"
+                                 "（最多接受 {limit} 行）。请上传本地区的填报模板，"
+                                 "或每个数据项一行的文件"),
+    MORE_OF_RULE: _("另有 {count} 个同类问题（{rule}）未逐一列出"),
+    MORE_IN_VERSION: _("另有 {count} 个问题未逐一列出（每个版本最多列出 {limit} 个）"),
+})
 # BELOW_MIN against an exclusive minimum ("> 0").
 BELOW_EXCLUSIVE_MIN = _("{code}（{name}）应大于 {limit}，填报值为 {value}")
 
@@ -177,7 +192,10 @@ def parse_rows(
         else:
             parsed_ok = True
         raw_note = note_cell.value if note_cell is not None else None
-        note = (raw_note[:200] if type(raw_note) is str else _raw_text(raw_note)).strip()
+        # A note the platform wrote into the template escaped (common.exports) comes back
+        # as the officer wrote it.
+        note = unescape_formula(
+            (raw_note[:200] if type(raw_note) is str else _raw_text(raw_note)).strip())
         previous = cells.get(code)
         if previous is not None:
             if previous.value != value or not parsed_ok:
@@ -396,3 +414,37 @@ def unexplained_warnings(issues: Iterable[Issue], cells: Mapping[str, Cell]) -> 
         if issue.severity == WARNING and not (cells.get(issue.element_code)
                                               and cells[issue.element_code].note.strip())
     )
+
+
+def cap_issues(issues: Sequence[Issue], *, per_rule: int | None = None,
+               per_version: int | None = None) -> list[Issue]:
+    """The issues to store: the first ``per_rule`` of each rule and the first
+    ``per_version`` in all, in their order, then one issue per rule (and one for the version)
+    counting those left out, with the severity of the worst of them."""
+    per_rule = MAX_ISSUES_PER_RULE if per_rule is None else per_rule
+    per_version = MAX_ISSUES_PER_VERSION if per_version is None else per_version
+    kept: list[Issue] = []
+    by_rule: dict[str, int] = {}
+    left_by_rule: dict[str, list[Issue]] = {}
+    left_by_version: list[Issue] = []
+    for issue in issues:
+        seen = by_rule.get(issue.rule_code, 0)
+        if seen >= per_rule:
+            left_by_rule.setdefault(issue.rule_code, []).append(issue)
+        elif len(kept) >= per_version:
+            left_by_version.append(issue)
+        else:
+            by_rule[issue.rule_code] = seen + 1
+            kept.append(issue)
+    for rule, left in left_by_rule.items():
+        zh, en = message(MORE_OF_RULE, count=f"{len(left):,}", rule=rule)
+        kept.append(Issue("", _worst(left), MORE_OF_RULE, zh, en))
+    if left_by_version:
+        zh, en = message(MORE_IN_VERSION, count=f"{len(left_by_version):,}",
+                         limit=f"{per_version:,}")
+        kept.append(Issue("", _worst(left_by_version), MORE_IN_VERSION, zh, en))
+    return kept
+
+
+def _worst(issues: Sequence[Issue]) -> str:
+    return ERROR if any(i.severity == ERROR for i in issues) else WARNING

@@ -10,7 +10,11 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -134,7 +138,11 @@ def current_values(submission: Submission) -> dict[str, Value]:
 
 
 def version_issues(version: Version) -> QuerySet[ValidationIssue]:
-    return version.issues.order_by("severity", "row", "element_code", "id")
+    return version_issues_order(version.issues.all())
+
+
+def version_issues_order(issues: QuerySet[ValidationIssue]) -> QuerySet[ValidationIssue]:
+    return issues.order_by("severity", "row", "element_code", "id")
 
 
 @dataclass(frozen=True)
@@ -220,6 +228,20 @@ NEXT_BY_STATE: dict[str, str | Promise] = {
 }
 
 
+def validation_is_lost(version: Version) -> bool:
+    """Whether a version not yet validated waits longer than it should: queued and not started
+    for ``VALIDATION_STUCK_AFTER_SECONDS``, or "running" past its hard time limit (its worker
+    died). The sweep re-queues such a version; the officer's page says so."""
+    now = timezone.now()
+    if version.validation == Version.Validation.PENDING:
+        since = version.validation_queued_at or version.created_at
+        return (now - since).total_seconds() > settings.VALIDATION_STUCK_AFTER_SECONDS
+    if version.validation == Version.Validation.RUNNING:
+        since = version.validation_started_at or version.created_at
+        return (now - since).total_seconds() > settings.VALIDATION_TIME_LIMIT + 5
+    return False
+
+
 def submission_is_checking(submission: Submission) -> bool:
     return submission.state in CHECKING_STATES
 
@@ -285,18 +307,75 @@ def submission_abilities(*, submission: Submission, user: Any) -> Abilities:
     )
 
 
+# A page shows a few issues per element (and the file's own, at no element), each list with a
+# link to the paginated list of the version's issues when there are more
+# (``version_issues_page``): one upload once stored 249,000 issues and made a 41 MB page.
+ISSUES_SHOWN_PER_ELEMENT = 3
+GENERAL_ISSUES_SHOWN = 20
+TIMELINE_ISSUES_SHOWN = 5
+ISSUES_PER_PAGE = 100
+# Versions, transitions and comments: the timeline pages its versions and shows the latest
+# transitions and comments; the submission's page shows the latest few of each.
+TIMELINE_VERSIONS_PER_PAGE = 50
+TIMELINE_HISTORY_SHOWN = 100
+DETAIL_VERSIONS_SHOWN = 20
+DETAIL_HISTORY_SHOWN = 30
+
+
+class IssueList(list[ValidationIssue]):
+    """The issues shown for one element; ``more``: how many of its issues are not shown."""
+
+    more: int = 0
+
+
 @dataclass(frozen=True)
 class IssueGroups:
-    by_code: dict[str, list[ValidationIssue]]
-    general: list[ValidationIssue]  # the file's own problems, at no element
+    by_code: dict[str, IssueList]
+    general: IssueList  # the file's own problems, at no element
 
 
 def issues_by_code(version: Version | None) -> IssueGroups:
-    groups = IssueGroups(defaultdict(list), [])
-    for issue in version_issues(version) if version is not None else []:
-        (groups.by_code[issue.element_code] if issue.element_code
-         else groups.general).append(issue)
+    """The first issues of each element of a version (two queries, however many)."""
+    groups = IssueGroups(defaultdict(IssueList), IssueList())
+    if version is None:
+        return groups
+    counts = dict(version.issues.order_by().values_list("element_code")
+                  .annotate(n=Count("id")).values_list("element_code", "n"))
+    place = Window(RowNumber(), partition_by=[F("element_code")],
+                   order_by=[F("severity").asc(), F("row").asc(nulls_first=True), F("id").asc()])
+    first = (version.issues.annotate(place=place)
+             .filter(place__lte=max(ISSUES_SHOWN_PER_ELEMENT, GENERAL_ISSUES_SHOWN))
+             .order_by("severity", "row", "element_code", "id"))
+    for issue in first:
+        shown = groups.by_code[issue.element_code] if issue.element_code else groups.general
+        if len(shown) < (ISSUES_SHOWN_PER_ELEMENT if issue.element_code
+                         else GENERAL_ISSUES_SHOWN):
+            shown.append(issue)
+    for code, count in counts.items():
+        shown = groups.by_code[code] if code else groups.general
+        shown.more = count - len(shown)
     return groups
+
+
+@dataclass(frozen=True)
+class IssuePage:
+    version: Version
+    page: Page[ValidationIssue]
+    element: str | None
+
+
+def version_issues_page(*, version: Version, page: int | None, element: str | None
+                        ) -> IssuePage:
+    """One page of a version's issues (of one element when ``element`` is given); 404 past
+    the last page."""
+    issues = version_issues(version)
+    if element is not None:
+        issues = issues.filter(element_code=element)
+    paginator = Paginator(issues, ISSUES_PER_PAGE, allow_empty_first_page=True)
+    try:
+        return IssuePage(version, paginator.page(page or 1), element)
+    except EmptyPage:
+        raise Http404 from None
 
 
 @dataclass(frozen=True)
@@ -332,7 +411,8 @@ class DetailRow:
 def detail_rows(submission: Submission, groups: IssueGroups) -> list[DetailRow]:
     values = current_values(submission)
     previous = previous_approved_values(submission.cycle, submission.region)
-    return [DetailRow(e, values.get(e.code), previous.get(e.code), groups.by_code.get(e.code, []))
+    return [DetailRow(e, values.get(e.code), previous.get(e.code),
+                      groups.by_code.get(e.code, IssueList()))
             for e in submission.cycle.model_version.elements.all()]
 
 
@@ -344,13 +424,15 @@ class DetailPage:
     current: Version | None
     latest: Version | None
     pending: Version | None        # the latest version while the worker validates it
+    pending_lost: bool             # ... and it waits longer than it should (validation_is_lost)
     rejected_upload: Version | None  # the latest version when its file could not be read
     checking: bool
     rows: list[DetailRow]
     general_issues: list[ValidationIssue]
-    versions: QuerySet[Version]
-    transitions: QuerySet[Transition]
-    comments: QuerySet[Comment]
+    versions: list[Version]        # the latest DETAIL_VERSIONS_SHOWN
+    more_versions: bool            # (the rest on the timeline)
+    transitions: list[Transition]  # the latest DETAIL_HISTORY_SHOWN, in order
+    comments: list[Comment]
     days_left: int
     abilities: Abilities
 
@@ -367,13 +449,18 @@ def submission_detail_page(*, submission: Submission, user: Any) -> DetailPage:
     return DetailPage(
         submission=submission, current=current, latest=latest,
         pending=latest if latest and not latest.is_validated else None,
+        pending_lost=bool(latest and not latest.is_validated and validation_is_lost(latest)),
         rejected_upload=(latest if latest and latest.validation == Version.Validation.REJECTED
                          else None),
         checking=submission_is_checking(submission),
         rows=detail_rows(submission, groups), general_issues=groups.general,
-        versions=submission.versions.select_related("file", "created_by"),
-        transitions=submission.transitions.select_related("actor"),
-        comments=submission.comments.select_related("author"),
+        versions=list(submission.versions.select_related("file", "created_by")
+                      .order_by("-number")[:DETAIL_VERSIONS_SHOWN]),
+        more_versions=submission.version_count > DETAIL_VERSIONS_SHOWN,
+        transitions=latest_of(submission.transitions.select_related("actor"),
+                              DETAIL_HISTORY_SHOWN)[0],
+        comments=latest_of(submission.comments.select_related("author"),
+                           DETAIL_HISTORY_SHOWN)[0],
         days_left=(submission.cycle.deadline - timezone.localdate()).days,
         abilities=submission_abilities(submission=submission, user=user),
     )
@@ -420,19 +507,60 @@ class Comparison:
     diff: list[ValueChange] | None
 
 
-def version_comparison(versions: list[Version], a: str, b: str) -> Comparison:
-    by_number = {v.number: v for v in versions}
-    first = int(a) if a.isdigit() and int(a) in by_number else None
-    second = int(b) if b.isdigit() and int(b) in by_number else None
-    diff = (version_diff(by_number[first], by_number[second])
-            if first is not None and second is not None else None)
-    # Unless chosen, the second list shows the latest version.
-    return Comparison(first, second if b else (versions[-1].number if versions else None), diff)
+def version_comparison(submission: Submission, a: int | None, b: int | None) -> Comparison:
+    """``a`` and ``b`` are version numbers as the query gave them (parsed strictly by the
+    view); a number of no version of the submission compares nothing. Unless chosen, the
+    second is the latest version."""
+    latest = submission.versions.order_by("-number").values_list("number", flat=True).first()
+    second_number = b if b is not None else latest
+    chosen = {v.number: v for v in submission.versions.filter(
+        number__in=[n for n in (a, second_number) if n is not None])}
+    first = a if a in chosen else None
+    second = second_number if second_number in chosen else None
+    diff = (version_diff(chosen[first], chosen[second])
+            if first is not None and second is not None and b is not None else None)
+    return Comparison(first, second, diff)
 
 
-def timeline_versions(submission: Submission) -> list[Version]:
-    return list(submission.versions.select_related("file", "created_by", "based_on")
-                .prefetch_related("issues").order_by("number"))
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of a submission's versions (newest first), each with its first issues
+    (``first_issues``) and how many it has (``issue_count``); every version number (the
+    comparison's choices); the latest transitions and comments, and whether there are more."""
+
+    versions: Page[Version]
+    numbers: list[int]
+    transitions: list[Transition]
+    more_transitions: bool
+    comments: list[Comment]
+    more_comments: bool
+
+
+def timeline_page(submission: Submission, page: int | None) -> TimelinePage:
+    """404 past the last page of versions."""
+    first = Prefetch("issues", to_attr="first_issues",
+                     queryset=version_issues_order(ValidationIssue.objects.all())
+                     [:TIMELINE_ISSUES_SHOWN])
+    versions: QuerySet[Version] = (
+        submission.versions.select_related("file", "created_by", "based_on")
+        .annotate(issue_count=Count("issues")).prefetch_related(first).order_by("-number"))
+    try:
+        shown = Paginator(versions, TIMELINE_VERSIONS_PER_PAGE).page(page or 1)
+    except EmptyPage:
+        raise Http404 from None
+    transitions, more_transitions = latest_of(
+        submission.transitions.select_related("actor", "version"), TIMELINE_HISTORY_SHOWN)
+    comments, more_comments = latest_of(submission.comments.select_related("author"),
+                                        TIMELINE_HISTORY_SHOWN)
+    return TimelinePage(shown, list(submission.versions.order_by("number")
+                                    .values_list("number", flat=True)),
+                        transitions, more_transitions, comments, more_comments)
+
+
+def latest_of(rows: QuerySet[Any], limit: int) -> tuple[list[Any], bool]:
+    """The latest ``limit`` rows (by creation) in their order, and whether there were more."""
+    newest = list(rows.order_by("-created_at", "-id")[:limit + 1])
+    return list(reversed(newest[:limit])), len(newest) > limit
 
 
 @dataclass(frozen=True)

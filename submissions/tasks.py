@@ -2,7 +2,11 @@
 (``common.tasks.enqueue_on_commit``) and never import this module."""
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.models import User
 from submissions.bulk import bulk_import
@@ -10,9 +14,17 @@ from submissions.services.notifications import deadline_remind, decision_notify
 from submissions.services.review import submission_check
 from submissions.services.validation import validation_requeue_stuck, version_validate
 
+# A database or broker that is away for a moment (a restart, a failover) fails the task with
+# one of these: retried with a growing delay (2, 4, 8, 16, then every 30 s, jittered: about
+# five minutes in all) instead of acknowledged and lost; the sweep covers what is left.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError, RedisConnectionError)
+
 
 @shared_task(name="submissions.tasks.validate_version", acks_late=True,
-             reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
+             reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=2,
+             retry_backoff_max=30, retry_jitter=True, max_retries=12,
+             soft_time_limit=settings.VALIDATION_TIME_LIMIT - 10,
+             time_limit=settings.VALIDATION_TIME_LIMIT)
 def validate_version(version_id: int) -> None:
     version_validate(version_id=version_id)
 
@@ -44,6 +56,6 @@ def remind_deadlines_task() -> int:
     return deadline_remind()
 
 
-@shared_task(name="submissions.tasks.sweep_stuck_task", soft_time_limit=120, time_limit=150)
+@shared_task(name="submissions.tasks.sweep_stuck_task", soft_time_limit=25, time_limit=29)
 def sweep_stuck_task() -> None:
     validation_requeue_stuck()

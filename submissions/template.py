@@ -46,7 +46,10 @@ Decisions:
 * Times shown to people are Beijing time (UTC+8, no daylight saving since 1991); a naive
   ``generated_at`` is taken as already in Beijing time. The "_meta" sheet keeps the ISO form
   of the value given.
-* No formulas anywhere: every cell is a literal.
+* No formulas anywhere: every cell is a literal, and every text cell goes through
+  ``common.exports.escape_formula`` (an officer's note ``=HYPERLINK(...)``, a name from the
+  model): text that starts like a formula gets an apostrophe in front. The upload's reader
+  takes it off again (``submissions.rules.parse_rows``), so a note survives the round trip.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from common.exports import escape_formula
 from common.i18n import language_code, pick
 from indicators.units import UNIT_NOTES, unit_en
 
@@ -388,11 +392,11 @@ def _unit_line(unit: str) -> str:
 
 def _instructions(ws: Worksheet, title: str, lines: Sequence[tuple[str, str]]) -> None:
     ws.column_dimensions["A"].width = 110
-    cell = ws.cell(row=1, column=1, value=title)
+    cell = ws.cell(row=1, column=1, value=escape_formula(title))
     cell.font = Font(bold=True, size=14)
     ws.row_dimensions[1].height = 28
     for offset, (style, text) in enumerate(lines, start=2):
-        cell = ws.cell(row=offset, column=1, value=text)
+        cell = ws.cell(row=offset, column=1, value=escape_formula(text))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if style == "head":
             cell.font = Font(bold=True, size=12)
@@ -403,7 +407,7 @@ def _instructions(ws: Worksheet, title: str, lines: Sequence[tuple[str, str]]) -
 def _header(ws: Worksheet, title: str) -> None:
     last_col = get_column_letter(len(HEADERS))
     ws.merge_cells(f"A{TITLE_ROW}:{last_col}{TITLE_ROW}")
-    cell = ws.cell(row=TITLE_ROW, column=1, value=title)
+    cell = ws.cell(row=TITLE_ROW, column=1, value=escape_formula(title))
     cell.font = Font(bold=True, size=14)
     cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[TITLE_ROW].height = 30
@@ -430,7 +434,7 @@ def _data_row(ws: Worksheet, r: int, row: TemplateRow) -> None:
         COL_NOTE: row.note or None,
     }
     for col, value in cells.items():
-        cell = ws.cell(row=r, column=col, value=value)
+        cell = ws.cell(row=r, column=col, value=escape_formula(value))
         cell.border = _BORDER
         cell.alignment = _CENTER if col in (COL_CODE, COL_UNIT) else _WRAP
         if col == COL_VALUE:
@@ -484,7 +488,7 @@ def _meta(
     for r, (key, value) in enumerate(pairs, start=1):
         ws.cell(row=r, column=1, value=key)
         # Text, so that a region code keeps its exact form ("110000", never 110000.0).
-        ws.cell(row=r, column=2, value=value).number_format = "@"
+        ws.cell(row=r, column=2, value=escape_formula(value)).number_format = "@"
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 30
     ws.sheet_state = "hidden"

@@ -19,5 +19,6 @@ urlpatterns = [
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/<int:cycle_id>/", views.cycle_update, name="cycle_update"),
     path("versions/<int:version_id>/status/", views.version_status, name="version_status"),
+    path("versions/<int:version_id>/issues/", views.version_issues, name="version_issues"),
     path("files/<int:file_id>/", views.file_download, name="file"),
 ]

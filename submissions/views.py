@@ -4,9 +4,12 @@ selector or writes through a service, then renders or redirects."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,11 +21,13 @@ from accounts import roles
 from common.errors import ApplicationError
 from common.exports import CONTENT_TYPES, render_table
 from common.i18n import localized
-from common.views import error_message, form_error_message
+from common.params import query_choice, query_id, query_match
+from common.views import error_message, form_error_message, shown_again
 from submissions import selectors
 from submissions.forms import (
     CommentForm,
     CycleForm,
+    CycleStateForm,
     DeadlineForm,
     ReasonForm,
     UploadForm,
@@ -41,7 +46,7 @@ from submissions.permissions import (
     require_staff_reader,
 )
 from submissions.services.cycles import cycle_create, cycle_set_deadline, cycle_set_state
-from submissions.services.files import file_check_size
+from submissions.services.files import StorageUnavailable, file_check_size
 from submissions.services.progress import Stage, progress_get
 from submissions.services.review import comment_add, submission_submit, submission_transition
 from submissions.services.versions import (
@@ -70,10 +75,25 @@ def officer_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = get_submission_for_user(request, submission_id)
+    return _detail_page(request, submission)
+
+
+def _detail_page(request: HttpRequest, submission: Submission, *, status: int = 200,
+                 **forms: Form) -> HttpResponse:
+    """The submission page; a form posted from it and refused comes back in ``forms``
+    (``return_form``, ``reopen_form``, ``comment_form``) with its errors at its fields."""
     page = selectors.submission_detail_page(submission=submission, user=request.user)
-    return render(request, "submissions/submission_detail.html",
-                  {**page.as_context(), "upload_form": UploadForm(),
-                   "severity": selectors.Severity})
+    context = {**page.as_context(), "upload_form": UploadForm(), "severity": selectors.Severity,
+               "return_form": ReasonForm(), "reopen_form": ReasonForm(),
+               "comment_form": CommentForm(), **forms}
+    return render(request, "submissions/submission_detail.html", context, status=status)
+
+
+def _refused(request: HttpRequest, submission: Submission, name: str, form: Form
+             ) -> HttpResponse:
+    """A form of the submission page refused: the page again, 400, the errors at the fields,
+    nothing changed."""
+    return _detail_page(request, submission, status=400, **{name: shown_again(form)})
 
 
 @login_required
@@ -108,6 +128,12 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
             submission=submission, content=b"".join(uploaded.chunks()), filename=uploaded.name,
             actor=request.user,
         )
+    except StorageUnavailable as exc:
+        # Nothing was kept; the officer tries again later.
+        messages.error(request, exc.message)
+        response = _detail_page(request, submission, status=503)
+        response["Retry-After"] = "60"
+        return response
     except ApplicationError as exc:
         error_message(request, exc)
     else:
@@ -135,10 +161,27 @@ def version_status(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_version_for_user(request, version_id)
     progress = progress_get(version_id=version.pk) or {"percent": 0, "stage": Stage.QUEUED}
     response = render(request, "submissions/_version_status.html",
-                      {"version": version, "progress": progress})
-    if version.is_validated and request.htmx:  # type: ignore[attr-defined]
+                      {"version": version, "progress": progress,
+                       "lost": selectors.validation_is_lost(version)})
+    finished = version.is_validated or version.validation == version.Validation.FAILED
+    if finished and request.htmx:  # type: ignore[attr-defined]
         response["HX-Refresh"] = "true"  # show the results at their cells
     return response
+
+
+ELEMENT_CODE = re.compile(r"[A-Za-z0-9_]{1,20}", re.ASCII)
+
+
+@login_required
+@require_GET
+def version_issues(request: HttpRequest, version_id: int) -> HttpResponse:
+    """Every issue of a version, a page at a time (``?page=``, ``?element=``)."""
+    version = get_version_for_user(request, version_id)
+    page = selectors.version_issues_page(
+        version=version, page=query_id(request, "page"),
+        element=query_match(request, "element", ELEMENT_CODE))
+    return render(request, "submissions/version_issues.html",
+                  {"issues": page, "version": version, "submission": version.submission})
 
 
 @login_required
@@ -162,6 +205,8 @@ def edit_values(request: HttpRequest, submission_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存为第 %(n)s 版，正在校验") % {"n": version.number})
             return _to_detail(submission)
+    if form.is_bound:
+        form = shown_again(form)  # type: ignore[assignment]
     rows = form.rows(issues=selectors.issues_by_code(submission.current_version).by_code)
     return render(request, "submissions/edit_values.html",
                   {"submission": submission, "form": form, "rows": rows})
@@ -190,7 +235,8 @@ def review_action(request: HttpRequest, submission_id: int, action: str) -> Http
     if action not in REVIEW_ACTIONS:
         raise PermissionDenied
     role = Actor.REVIEWER if roles.is_reviewer(request.user) else Actor.ADMINISTRATOR
-    return _decide(request, submission, REVIEW_ACTIONS[action], role, _("已处理"))
+    return _decide(request, submission, REVIEW_ACTIONS[action], role, _("已处理"),
+                   form_name="return_form")
 
 
 @login_required
@@ -198,20 +244,23 @@ def review_action(request: HttpRequest, submission_id: int, action: str) -> Http
 def reopen(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = get_submission_for_user(request, submission_id)
     require_administrator(request)
-    return _decide(request, submission, Action.REOPEN, Actor.ADMINISTRATOR, _("已重新打开"))
+    return _decide(request, submission, Action.REOPEN, Actor.ADMINISTRATOR, _("已重新打开"),
+                   form_name="reopen_form")
 
 
 def _decide(request: HttpRequest, submission: Submission, action: Action, role: Actor,
-            done: str) -> HttpResponse:
+            done: str, *, form_name: str) -> HttpResponse:
     """A reviewer's or administrator's transition, with the reason of the form."""
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        form_error_message(request, form)
-        return _to_detail(submission)
+        return _refused(request, submission, form_name, form)
     try:
         submission_transition(submission_id=submission.pk, action=action, actor=request.user,
                               actor_role=role, reason=form.cleaned_data["reason"].strip())
     except ApplicationError as exc:
+        if exc.field in form.fields:  # a missing reason: said at its field
+            form.add_error(exc.field, exc.message)
+            return _refused(request, submission, form_name, form)
         error_message(request, exc)
     else:
         messages.success(request, done)
@@ -223,13 +272,11 @@ def _decide(request: HttpRequest, submission: Submission, action: Action, role: 
 def timeline(request: HttpRequest, submission_id: int) -> HttpResponse:
     """Everything that happened to a submission, for auditors (and the people involved)."""
     submission = get_submission_for_user(request, submission_id)
-    versions = selectors.timeline_versions(submission)
     return render(request, "submissions/timeline.html", {
-        "submission": submission, "versions": versions,
-        "comparison": selectors.version_comparison(versions, request.GET.get("a", ""),
-                                                   request.GET.get("b", "")),
-        "transitions": submission.transitions.select_related("actor", "version"),
-        "comments": submission.comments.select_related("author"),
+        "submission": submission,
+        "timeline": selectors.timeline_page(submission, query_id(request, "page")),
+        "comparison": selectors.version_comparison(submission, query_id(request, "a"),
+                                                   query_id(request, "b")),
     })
 
 
@@ -240,11 +287,13 @@ def comment(request: HttpRequest, submission_id: int) -> HttpResponse:
     require_participant(request)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        form_error_message(request, form)
-        return _to_detail(submission)
+        return _refused(request, submission, "comment_form", form)
     try:
         comment_add(submission=submission, author=request.user, body=form.cleaned_data["body"])
     except ApplicationError as exc:
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+            return _refused(request, submission, "comment_form", form)
         error_message(request, exc)
     return _to_detail(submission)
 
@@ -260,8 +309,13 @@ def cycles(request: HttpRequest) -> HttpResponse:
             cycle = cycle_create(actor=request.user, **form.cleaned_data)
             messages.success(request, _("已创建 %(year)s 年度填报周期") % {"year": cycle.year})
             return redirect("submissions:cycles")
+    return _cycles_page(request, form, status=400 if form.is_bound else 200)
+
+
+def _cycles_page(request: HttpRequest, form: CycleForm | None = None, *, status: int = 200
+                 ) -> HttpResponse:
     return render(request, "submissions/cycles.html",
-                  {"rows": selectors.cycle_rows(), "form": form})
+                  {"rows": selectors.cycle_rows(), "form": form or CycleForm()}, status=status)
 
 
 @login_required
@@ -269,13 +323,15 @@ def cycles(request: HttpRequest) -> HttpResponse:
 def cycle_update(request: HttpRequest, cycle_id: int) -> HttpResponse:
     require_administrator(request)
     cycle = get_object_or_404(Cycle, pk=cycle_id)
-    form = DeadlineForm(request.POST)
-    if "state" not in request.POST and not form.is_valid():
+    form: Form = (CycleStateForm(request.POST) if "state" in request.POST
+                  else DeadlineForm(request.POST))
+    if not form.is_valid():
+        # Buttons of the cycles page, not a page of their own: the error on the page, 400.
         form_error_message(request, form)
-        return redirect("submissions:cycles")
+        return _cycles_page(request, status=400)
     try:
-        if "state" in request.POST:
-            cycle_set_state(cycle=cycle, state=request.POST["state"], actor=request.user)
+        if "state" in form.cleaned_data:
+            cycle_set_state(cycle=cycle, state=form.cleaned_data["state"], actor=request.user)
         else:
             cycle_set_deadline(cycle=cycle, deadline=form.cleaned_data["deadline"],
                                actor=request.user)
@@ -290,8 +346,14 @@ def cycle_update(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_GET
 def file_download(request: HttpRequest, file_id: int) -> FileResponse:
     upload = get_file_for_user(request, file_id)
-    return FileResponse(upload.file.open("rb"), as_attachment=True,
-                        filename=upload.original_name)
+    # Data, never a page: the type is fixed, not guessed from the uploader's file name (a
+    # ".html" or ".svg" served as such would run on this origin), and the browser must not
+    # sniff one either.
+    response = FileResponse(upload.file.open("rb"), as_attachment=True,
+                            filename=upload.original_name,
+                            content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -301,8 +363,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     filtered = QueueFilter(request.GET, queryset=selectors.queue_submissions())
     table = QueueTable(filtered.qs)
     RequestConfig(request, paginate={"per_page": 40}).configure(table)
-    fmt = request.GET.get("_export")
-    if fmt in ("csv", "xlsx"):
+    fmt = query_choice(request, "_export", ("csv", "xlsx"))
+    if fmt is not None:
         return _table_download(table, fmt)
     return render(request, "submissions/queue.html", {"table": table, "filter": filtered})
 

@@ -28,7 +28,8 @@ The decisions follow these principles:
   favicon and the health probes.
 
 An allowed POST answers 302 (back to a page, with an error message for the empty body sent
-here) or 200 (a form shown again with its errors).
+here), 200 (a form shown again with its errors) or 400 (the page of a form refused, shown
+again with the error at its field: issue 16, point 5).
 """
 
 from __future__ import annotations
@@ -136,18 +137,21 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "submissions:submit": {"GET": WRONG_METHOD, "POST": _r(302, 302, 404, 403, 403, 403)},
     "submissions:timeline": {"GET": BJ_READ, "POST": WRONG_METHOD},
     "submissions:version_status": {"GET": BJ_READ, "POST": WRONG_METHOD},
+    "submissions:version_issues": {"GET": BJ_READ, "POST": WRONG_METHOD},
     "submissions:state": {"GET": BJ_READ, "POST": WRONG_METHOD},
     "submissions:file": {"GET": BJ_READ, "POST": WRONG_METHOD},
     # --- review: reviewers and administrators decide; officers and auditors do not ---------
     "submissions:review": {"GET": WRONG_METHOD, "POST": _r(302, 403, 404, 302, 302, 403)},
-    "submissions:comment": {"GET": WRONG_METHOD, "POST": _r(302, 302, 404, 302, 302, 403)},
-    "submissions:reopen": {"GET": WRONG_METHOD, "POST": _r(302, 403, 404, 403, 302, 403)},
+    # an empty comment, a reopening without its reason: refused at the field
+    "submissions:comment": {"GET": WRONG_METHOD, "POST": _r(302, 400, 404, 400, 400, 403)},
+    "submissions:reopen": {"GET": WRONG_METHOD, "POST": _r(302, 403, 404, 403, 400, 403)},
     "submissions:queue": {"GET": _r(302, 403, 403, 200, 200, 200), "POST": WRONG_METHOD},
     # --- cycles: national staff read them (a reviewer works within them); administrators
     # create and change them ------------------------------------------------------------------
     "submissions:cycles": {"GET": _r(302, 403, 403, 200, 200, 200),
                            "POST": _r(302, 403, 403, 403, 200, 403)},  # empty form re-shown
-    "submissions:cycle_update": {"GET": WRONG_METHOD, "POST": ADMIN_ACTION},
+    "submissions:cycle_update": {"GET": WRONG_METHOD,  # neither a state nor a deadline
+                                 "POST": _r(302, 403, 403, 403, 400, 403)},
     # --- scoring: the administrators' work, read by auditors -------------------------------
     "scoring:runs": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     "scoring:score": {"GET": WRONG_METHOD, "POST": ADMIN_ACTION},
@@ -159,8 +163,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     # --- the index studio: the what-if is the administrators' tool (not the auditors': it
     # is no record to read); saved scenarios and the statistical audit are read by auditors.
     "scoring:studio": {"GET": _r(302, 403, 403, 403, 200, 403), "POST": WRONG_METHOD},
-    "scoring:scenario_save": {"GET": WRONG_METHOD,  # an empty form is shown again
-                              "POST": _r(302, 403, 403, 403, 200, 403)},
+    "scoring:scenario_save": {"GET": WRONG_METHOD,  # an empty form is shown again, refused
+                              "POST": _r(302, 403, 403, 403, 400, 403)},
     "scoring:scenarios": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     "scoring:scenario": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     "scoring:audit": {"GET": ADMIN_READ, "POST": WRONG_METHOD},

@@ -27,7 +27,12 @@ SUBMIT_HAS_ERRORS = _("当前版本有 {count} 个错误，请改正后再提交
 SUBMIT_REJECTED_FILE = _("当前版本的文件无法读取，请重新上传")
 APPROVE_UNEXPLAINED = _("还有 {count} 个警告没有填报单位的说明，不能通过")
 COMMENT_EMPTY = _("评论不能为空")
+COMMENT_TOO_LONG = _("评论最多 {limit} 个字")
 COMMENT_MAX_LENGTH = 5000
+# A reason is shown on the officer's pages and e-mailed: bounded here for every caller (the
+# web's form, the command line), not only in the form.
+REASON_TOO_LONG = _("原因最多 {limit} 个字")
+REASON_MAX_LENGTH = 2000
 
 
 def submission_lock(*, submission_id: int) -> Submission:
@@ -79,6 +84,9 @@ def submission_transition(
     *, submission_id: int, action: Action, actor: Any, actor_role: Actor, reason: str = ""
 ) -> Submission:
     """A reviewer's or administrator's decision: approve, return or reopen."""
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ApplicationError("REASON_TOO_LONG", REASON_TOO_LONG, field="reason",
+                               params={"limit": REASON_MAX_LENGTH})
     submission = submission_lock(submission_id=submission_id)
     if action == Action.APPROVE:
         current = submission.current_version
@@ -142,8 +150,10 @@ def comment_add(*, submission: Submission, author: Any, body: str) -> Comment:
     body = body.strip()
     if not body:
         raise ApplicationError("COMMENT_EMPTY", COMMENT_EMPTY, field="body")
-    comment = Comment.objects.create(submission=submission, author=author,
-                                     body=body[:COMMENT_MAX_LENGTH])
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ApplicationError("COMMENT_TOO_LONG", COMMENT_TOO_LONG, field="body",
+                               params={"limit": COMMENT_MAX_LENGTH})
+    comment = Comment.objects.create(submission=submission, author=author, body=body)
     log_action(actor=author, action="submission.comment", obj=comment,
                region_code=submission.region.code, cycle_year=submission.cycle.year,
                data={"submission": submission.pk, "body": comment.body})

@@ -10,30 +10,34 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import log_action
 from common.db import bulk_insert
 from common.i18n import localized
-from common.tasks import enqueue, task_named
+from common.tasks import enqueue, enqueue_on_commit, task_named
 from indicators.models import DataElement, Region
 from readers import TEMPLATE_FIELDS, FileRejected, read_table, read_template_meta
 from submissions import rules
 from submissions.models import Submission, ValidationIssue, Value, Version
 from submissions.reader_messages import file_rejected_texts
 from submissions.selectors import peer_values, previous_approved_values, ruleset_for
+from submissions.services.files import file_read_checked
 from submissions.services.progress import Stage, progress_set
 from submissions.services.review import submission_advance, submission_lock
 from submissions.services.versions import version_point_at
 
 logger = logging.getLogger(__name__)
 S = Submission.State
+V = Version.Validation
 
 TEMPLATE_OTHER_REGION = _("这是{other}的填报模板，不是本地区（{own}）的")
 
@@ -55,7 +59,10 @@ def version_validate(*, version_id: int) -> Version | None:
     version = (Version.objects.select_related("submission__cycle__model_version",
                                               "submission__region", "file")
                .filter(pk=version_id).first())
-    if version is None or version.is_validated:
+    if version is None or version.is_validated or version.validation == V.FAILED:
+        return version
+    if not _validation_start(version):
+        version.refresh_from_db()
         return version
     submission = version.submission
     progress_set(version_id=version_id, percent=10, stage=Stage.READING)
@@ -74,6 +81,24 @@ def version_validate(*, version_id: int) -> Version | None:
     version = _results_store(version, outcome, needs_reading=needs_reading)
     progress_set(version_id=version_id, percent=100, stage=Stage.DONE)
     return version
+
+
+def _validation_start(version: Version) -> bool:
+    """Record that a worker started the version (committed at once, before the work, so that
+    the officer's page and the sweep see it); ``False`` when there is nothing to do: another
+    run finished it, or it has used up its attempts (marked failed here, for a task the
+    broker keeps delivering again: one killed by its time limit, say)."""
+    started = Version.objects.filter(
+        pk=version.pk, validation__in=[V.PENDING, V.RUNNING],
+    ).update(validation=V.RUNNING, validation_started_at=timezone.now(),
+             validation_attempts=F("validation_attempts") + 1)
+    if not started:
+        return False
+    attempts = Version.objects.values_list("validation_attempts", flat=True).get(pk=version.pk)
+    if attempts > settings.VALIDATION_MAX_ATTEMPTS:
+        _give_up([version.pk])
+        return False
+    return True
 
 
 @transaction.atomic
@@ -106,8 +131,7 @@ def _results_store(version: Version, outcome: ValidationOutcome, *, needs_readin
 
 def _read_upload(version: Version, ruleset: rules.RuleSet) -> ValidationOutcome:
     assert version.file is not None
-    with version.file.file.open("rb") as handle:
-        content = handle.read()
+    content = file_read_checked(record=version.file)  # a damaged file raises: retried
     try:
         table = read_table(content, version.file.original_name, fields=TEMPLATE_FIELDS,
                            max_bytes=settings.UPLOAD_MAX_BYTES)
@@ -115,9 +139,27 @@ def _read_upload(version: Version, ruleset: rules.RuleSet) -> ValidationOutcome:
         issue = rules.Issue("", rules.ERROR, exc.rule_code, *file_rejected_texts(exc),
                             rules.Position(exc.sheet or "", exc.row, exc.column or ""))
         return ValidationOutcome({}, [issue], rejected=True)
+    limit = row_limit(len(ruleset.elements))
+    if len(table.rows) > limit:
+        return ValidationOutcome({}, [_too_many_rows(len(table.rows), len(ruleset.elements),
+                                                     limit)], rejected=True)
     cells, issues = rules.parse_rows(ruleset, table.rows, sheet=table.sheet or "")
     issues.extend(_template_meta_issues(content, version.submission))
     return ValidationOutcome(cells, issues)
+
+
+def row_limit(elements: int) -> int:
+    """The most rows an officer's file may have: ``UPLOAD_ROWS_PER_ELEMENT`` (10) per element
+    of the model plus ``UPLOAD_EXTRA_ROWS`` (100). A template has one row per element; the
+    rest is room for what people add (notes, subtotals, a repeated header). A file past it is
+    refused whole: its rows would each be an issue (one had 249,000), and none is data."""
+    return settings.UPLOAD_ROWS_PER_ELEMENT * elements + settings.UPLOAD_EXTRA_ROWS
+
+
+def _too_many_rows(rows: int, elements: int, limit: int) -> rules.Issue:
+    zh, en = rules.message("TOO_MANY_ROWS_FOR_MODEL", rows=f"{rows:,}", elements=elements,
+                           limit=f"{limit:,}")
+    return rules.Issue("", rules.ERROR, "TOO_MANY_ROWS_FOR_MODEL", zh, en)
 
 
 def _template_meta_issues(content: bytes, submission: Submission) -> list[rules.Issue]:
@@ -184,29 +226,50 @@ def _value_rows(version: Version, cells: Mapping[str, rules.Cell],
 
 
 def issue_insert_many(*, rows: Sequence[tuple[Version, rules.Issue]]) -> None:
-    """Store the issues found, each with its version (a bulk load stores many versions')."""
+    """Store the issues found, each with its version (a bulk load stores many versions'), at
+    most ``rules.MAX_ISSUES_PER_RULE`` of a rule and ``rules.MAX_ISSUES_PER_VERSION`` of a
+    version (``rules.cap_issues``: the first ones, and how many more)."""
+    by_version: dict[int, tuple[Version, list[rules.Issue]]] = {}
+    for version, issue in rows:
+        by_version.setdefault(id(version), (version, []))[1].append(issue)
     ValidationIssue.objects.bulk_create(
         (ValidationIssue(
             version=version, element_code=i.element_code, sheet=i.position.sheet[:100],
             row=i.position.row, column=i.position.column, severity=i.severity,
             rule_code=i.rule_code, message_zh=i.message_zh[:500], message_en=i.message_en[:500],
-        ) for version, i in rows),
+        ) for version, issues in by_version.values() for i in rules.cap_issues(issues)),
         batch_size=2000,
     )
 
 
 def validation_requeue_stuck(*, older_than_seconds: int | None = None
                              ) -> tuple[list[int], list[int]]:
-    """Re-queue what a lost message left behind: versions not validated and submissions still
-    submitted or validating after ``older_than_seconds``. Both tasks are idempotent, so a
-    version that was only slow is validated once all the same."""
-    seconds = older_than_seconds or settings.VALIDATION_STUCK_AFTER_SECONDS
-    cutoff = timezone.now() - timedelta(seconds=seconds)
-    versions = list(Version.objects.filter(
-        validation__in=[Version.Validation.PENDING, Version.Validation.RUNNING],
-        created_at__lt=cutoff).values_list("pk", flat=True))
+    """Re-queue what a lost message or a dead worker left behind (the beat runs this every
+    30 s): versions queued ``VALIDATION_STUCK_AFTER_SECONDS`` ago (or re-queued) and not
+    started, versions "running" past their hard time limit (their worker died), and
+    submissions still submitted or validating. A version is re-queued once per period, not
+    at every sweep, and one whose runs never finish is given up after
+    ``VALIDATION_MAX_ATTEMPTS`` and marked failed for an operator. ``older_than_seconds``
+    (tests, an operator after an incident) replaces both periods. Both tasks are idempotent,
+    so a version that was only slow is validated once all the same."""
+    now = timezone.now()
+    queued_cutoff, running_cutoff = _cutoffs(now, older_than_seconds)
+    pending = Version.objects.filter(validation=V.PENDING).filter(
+        Q(validation_queued_at__lte=queued_cutoff)
+        | Q(validation_queued_at__isnull=True, created_at__lte=queued_cutoff))
+    lost = Version.objects.filter(validation=V.RUNNING).filter(
+        Q(validation_started_at__lte=running_cutoff)
+        | Q(validation_started_at__isnull=True, created_at__lte=running_cutoff))
+    exhausted = list(lost.filter(validation_attempts__gte=settings.VALIDATION_MAX_ATTEMPTS)
+                     .values_list("pk", flat=True))
+    if exhausted:
+        _give_up(exhausted)
+    versions = sorted({*pending.values_list("pk", flat=True),
+                       *lost.exclude(pk__in=exhausted).values_list("pk", flat=True)})
+    Version.objects.filter(pk__in=versions).update(validation=V.PENDING,
+                                                   validation_queued_at=now)
     submissions = list(Submission.objects.filter(
-        state__in=[S.SUBMITTED, S.VALIDATING], updated_at__lt=cutoff,
+        state__in=[S.SUBMITTED, S.VALIDATING], updated_at__lte=queued_cutoff,
     ).values_list("pk", flat=True))
     validate, check = (task_named("submissions.tasks.validate_version"),
                        task_named("submissions.tasks.check_submission"))
@@ -218,3 +281,54 @@ def validation_requeue_stuck(*, older_than_seconds: int | None = None
         logger.warning("re-queued %d stuck version(s) and %d submission(s)", len(versions),
                        len(submissions))
     return versions, submissions
+
+
+def _cutoffs(now: datetime, older_than_seconds: int | None) -> tuple[datetime, datetime]:
+    """(queued before, started before): what counts as lost."""
+    if older_than_seconds is not None:
+        cutoff = now - timedelta(seconds=older_than_seconds)
+        return cutoff, cutoff
+    return (now - timedelta(seconds=settings.VALIDATION_STUCK_AFTER_SECONDS),
+            now - timedelta(seconds=settings.VALIDATION_TIME_LIMIT + 5))
+
+
+@transaction.atomic
+def _give_up(version_ids: Sequence[int]) -> None:
+    """Mark versions whose validation never finishes as failed, for an operator: logged at
+    ERROR and in the audit log; the sweep no longer re-queues them."""
+    versions = list(Version.objects.select_for_update()
+                    .filter(pk__in=version_ids, validation__in=[V.PENDING, V.RUNNING])
+                    .select_related("submission__region", "submission__cycle"))
+    for version in versions:
+        version.validation = V.FAILED
+        version.save(update_fields=["validation"])
+        logger.error("gave up validating version %s (%s) after %d attempts: see the worker "
+                     "logs; python manage.py retry_validations --id %s re-queues it",
+                     version.pk, version, version.validation_attempts, version.pk)
+        log_action(actor=None, action="version.validation_failed", obj=version,
+                   region_code=version.submission.region.code,
+                   cycle_year=version.submission.cycle.year,
+                   data={"version": version.number, "attempts": version.validation_attempts})
+
+
+def validation_retry_failed(*, version_ids: Sequence[int] | None = None, actor: Any = None
+                            ) -> list[int]:
+    """An operator re-queues failed validations (all of them without ``version_ids``), their
+    attempts counted from zero again."""
+    with transaction.atomic():
+        failed = Version.objects.select_for_update().filter(validation=V.FAILED)
+        if version_ids is not None:
+            failed = failed.filter(pk__in=version_ids)
+        chosen = list(failed.select_related("submission__region", "submission__cycle"))
+        for version in chosen:
+            version.validation, version.validation_attempts = V.PENDING, 0
+            version.validation_queued_at = timezone.now()
+            version.save(update_fields=["validation", "validation_attempts",
+                                        "validation_queued_at"])
+            log_action(actor=actor, action="version.validation_retry", obj=version,
+                       region_code=version.submission.region.code,
+                       cycle_year=version.submission.cycle.year,
+                       data={"version": version.number})
+        for version in chosen:
+            enqueue_on_commit("submissions.tasks.validate_version", version.pk)
+    return [v.pk for v in chosen]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import log_action
@@ -46,6 +47,7 @@ def _version_create(submission: Submission, *, source: str, actor: Any,
     version = Version.objects.create(
         submission=submission, number=submission.version_count, source=source, file=file,
         created_by=actor, based_on=based_on, diff=diff or [],
+        validation_queued_at=timezone.now(),  # queued when this transaction commits
     )
     if submission.state in (S.INVALID, S.RETURNED):
         role = Actor.ADMINISTRATOR if source == Version.Source.BULK else Actor.OFFICER

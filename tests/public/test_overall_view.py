@@ -148,9 +148,9 @@ def test_an_unpublished_run_is_not_found_by_its_url(world, client: Client):
 @pytest.mark.parametrize("run", ["99999999999999999999999", "0", "abc", "-1", "1.5"])
 def test_a_run_parameter_that_names_no_publication(world, client: Client, run: str):
     """A number no run has (also past the database's integers) is not found; anything that is
-    not a number is ignored."""
+    not a number is refused (issue 16: never ignored, never a 500)."""
     status = client.get(f"{URL}?run={run}").status_code
-    assert status == (404 if run == "99999999999999999999999" else 200)
+    assert status == (404 if run.isdigit() else 400)
     assert client.get(f"/rankings/2017/overall.csv?run={run}").status_code == status
 
 

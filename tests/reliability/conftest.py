@@ -391,6 +391,24 @@ class Worker:
             self.kill()
 
 
+class Beat:
+    """``celery -A tests.reliability.celery_app beat``: the platform's schedule (the sweep of
+    stuck validations every 30 s), its schedule and pid files in the test's folder."""
+
+    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+        self.log = workdir / "beat.log"
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [PYTHON, "-m", "celery", "-A", "tests.reliability.celery_app", "beat",
+                 "--loglevel", "INFO", "--schedule", str(workdir / "beat-schedule"),
+                 "--pidfile", str(workdir / "beat.pid")],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            _stop_group(self.proc, grace=5)
+
+
 class Stack:
     """One test's database, files, queue and processes."""
 
@@ -404,6 +422,7 @@ class Stack:
         self.redis_url = redis_url
         self.extra: dict[str, str] = {}
         self.workers: list[Worker] = []
+        self.beats: list[Beat] = []
 
     @property
     def env(self) -> dict[str, str]:
@@ -455,7 +474,19 @@ class Stack:
         return worker.start(wait=wait)
 
     def worker_logs(self) -> str:
-        return "\n".join(f"--- {w.log.name}\n{tail(w.log)}" for w in self.workers)
+        logs = [(w.log.name, w.log) for w in self.workers] + [("beat.log", b.log)
+                                                               for b in self.beats]
+        return "\n".join(f"--- {name}\n{tail(path)}" for name, path in logs)
+
+    def beat(self) -> Beat:
+        """Start the beat (it sends its first sweep 30 s after it starts, then every 30 s)."""
+        beat = Beat(self.env, self.workdir)
+        self.beats.append(beat)
+        return beat
+
+    def stop(self) -> None:
+        for process in [*self.workers, *self.beats]:
+            process.stop()
 
 
 @pytest.fixture
@@ -483,8 +514,7 @@ def stack(databases: Callable[..., str], template_database: str, tmp_path: Path
     stack = Stack(database=databases(template=template_database), data_dir=data_dir,
                   workdir=tmp_path)
     yield stack
-    for worker in stack.workers:
-        worker.stop()
+    stack.stop()
 
 
 @pytest.fixture
@@ -500,5 +530,4 @@ def redis_stack(private_redis: PrivateRedis, stack: Stack) -> Iterator[Stack]:
     """A stack on a private Redis (broker and cache); its workers stop before the Redis does."""
     stack.redis_url = private_redis.url
     yield stack
-    for worker in stack.workers:
-        worker.stop()
+    stack.stop()

@@ -268,3 +268,56 @@ def test_the_app_answers_503_while_the_database_is_away_and_recovers_alone(
         assert not re.search(r'" 500 ', log), log[-3000:]
     print(f"\n[database-outage/{cut}] 7 requests during the outage: 503 each; 200 again "
           f"{recovered_in:.2f} s after the database came back, at request {len(statuses)}")
+
+
+QUEUE_UPLOADS = """
+codes = list(Region.objects.filter(ranked=True).order_by("code").values_list("code", flat=True))
+ids = [upload(codes[i % len(codes)]).pk for i in range(40)]
+print(json.dumps(ids))
+"""
+OUTAGE_SECONDS = 20
+
+
+def validated(stack: Stack) -> int:
+    return stack.scalar("SELECT count(*) FROM submissions_version "
+                        "WHERE validation IN ('valid', 'invalid', 'rejected')")
+
+
+def test_validations_recover_after_a_20_s_database_outage(redis_stack: Stack) -> None:
+    """Workers validating while PostgreSQL goes away for 20 s: each task that meets the outage
+    is retried with backoff (2, 4, 8, 16, 30 s) instead of acknowledged and lost, and every
+    version ends validated, exactly once, soon after the database is back."""
+    stack = redis_stack
+    ids = stack.shell(QUEUE_UPLOADS)
+    worker = stack.worker(concurrency=2)
+    stack.beat()
+    wait_for(lambda: validated(stack) >= 3, timeout=60,
+             message=lambda: f"the worker to consume\n{stack.worker_logs()}")
+    at_outage = validated(stack)  # (the test cannot read it once the database is away)
+    with connect(server_url()) as conn:
+        conn.execute(f'ALTER DATABASE "{stack.database}" ALLOW_CONNECTIONS false')
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = %s AND pid <> pg_backend_pid()", (stack.database,))
+    time.sleep(OUTAGE_SECONDS)  # the outage itself: how long the database stays away
+    with connect(server_url()) as conn:
+        conn.execute(f'ALTER DATABASE "{stack.database}" ALLOW_CONNECTIONS true')
+    back_at = time.monotonic()
+    assert at_outage < len(ids), "the outage came too late: everything was validated"
+
+    wait_for(lambda: validated(stack) == len(ids), timeout=150,
+             message=lambda: f"every version validated ({validated(stack)}/{len(ids)})\n"
+                             f"{stack.worker_logs()}")
+    recovered_in = time.monotonic() - back_at
+    per_version = dict(stack.query(
+        "SELECT object_id, count(*) FROM audit_auditentry WHERE action = 'version.validate' "
+        "GROUP BY object_id"))
+    assert {int(k) for k in per_version} == set(ids) and set(per_version.values()) == {1}
+    assert {n for (n,) in stack.query(
+        "SELECT count(*) FROM submissions_value GROUP BY version_id")} == {26}
+    log = worker.log.read_text(errors="replace")
+    retries = log.count(" retry: Retry in ")
+    assert retries >= 1, log[-3000:]
+    assert recovered_in < 120, f"recovered {recovered_in:.0f} s after the database came back"
+    print(f"\n[database-outage/validations] 40 uploads, {at_outage} validated when PostgreSQL "
+          f"went away for {OUTAGE_SECONDS} s; {retries} task retries with backoff; all 40 "
+          f"validated {recovered_in:.1f} s after it came back, each once")

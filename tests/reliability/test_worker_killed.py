@@ -67,9 +67,14 @@ def validation_of(stack: Stack, version_id: int) -> str:
     return stack.scalar("SELECT validation FROM submissions_version WHERE id = %s", version_id)
 
 
+def validated(stack: Stack, version_id: int) -> bool:
+    return validation_of(stack, version_id) in ("valid", "invalid", "rejected")
+
+
 def assert_open_uncommitted(stack: Stack, version_id: int) -> None:
-    """Held: nothing visible from outside, a transaction open in the database."""
-    assert validation_of(stack, version_id) == "pending"
+    """Held: nothing visible from outside but the running state (committed when the worker
+    started it, so that the officer's page says so), a transaction open in the database."""
+    assert validation_of(stack, version_id) == "running"
     assert stack.scalar("SELECT count(*) FROM submissions_value WHERE version_id = %s",
                         version_id) == 0
     assert stack.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
@@ -106,7 +111,7 @@ def test_a_killed_pool_child_has_its_task_run_again(redis_stack: Stack, tmp_path
     killed_at = time.monotonic()
     os.kill(child, signal.SIGKILL)
 
-    wait_for(lambda: validation_of(stack, version_id) != "pending", timeout=30,
+    wait_for(lambda: validated(stack, version_id), timeout=30,
              message=lambda: f"the validation to run again\n{stack.worker_logs()}")
     elapsed = time.monotonic() - killed_at
     assert_validated_once(stack, version_id)
@@ -136,12 +141,12 @@ def test_a_worker_killed_whole_has_its_task_delivered_to_a_new_worker(
     broker = redis.Redis.from_url(stack.redis_url)
     assert broker.hlen("unacked") == 1  # not lost: delivered, never acknowledged
     assert broker.llen(stack.queue) == 0
-    assert validation_of(stack, version_id) == "pending"  # the transaction was rolled back
+    assert validation_of(stack, version_id) == "running"  # the transaction was rolled back
     assert stack.scalar("SELECT count(*) FROM submissions_value WHERE version_id = %s",
                         version_id) == 0
 
     second.wait_ready()
-    wait_for(lambda: validation_of(stack, version_id) != "pending", timeout=visibility + 30,
+    wait_for(lambda: validated(stack, version_id), timeout=visibility + 30,
              message=lambda: f"the new worker to run the task\n{stack.worker_logs()}")
     elapsed = time.monotonic() - killed_at
     assert_validated_once(stack, version_id)
@@ -154,7 +159,7 @@ def test_on_the_embedded_default_the_sweep_recovers_the_task_of_a_worker_killed_
         stack: Stack, tmp_path: Path) -> None:
     """Kombu's filesystem transport deletes a message's file when it hands the message out, so a
     worker killed whole takes the message with it: nothing comes back by itself, and the
-    periodic sweep (here run once, 1 s instead of 600 s) re-queues the version."""
+    periodic sweep (here run once, 1 s instead of its periods) re-queues the version."""
     marker = hold(stack, tmp_path)
     first = stack.worker(concurrency=1, wait=False)
     version_id = stack.shell(UPLOAD_WITH_ISSUES)
@@ -172,13 +177,38 @@ def test_on_the_embedded_default_the_sweep_recovers_the_task_of_a_worker_killed_
     task_id = queue_harmless_task(stack)
     wait_for(lambda: has_run(second, task_id), timeout=30,
              message=lambda: f"the new worker to run a task\n{stack.worker_logs()}")
-    assert validation_of(stack, version_id) == "pending"
+    assert validation_of(stack, version_id) == "running"  # and its worker is gone
     swept, _ = stack.shell(
         "print(json.dumps(validation.validation_requeue_stuck(older_than_seconds=1)))")
     assert swept == [version_id]
-    wait_for(lambda: validation_of(stack, version_id) != "pending", timeout=30,
+    wait_for(lambda: validated(stack, version_id), timeout=30,
              message=lambda: f"the swept task to run\n{stack.worker_logs()}")
     elapsed = time.monotonic() - killed_at
     assert_validated_once(stack, version_id)
     print(f"\n[worker-killed/embedded] lost with the worker; validated {elapsed:.1f} s after the "
           "SIGKILL, once the sweep re-queued it")
+
+
+def test_a_worker_killed_whole_is_recovered_by_the_sweep_within_two_minutes(
+        redis_stack: Stack, tmp_path: Path) -> None:
+    """With the production settings (a visibility timeout of an hour), the message of a worker
+    killed whole stays in Redis's unacked set; the beat's sweep (every 30 s) finds the version
+    "running" past its hard time limit (VALIDATION_TIME_LIMIT, 60 s) and re-queues it."""
+    stack = redis_stack
+    marker = hold(stack, tmp_path)
+    first = stack.worker(concurrency=1, wait=False)
+    version_id = stack.shell(UPLOAD_WITH_ISSUES)
+    first.wait_ready()
+    held_pid(stack, marker)
+    assert_open_uncommitted(stack, version_id)
+    killed_at = time.monotonic()
+    first.kill()
+    stack.worker(concurrency=1)  # the supervisor starts it again
+    stack.beat()
+    wait_for(lambda: validated(stack, version_id), timeout=150,
+             message=lambda: f"the sweep to recover the version\n{stack.worker_logs()}")
+    elapsed = time.monotonic() - killed_at
+    assert_validated_once(stack, version_id)
+    assert elapsed < 120, f"recovered after {elapsed:.0f} s"
+    print(f"\n[worker-killed/sweep] validated {elapsed:.1f} s after the SIGKILL of the worker "
+          "(production settings: the beat's sweep re-queued it)")

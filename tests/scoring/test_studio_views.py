@@ -105,8 +105,22 @@ def test_it_refuses_a_scenario_without_a_proper_name(world, clients, name, messa
     response = clients["administrator"].post(
         reverse("scoring:scenario_save", args=[world.cycle2017.pk]),
         {**scenario_query(world, {}), "name": name})
-    assert response.status_code == 200
-    assert message in response.content.decode()
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html.split('id="scenario-name-error"', 1)[1].split("</", 1)[0]
+    assert not Scenario.objects.exists()
+
+
+def test_it_refuses_a_note_too_long_at_its_field(world, clients):
+    from scoring.forms import SCENARIO_NOTE_MAX_LENGTH
+
+    response = clients["administrator"].post(
+        reverse("scoring:scenario_save", args=[world.cycle2017.pk]),
+        {**scenario_query(world, {}), "name": "长说明", "note": "x" * (5 * 1024 * 1024)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert str(SCENARIO_NOTE_MAX_LENGTH) in html.split('id="scenario-note-error"', 1)[1]
+    assert len(response.content) < 200_000
     assert not Scenario.objects.exists()
 
 
@@ -115,7 +129,7 @@ def test_it_refuses_a_second_scenario_of_the_same_name(world, clients):
     data = {**scenario_query(world, {}), "name": "同名"}
     assert clients["administrator"].post(url, data).status_code == 302
     response = clients["administrator"].post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "已有名为“同名”的模拟方案" in response.content.decode()
     assert Scenario.objects.filter(name="同名").count() == 1
 
