@@ -114,11 +114,12 @@ class DimensionRow:
     indicators: list[Any]   # (value, score) rounded, in indicator order
 
 
-def dimension_rows(run: ScoringRun, dimension: Dimension
+def dimension_rows(run: ScoringRun, dimension: Dimension, *, ranked: bool = True
                    ) -> tuple[list[Indicator], list[DimensionRow]]:
+    """A dimension's ranking of the run's ranked (or unranked) units."""
     indicators = list(dimension.indicators.order_by("order"))
     rows = []
-    for r in run.results.select_related("region").filter(region__ranked=True):
+    for r in run.results.select_related("region").filter(region__ranked=ranked):
         info = r.dimensions.get(dimension.code, {})
         rows.append(DimensionRow(
             rank=info.get("rank"), region=r.region, label=region_label(r.region),

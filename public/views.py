@@ -16,18 +16,17 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from common.exports import CONTENT_TYPES, render_table
+from common.exports import CONTENT_TYPES, document_csv, document_xlsx
 from common.i18n import language_code
 from indicators.models import Dimension, Region
 from indicators.selectors import TierBand, tier_bands
-from public import selectors
+from public import downloads, selectors
 from public.page_cache import cache_seconds
-from public.pdf import table_pdf
+from public.pdf import document_pdf
 from scoring.models import ScoringRun, UnitResult
 
 logger = logging.getLogger(__name__)
@@ -232,40 +231,19 @@ def download(request: HttpRequest, year: int, table: str, fmt: str) -> HttpRespo
     run, _query = _run_from(request, year)
     if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
-    title, columns, rows = _table(run, table)
+    document = downloads.table_document(run, table)
     if fmt == "pdf":
-        subtitle = _("发布于 %(date)s，第 %(n)s 次发布") % {
-            "date": timezone.localdate(run.published_at) if run.published_at else "",
-            "n": run.publication_number}
-        content = table_pdf(title=title, subtitle=subtitle, header=columns,
-                            rows=[[r[c] for c in columns] for r in rows])
+        content = document_pdf(document, footer=downloads.source_line())
         content_type = "application/pdf"
+    elif fmt == "xlsx":
+        content = document_xlsx(document, sheet_title=f"{year}-{table}")
+        content_type = CONTENT_TYPES[fmt]
     else:
-        content = render_table(fmt, columns, rows)
+        content = document_csv(document)
         content_type = CONTENT_TYPES[fmt]
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{year}-{table}.{fmt}"'
     return response
-
-
-def _table(run: ScoringRun, table: str) -> tuple[str, list[str], list[dict[str, object]]]:
-    dimensions = list(run.model_version.dimensions.all())
-    if table == "overall":
-        header = [_("排名"), _("地区"), *[d.name for d in dimensions], _("总分"), _("等级"),
-                  _("排名变化")]
-        rows = []
-        for r in selectors.overall_rows(run):
-            values = [r.rank, r.label, *r.dimensions, r.total, r.tier, r.rank_change]
-            rows.append(dict(zip(header, values, strict=True)))
-        return _("%(year)s 年度信息化发展评价指数") % {"year": run.cycle.year}, header, rows
-    dim = next((d for d in dimensions if d.code == table), None)
-    if dim is None:
-        raise Http404
-    indicators, dim_rows = selectors.dimension_rows(run, dim)
-    header = [_("排名"), _("地区"), dim.name, *[i.name for i in indicators]]
-    rows = [dict(zip(header, [r.rank, r.label, r.points, *r.indicators], strict=True))
-            for r in dim_rows]
-    return _("%(year)s 年度%(name)s指数") % {"year": run.cycle.year, "name": dim.name}, header, rows
 
 
 @require_GET

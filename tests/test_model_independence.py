@@ -247,7 +247,7 @@ def test_export_rankings_has_the_models_columns(world: World, tmp_path, fmt: str
         call_command("export_rankings", "--cycle", str(year), "--format", fmt, "-o", str(path),
                      stdout=io.StringIO())
         expected = ["rank", "region_code", "region_name", *data.codes, "total",
-                    *[f"rank_{c}" for c in data.codes]]
+                    *[f"rank_{c}" for c in data.codes], "rank_low", "rank_high"]
         if fmt == "csv":
             header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
         elif fmt == "xlsx":
@@ -294,7 +294,7 @@ def test_every_staff_download_has_the_models_columns(world: World, year: int) ->
     data = world.years[year]
     client = _client(world.admin)
     expected = ["rank", "region_code", "region_name", *data.codes, "total",
-                *[f"rank_{c}" for c in data.codes]]
+                *[f"rank_{c}" for c in data.codes], "rank_low", "rank_high"]
     for fmt in ("csv", "xlsx", "json"):
         response = client.get(reverse("scoring:download", args=[data.run.pk, fmt]))
         assert response.status_code == 200

@@ -268,7 +268,7 @@ def test_the_2018_pdf_names_the_new_dimension(world: World) -> None:
 def test_export_rankings_2018_has_exactly_the_2018_dimensions(world: World, fmt: str) -> None:
     content = _export(2018, fmt, world.tmp)
     expected = ["rank", "region_code", "region_name", *DIMS_2018, "total",
-                *[f"rank_{d}" for d in DIMS_2018]]
+                *[f"rank_{d}" for d in DIMS_2018], "rank_low", "rank_high"]
     if fmt == "csv":
         header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     elif fmt == "xlsx":
