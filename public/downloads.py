@@ -72,12 +72,11 @@ def overall_document(run: ScoringRun) -> Document:
                Column(_("排名区间下限（90%）"), 0), Column(_("排名区间上限（90%）"), 0),
                Column(_("备注"))]
     rows: list[list[Any]] = []
-    for ranked in (True, False):
-        for r in selectors.overall_rows(run, ranked=ranked, tiers=tiers):
-            rank: Any = r.rank if ranked else _("不参与排名")
-            rows.append([rank, r.label, *r.dimensions, r.total, r.tier, r.rank_change,
-                         *_interval(r.rank_p05, r.rank_p95),
-                         _("部分指标缺失，其权重已按比例分配给其余指标") if r.incomplete else ""])
+    for r in selectors.overall_rows(run, ranked=None, tiers=tiers):  # the ranked first
+        rank: Any = r.rank if r.region.ranked else _("不参与排名")
+        rows.append([rank, r.label, *r.dimensions, r.total, r.tier, r.rank_change,
+                     *_interval(r.rank_p05, r.rank_p95),
+                     _("部分指标缺失，其权重已按比例分配给其余指标") if r.incomplete else ""])
     title = _("%(year)s 年度各省（区、市）信息化发展评价指数") % {"year": run.cycle.year}
     units = _("%(unit)s（各方面得分与总分）") % {"unit": points_unit()}
     return Document(title=title, meta=_meta(run, units), columns=columns, rows=rows,

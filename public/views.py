@@ -103,8 +103,9 @@ def overall(request: HttpRequest, year: int) -> HttpResponse:
             "chart": {"labels": [r.label for r in rows],
                       "totals": [float(r.total) if r.total is not None else None
                                  for r in rows],
-                      "max": _total_points(dimensions)},
+                      "max": _total_points(dimensions), "value_label": _("总分（分）")},
             "publications": list(selectors.published_runs().filter(cycle=run.cycle)),
+            "spread_percent": f"{run.spread * 100:g}",
             "years": sorted(set(selectors.published_runs().values_list("cycle__year",
                                                                        flat=True)),
                             reverse=True),
@@ -121,9 +122,10 @@ def dimension(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
     def build() -> dict[str, object]:
         indicators, rows = selectors.dimension_rows(run, dim)
+        _same, unranked = selectors.dimension_rows(run, dim, ranked=False)
         return {"run": run, "q": query, "dimension": dim, "indicators": indicators,
-                "rows": rows, "dimensions": list(run.model_version.dimensions.all()),
-                "tiers": _tiers(run)}
+                "rows": rows, "unranked": unranked,
+                "dimensions": list(run.model_version.dimensions.all()), "tiers": _tiers(run)}
 
     body = _body(run.pk, f"dim:{dim.code}:{query}", "public/_dimension.html", build)
     return _page(request, "public/dimension.html", {"run": run, "dimension": dim, "body": body})
@@ -149,7 +151,7 @@ def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "median_label": _("全国中位数"),
             "history_years": [row.year for row in history],
             "history_totals": [_chart_value(row.result.total) for row in history],
-            "max": _total_points(dimensions),
+            "max": _total_points(dimensions), "value_label": _("总分（分）"),
         }
         return {
             "run": run, "q": query, "result": result,
@@ -165,7 +167,7 @@ def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "models_differ": any(not row.same_model for row in history),
             "comparison": selectors.year_comparison(run, result),
             "chart": chart, "dimensions": dimensions, "tiers": _tiers(run),
-            "spread_percent": f"{run.spread * 100:g}",
+            "spread_percent": f"{run.spread * 100:g}", "points_unit": downloads.points_unit(),
         }
 
     body = _body(run.pk, f"region:{result.region.code}:{query}", "public/_region.html",
@@ -204,16 +206,15 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
     def build() -> dict[str, object]:
         run = selectors.published_runs().get(pk=run_id)
         tiers = list(run.model_version.tiers.all())
-        rows = selectors.overall_rows(run, tiers=tiers)
-        totals = [float(r.total) for r in rows if r.total is not None]
-        low, high = (min(totals), max(totals)) if totals else (0.0, 1.0)
-        tiles = []
-        for row in rows:
-            share = (0.0 if row.total is None or high == low
-                     else (float(row.total) - low) / (high - low))
-            tiles.append({"row": row, "shade": round(share * 4),
-                          "grid_row": row.region.grid_row, "grid_col": row.region.grid_col})
+        every = selectors.overall_rows(run, ranked=None, tiers=tiers)
+        rows = [row for row in every if row.region.ranked]
+        classes = selectors.map_classes([row.total for row in rows])
+        tiles = [{"row": row, "shade": selectors.map_class(row.total, classes),
+                  "grid_row": row.region.grid_row, "grid_col": row.region.grid_col}
+                 for row in rows]
         return {"run": run, "q": query, "tiles": tiles, "tiers": tier_bands(tiers),
+                "classes": classes, "without_data": [t for t in tiles if t["shade"] is None],
+                "unranked_labels": [row.label for row in every if not row.region.ranked],
                 "dimensions": list(run.model_version.dimensions.all())}
 
     body = _body(run_id, f"grid:{query}", "public/_grid.html", build)
