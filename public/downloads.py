@@ -54,7 +54,7 @@ def _meta(run: ScoringRun, units: str) -> list[tuple[str, str]]:
         (_("年度"), str(run.cycle.year)),
         (_("指标体系版本"), run.model_version.code),
         (_("发布日期"), published.isoformat() if published else "—"),
-        (_("发布"), publication_text(run)),
+        (_("版次"), publication_text(run)),
         (_("单位"), units),
     ]
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -90,8 +91,9 @@ def _text(value: Any, decimals: int | None) -> str:
 
 def _widths(document: Document, texts: list[list[str]], available: float) -> list[float]:
     """Each column as wide as its widest cell and the longest word of its heading (a figure
-    is never wrapped, an English heading keeps its words whole), the room left shared out;
-    when there is too little, the text columns give way first."""
+    is never wrapped, an English heading keeps its words whole), the room left shared out.
+    When there is too little, the text columns after the first give way: the first, the
+    row's name (a region), stays whole, so that it can be found and read."""
     padding = 8.0
 
     def width(text: str, size: float) -> float:
@@ -101,13 +103,15 @@ def _widths(document: Document, texts: list[list[str]], available: float) -> lis
     for i, column in enumerate(document.columns):
         words = max((width(w, 8) for w in column.heading.split()), default=padding)
         cells = max((width(row[i], 8.5) for row in texts), default=padding)
-        natural.append(max(words, min(cells, 160.0), 28.0))
+        natural.append(max(words, min(cells, 200.0), 28.0))
     spare = available - sum(natural)
     if spare >= 0:
         return [w + spare / len(natural) for w in natural]
-    text = [i for i, c in enumerate(document.columns) if c.decimals is None]
-    shrink = min(1.0, -spare / max(1.0, sum(natural[i] - 40 for i in text)))
-    return [w - (w - 40) * shrink if i in text else w for i, w in enumerate(natural)]
+    text = [i for i, c in enumerate(document.columns) if c.decimals is None][1:]
+    floor = 48.0
+    shrink = min(1.0, -spare / max(1.0, sum(max(0.0, natural[i] - floor) for i in text)))
+    return [w - max(0.0, w - floor) * shrink if i in text else w
+            for i, w in enumerate(natural)]
 
 
 def _table(document: Document, styles: dict[str, ParagraphStyle], available: float) -> Table:
@@ -137,7 +141,8 @@ def document_pdf(document: Document, *, footer: str = "") -> bytes:
     pdf = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=document.title,
                             author=footer, leftMargin=28, rightMargin=28, topMargin=28,
                             bottomMargin=36, **document_options())
-    meta = "　".join(f"{label}{_('：')}{value}" for label, value in document.meta)
+    colon = pgettext("between a label and its value", "：")
+    meta = "    ".join(f"{label}{colon}{value}" for label, value in document.meta)
     parts: list[Flowable] = [Paragraph(escape(document.title), styles["title"]),
                              Paragraph(escape(meta), styles["meta"]), Spacer(1, 6),
                              _table(document, styles, pdf.width), Spacer(1, 6)]

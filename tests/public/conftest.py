@@ -280,7 +280,7 @@ def _split(lines: list[list[Any]]) -> Download:
 def csv_download(content: bytes) -> Download:
     assert content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel on a Chinese system reads UTF-8
     lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
-    return _split([line + [""] * 2 for line in lines])
+    return _split(lines)
 
 
 def xlsx_download(content: bytes) -> Download:
