@@ -12,6 +12,7 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from common.exports import Column, Document
 from common.i18n import localized
@@ -79,8 +80,11 @@ def overall_document(run: ScoringRun) -> Document:
                      _("部分指标缺失，其权重已按比例分配给其余指标") if r.incomplete else ""])
     title = _("%(year)s 年度各省（区、市）信息化发展评价指数") % {"year": run.cycle.year}
     units = _("%(unit)s（各方面得分与总分）") % {"unit": points_unit()}
+    sep = pgettext("list separator", "；")
+    full = sep.join(_("%(name)s %(points)s 分") % {"name": d.name, "points": d.points_shown}
+                    for d in dimensions)
     return Document(title=title, meta=_meta(run, units), columns=columns, rows=rows,
-                    notes=[interval_note(run),
+                    notes=[_("各方面及其满分：%(list)s。") % {"list": full}, interval_note(run),
                            _("排名变化：与上一年度已发布排名相比，正数为上升的位次。"),
                            source_line()])
 

@@ -5,6 +5,7 @@ Usage: python scripts/make_pdf_font.py wqy-microhei.ttc public/fonts/wqy-microhe
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from fontTools import subset
@@ -16,10 +17,8 @@ def gb2312() -> set[int]:
     chars = set()
     for high in range(0xA1, 0xF8):
         for low in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(ord(bytes([high, low]).decode("gb2312")))
-            except UnicodeDecodeError:
-                pass
     return chars
 
 
