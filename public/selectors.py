@@ -60,6 +60,11 @@ def published_run_id(year: int, run_id: int | None = None) -> int:
     return int(row[0])
 
 
+def ranked_regions() -> QuerySet[Region]:
+    """The regions a ranking is about (the corps is scored, not ranked), in their order."""
+    return Region.objects.filter(ranked=True).order_by("order", "code")
+
+
 def region_label(region: Region) -> str:
     """北京 in Chinese, Beijing in English."""
     return region.short_name
@@ -85,10 +90,13 @@ def tier_labels(run: ScoringRun, tiers: list[Tier] | None = None) -> dict[str, s
 
 
 def overall_rows(run: ScoringRun, *, ranked: bool | None = True,
-                 tiers: list[Tier] | None = None) -> list[RankingRow]:
+                 tiers: list[Tier] | None = None,
+                 dimensions: list[Dimension] | None = None) -> list[RankingRow]:
     """The ranking of the run's ranked (or unranked, or with ``None`` all: the ranked first)
-    units; ``tiers``, the run's model's, when the caller has read them already."""
-    dimensions = list(run.model_version.dimensions.all())
+    units; ``tiers`` and ``dimensions``, the run's model's, when the caller has read them
+    already."""
+    if dimensions is None:
+        dimensions = list(run.model_version.dimensions.all())
     labels = tier_labels(run, tiers)
     rows = []
     # The indicators' JSON is the larger part of a result and the ranking does not show it.

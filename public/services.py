@@ -19,13 +19,16 @@ ALREADY_PUBLISHED = _("通知公告「{title}」已发布")
 NOT_PUBLISHED = _("通知公告「{title}」尚未发布，无需撤回")
 
 
+LABELS = {"title_zh": _("标题（中文）"), "title_en": _("标题（英文）"),
+          "body_zh": _("正文（中文）"), "body_en": _("正文（英文）")}
+
+
 def _clean(texts: dict[str, str]) -> dict[str, str]:
     cleaned = {name: (texts.get(name) or "").strip() for name in FIELDS}
     for name, text in cleaned.items():
         if not text:
             raise ApplicationError("ANNOUNCEMENT_EMPTY", EMPTY_FIELD, field=name,
-                                   params={"field": Announcement._meta.get_field(name)
-                                           .verbose_name})
+                                   params={"field": LABELS[name]})
     return cleaned
 
 

@@ -206,16 +206,22 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
     def build() -> dict[str, object]:
         run = selectors.published_runs().get(pk=run_id)
         tiers = list(run.model_version.tiers.all())
-        every = selectors.overall_rows(run, ranked=None, tiers=tiers)
+        dimensions = list(run.model_version.dimensions.all())
+        every = selectors.overall_rows(run, ranked=None, tiers=tiers, dimensions=dimensions)
         rows = [row for row in every if row.region.ranked]
         classes = selectors.map_classes([row.total for row in rows])
-        tiles = [{"row": row, "shade": selectors.map_class(row.total, classes),
-                  "grid_row": row.region.grid_row, "grid_col": row.region.grid_col}
-                 for row in rows]
+        tiles = [{"row": row, "region": row.region, "label": row.label,
+                  "shade": selectors.map_class(row.total, classes)} for row in rows]
+        # A region the run has no result for is on the map too, as a tile without data.
+        scored = {row.region.pk for row in every}
+        tiles += [{"row": None, "region": region, "label": selectors.region_label(region),
+                   "shade": None} for region in selectors.ranked_regions()
+                  if region.pk not in scored]
         return {"run": run, "q": query, "tiles": tiles, "tiers": tier_bands(tiers),
-                "classes": classes, "without_data": [t for t in tiles if t["shade"] is None],
+                "classes": classes,
+                "without_data": [t for t in tiles if t["shade"] is None],
                 "unranked_labels": [row.label for row in every if not row.region.ranked],
-                "dimensions": list(run.model_version.dimensions.all())}
+                "dimensions": dimensions}
 
     body = _body(run_id, f"grid:{query}", "public/_grid.html", build)
     return _page(request, "public/grid.html", {"year": year, "body": body})

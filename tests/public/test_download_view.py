@@ -114,8 +114,9 @@ def test_the_file_says_what_it_is_and_where_it_comes_from(world, client: Client,
     assert got.meta == {"年度": "2017", "指标体系版本": "2017",
                         "发布日期": run.published_at.astimezone(SHANGHAI).date().isoformat(),
                         "版次": "第 1 次发布", "单位": "分（各方面得分与总分）"}
-    assert got.notes[0] == ("各方面及其满分：信息服务应用 20 分；信息技术产业 20 分；产业数字化 20 分；"
-                            "信息基础设施 15 分；网络安全 15 分；政策环境 10 分。")
+    assert got.notes[0] == ("各方面及其满分：信息服务应用 20 分；信息技术产业 20 分；"
+                            "产业数字化 20 分；信息基础设施 15 分；网络安全 15 分；"
+                            "政策环境 10 分。")
     assert got.notes[1] == (f"排名区间（90%）：对 6 个方面的权重各随机扰动 ±20% 后重算排名 "
                             f"{REPLICATIONS} 次，取第 5 与第 95 百分位；区间越窄，排名越稳定。")
     assert got.notes[-1] == SOURCE
