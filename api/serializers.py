@@ -50,6 +50,10 @@ class RankingRowSerializer(serializers.Serializer):
     rank_p05 = serializers.FloatField(allow_null=True)
     rank_median = serializers.FloatField(allow_null=True)
     rank_p95 = serializers.FloatField(allow_null=True)
+    rank_low = serializers.IntegerField(
+        allow_null=True, help_text="rank_p05 as a whole rank, the column of export_rankings")
+    rank_high = serializers.IntegerField(
+        allow_null=True, help_text="rank_p95 as a whole rank, the column of export_rankings")
     tier = serializers.CharField(allow_blank=True)
     tier_label = serializers.CharField(allow_blank=True)
     incomplete = serializers.BooleanField()

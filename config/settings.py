@@ -353,6 +353,13 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ifdi@localhost")
 
+# --- The public site's footer (common/templatetags/site.py) -----------------------------------
+# Who answers the public's questions: a sentence in each language (the office, its telephone)
+# and an e-mail address.
+PUBLIC_CONTACT_ZH = env_str("PUBLIC_CONTACT_ZH", "")
+PUBLIC_CONTACT_EN = env_str("PUBLIC_CONTACT_EN", "")
+PUBLIC_CONTACT_EMAIL = env_str("PUBLIC_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -18,6 +18,7 @@ urlpatterns = [
     path("submissions/", include("submissions.urls")),
     path("scoring/", include("scoring.urls")),
     path("rankings/", include("public.urls")),
+    path("", include("public.site_urls")),  # 通知公告 and the help pages
     path("national/", include("national.urls")),
     path("models/", include("indicators.urls")),
     path("audit/", include("audit.urls")),

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import roles
 from indicators.models import Region
-from public.selectors import latest_published_year
+from public.selectors import latest_published_year, published_announcements
 
 
 @require_GET
@@ -23,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {
         "latest_year": latest_published_year(),
         "regions": Region.objects.filter(ranked=True).order_by("order"),
+        "announcements": list(published_announcements()[:5]),
     })
 
 

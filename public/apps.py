@@ -7,4 +7,4 @@ class PublicConfig(AppConfig):
     verbose_name = _("公开排名")
 
     def ready(self) -> None:
-        from public import signals  # noqa: F401 - connects the receivers
+        from public import checks, signals  # noqa: F401 - registers the check, the receivers

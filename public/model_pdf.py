@@ -1,6 +1,6 @@
 """The printable methodology of a model version (A4, portrait), with the font and the table
-style of the public tables' PDFs (``public.pdf``): whatever font that module registers, this
-one uses."""
+style of the public tables' PDFs (``public.pdf``): the font that module embeds, this one
+embeds (``document_options`` registers it before the first paragraph is laid out)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from reportlab.platypus.flowables import KeepTogether
 from common.i18n import localized
 from indicators.models import DataElement
 from indicators.selectors import ModelDocumentation, TierBand
-from public.pdf import FONT
+from public.pdf import FONT, document_options
 
 _TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22)
 _HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=12, leading=17, spaceBefore=10,
@@ -39,6 +39,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]],
     data += [[Paragraph(_escape("" if c is None else c), _CELL) for c in row] for row in rows]
     table = Table(data, colWidths=list(widths), repeatRows=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # a cell's font even around a Paragraph
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f6f8fa")),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#d0d7de")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -82,7 +83,8 @@ def documentation_pdf(doc: ModelDocumentation, *, subtitle: str) -> bytes:
     title = version.title
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, title=title, leftMargin=36,
-                                 rightMargin=36, topMargin=36, bottomMargin=36)
+                                 rightMargin=36, topMargin=36, bottomMargin=36,
+                                 **document_options())
     summary = _("版本 {code}（{year} 年度）：{k} 个方面、{m} 项评价指标、{e} 个数据项，"
                 "满分 {total} 分。").format(
         code=version.code, year=version.year, k=len(doc.dimensions), m=doc.indicator_count,

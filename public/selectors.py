@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from common.i18n import localized
 from indicators.model_diff import comparable
 from indicators.models import Dimension, Indicator, ModelVersion, Region, Tier
+from public.models import Announcement
 from scoring.models import ScoringRun, UnitResult
 from scoring.selectors import previous_published_run, round_half_up
 from submissions.models import Cycle
@@ -58,6 +60,11 @@ def published_run_id(year: int, run_id: int | None = None) -> int:
     return int(row[0])
 
 
+def ranked_regions() -> QuerySet[Region]:
+    """The regions a ranking is about (the corps is scored, not ranked), in their order."""
+    return Region.objects.filter(ranked=True).order_by("order", "code")
+
+
 def region_label(region: Region) -> str:
     """北京 in Chinese, Beijing in English."""
     return region.short_name
@@ -82,16 +89,20 @@ def tier_labels(run: ScoringRun, tiers: list[Tier] | None = None) -> dict[str, s
                                       else tiers)}
 
 
-def overall_rows(run: ScoringRun, *, ranked: bool = True,
-                 tiers: list[Tier] | None = None) -> list[RankingRow]:
-    """The ranking of the run's ranked (or unranked) units; ``tiers``, the run's model's, when
-    the caller has read them already."""
-    dimensions = list(run.model_version.dimensions.all())
+def overall_rows(run: ScoringRun, *, ranked: bool | None = True,
+                 tiers: list[Tier] | None = None,
+                 dimensions: list[Dimension] | None = None) -> list[RankingRow]:
+    """The ranking of the run's ranked (or unranked, or with ``None`` all: the ranked first)
+    units; ``tiers`` and ``dimensions``, the run's model's, when the caller has read them
+    already."""
+    if dimensions is None:
+        dimensions = list(run.model_version.dimensions.all())
     labels = tier_labels(run, tiers)
     rows = []
     # The indicators' JSON is the larger part of a result and the ranking does not show it.
-    results = (run.results.select_related("region").filter(region__ranked=ranked)
-               .defer("indicators"))
+    results = run.results.select_related("region").defer("indicators")
+    if ranked is not None:
+        results = results.filter(region__ranked=ranked)
     for r in results.order_by("rank", "region__code"):
         rows.append(RankingRow(
             rank=r.rank, region=r.region, label=region_label(r.region),
@@ -101,8 +112,48 @@ def overall_rows(run: ScoringRun, *, ranked: bool = True,
             rank_change=r.rank_change, incomplete=r.incomplete,
             rank_p05=r.rank_p05, rank_p95=r.rank_p95,
         ))
-    rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.region.code))
+    rows.sort(key=lambda row: (not row.region.ranked, row.rank is None, row.rank or 0,
+                               row.region.code))
     return rows
+
+
+@dataclass(frozen=True)
+class MapClass:
+    """One colour of the tile map: the totals from ``low`` to ``high`` (both shown with the
+    pages' 2 decimals)."""
+
+    shade: int
+    low: Decimal
+    high: Decimal
+
+
+MAP_CLASSES = 5
+
+
+def map_classes(totals: list[Any]) -> list[MapClass]:
+    """Five classes of equal width between the lowest and the highest total, the highest
+    first (the legend's order); one class when every total is the same, none without data."""
+    known = sorted(Decimal(t) for t in totals if t is not None)
+    if not known:
+        return []
+    low, high = known[0], known[-1]
+    if low == high:
+        return [MapClass(MAP_CLASSES - 1, low, high)]
+    step = (high - low) / MAP_CLASSES
+    bounds = [round_half_up(float(low + step * k)) or low for k in range(MAP_CLASSES + 1)]
+    bounds[0], bounds[-1] = low, high
+    return [MapClass(k, bounds[k], bounds[k + 1]) for k in reversed(range(MAP_CLASSES))]
+
+
+def map_class(total: Any, classes: list[MapClass]) -> int | None:
+    """The shade of a total (the darkest for the highest); ``None`` for a region without one."""
+    if total is None:
+        return None
+    value = Decimal(total)
+    for item in classes:  # the highest class first
+        if value >= item.low:
+            return item.shade
+    return classes[-1].shade
 
 
 @dataclass(frozen=True)
@@ -114,11 +165,12 @@ class DimensionRow:
     indicators: list[Any]   # (value, score) rounded, in indicator order
 
 
-def dimension_rows(run: ScoringRun, dimension: Dimension
+def dimension_rows(run: ScoringRun, dimension: Dimension, *, ranked: bool = True
                    ) -> tuple[list[Indicator], list[DimensionRow]]:
+    """A dimension's ranking of the run's ranked (or unranked) units."""
     indicators = list(dimension.indicators.order_by("order"))
     rows = []
-    for r in run.results.select_related("region").filter(region__ranked=True):
+    for r in run.results.select_related("region").filter(region__ranked=ranked):
         info = r.dimensions.get(dimension.code, {})
         rows.append(DimensionRow(
             rank=info.get("rank"), region=r.region, label=region_label(r.region),
@@ -259,3 +311,26 @@ def _compared(item: Any, name: str, unit: str, before: dict[str, Any], now: dict
     old, new = before.get(item.code, {}), now.get(item.code, {})
     return ComparedFigure(name, unit, round_half_up(old.get(key)), round_half_up(new.get(key)),
                           old.get("rank") if ranks else None, new.get("rank") if ranks else None)
+
+
+# --- announcements ---------------------------------------------------------------------------
+
+
+def published_announcements() -> QuerySet[Announcement]:
+    """The announcements the public sees, the latest first."""
+    return Announcement.objects.filter(published_at__isnull=False).order_by("-published_at",
+                                                                            "-pk")
+
+
+def published_announcement(pk: int) -> Announcement:
+    """One published announcement; 404 for a draft, a withdrawn one or none."""
+    announcement = published_announcements().filter(pk=pk).first()
+    if announcement is None:
+        raise Http404
+    return announcement
+
+
+def all_announcements() -> QuerySet[Announcement]:
+    """Every announcement, drafts and withdrawn ones first, for the administrators' page."""
+    return Announcement.objects.select_related("created_by").order_by(
+        F("published_at").desc(nulls_first=True), "-created_at")

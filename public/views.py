@@ -16,19 +16,18 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from common.exports import CONTENT_TYPES, render_table
+from common.exports import CONTENT_TYPES, document_csv, document_xlsx
 from common.i18n import language_code
 from common.params import REGION_CODE, query_id, query_match
 from indicators.models import Dimension, Region
 from indicators.selectors import TierBand, tier_bands
-from public import selectors
+from public import downloads, selectors
 from public.page_cache import cache_seconds
-from public.pdf import table_pdf
+from public.pdf import document_pdf
 from scoring.models import ScoringRun, UnitResult
 
 logger = logging.getLogger(__name__)
@@ -104,8 +103,9 @@ def overall(request: HttpRequest, year: int) -> HttpResponse:
             "chart": {"labels": [r.label for r in rows],
                       "totals": [float(r.total) if r.total is not None else None
                                  for r in rows],
-                      "max": _total_points(dimensions)},
+                      "max": _total_points(dimensions), "value_label": _("总分（分）")},
             "publications": list(selectors.published_runs().filter(cycle=run.cycle)),
+            "spread_percent": f"{run.spread * 100:g}",
             "years": sorted(set(selectors.published_runs().values_list("cycle__year",
                                                                        flat=True)),
                             reverse=True),
@@ -122,9 +122,10 @@ def dimension(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
     def build() -> dict[str, object]:
         indicators, rows = selectors.dimension_rows(run, dim)
+        _same, unranked = selectors.dimension_rows(run, dim, ranked=False)
         return {"run": run, "q": query, "dimension": dim, "indicators": indicators,
-                "rows": rows, "dimensions": list(run.model_version.dimensions.all()),
-                "tiers": _tiers(run)}
+                "rows": rows, "unranked": unranked,
+                "dimensions": list(run.model_version.dimensions.all()), "tiers": _tiers(run)}
 
     body = _body(run.pk, f"dim:{dim.code}:{query}", "public/_dimension.html", build)
     return _page(request, "public/dimension.html", {"run": run, "dimension": dim, "body": body})
@@ -150,7 +151,7 @@ def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "median_label": _("全国中位数"),
             "history_years": [row.year for row in history],
             "history_totals": [_chart_value(row.result.total) for row in history],
-            "max": _total_points(dimensions),
+            "max": _total_points(dimensions), "value_label": _("总分（分）"),
         }
         return {
             "run": run, "q": query, "result": result,
@@ -166,7 +167,7 @@ def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "models_differ": any(not row.same_model for row in history),
             "comparison": selectors.year_comparison(run, result),
             "chart": chart, "dimensions": dimensions, "tiers": _tiers(run),
-            "spread_percent": f"{run.spread * 100:g}",
+            "spread_percent": f"{run.spread * 100:g}", "points_unit": downloads.points_unit(),
         }
 
     body = _body(run.pk, f"region:{result.region.code}:{query}", "public/_region.html",
@@ -205,17 +206,22 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
     def build() -> dict[str, object]:
         run = selectors.published_runs().get(pk=run_id)
         tiers = list(run.model_version.tiers.all())
-        rows = selectors.overall_rows(run, tiers=tiers)
-        totals = [float(r.total) for r in rows if r.total is not None]
-        low, high = (min(totals), max(totals)) if totals else (0.0, 1.0)
-        tiles = []
-        for row in rows:
-            share = (0.0 if row.total is None or high == low
-                     else (float(row.total) - low) / (high - low))
-            tiles.append({"row": row, "shade": round(share * 4),
-                          "grid_row": row.region.grid_row, "grid_col": row.region.grid_col})
+        dimensions = list(run.model_version.dimensions.all())
+        every = selectors.overall_rows(run, ranked=None, tiers=tiers, dimensions=dimensions)
+        rows = [row for row in every if row.region.ranked]
+        classes = selectors.map_classes([row.total for row in rows])
+        tiles = [{"row": row, "region": row.region, "label": row.label,
+                  "shade": selectors.map_class(row.total, classes)} for row in rows]
+        # A region the run has no result for is on the map too, as a tile without data.
+        scored = {row.region.pk for row in every}
+        tiles += [{"row": None, "region": region, "label": selectors.region_label(region),
+                   "shade": None} for region in selectors.ranked_regions()
+                  if region.pk not in scored]
         return {"run": run, "q": query, "tiles": tiles, "tiers": tier_bands(tiers),
-                "dimensions": list(run.model_version.dimensions.all())}
+                "classes": classes,
+                "without_data": [t for t in tiles if t["shade"] is None],
+                "unranked_labels": [row.label for row in every if not row.region.ranked],
+                "dimensions": dimensions}
 
     body = _body(run_id, f"grid:{query}", "public/_grid.html", build)
     return _page(request, "public/grid.html", {"year": year, "body": body})
@@ -232,40 +238,19 @@ def download(request: HttpRequest, year: int, table: str, fmt: str) -> HttpRespo
     run, _query = _run_from(request, year)
     if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
-    title, columns, rows = _table(run, table)
+    document = downloads.table_document(run, table)
     if fmt == "pdf":
-        subtitle = _("发布于 %(date)s，第 %(n)s 次发布") % {
-            "date": timezone.localdate(run.published_at) if run.published_at else "",
-            "n": run.publication_number}
-        content = table_pdf(title=title, subtitle=subtitle, header=columns,
-                            rows=[[r[c] for c in columns] for r in rows])
+        content = document_pdf(document, footer=downloads.source_line())
         content_type = "application/pdf"
+    elif fmt == "xlsx":
+        content = document_xlsx(document, sheet_title=f"{year}-{table}")
+        content_type = CONTENT_TYPES[fmt]
     else:
-        content = render_table(fmt, columns, rows)
+        content = document_csv(document)
         content_type = CONTENT_TYPES[fmt]
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{year}-{table}.{fmt}"'
     return response
-
-
-def _table(run: ScoringRun, table: str) -> tuple[str, list[str], list[dict[str, object]]]:
-    dimensions = list(run.model_version.dimensions.all())
-    if table == "overall":
-        header = [_("排名"), _("地区"), *[d.name for d in dimensions], _("总分"), _("等级"),
-                  _("排名变化")]
-        rows = []
-        for r in selectors.overall_rows(run):
-            values = [r.rank, r.label, *r.dimensions, r.total, r.tier, r.rank_change]
-            rows.append(dict(zip(header, values, strict=True)))
-        return _("%(year)s 年度信息化发展评价指数") % {"year": run.cycle.year}, header, rows
-    dim = next((d for d in dimensions if d.code == table), None)
-    if dim is None:
-        raise Http404
-    indicators, dim_rows = selectors.dimension_rows(run, dim)
-    header = [_("排名"), _("地区"), dim.name, *[i.name for i in indicators]]
-    rows = [dict(zip(header, [r.rank, r.label, r.points, *r.indicators], strict=True))
-            for r in dim_rows]
-    return _("%(year)s 年度%(name)s指数") % {"year": run.cycle.year, "name": dim.name}, header, rows
 
 
 @require_GET

@@ -30,6 +30,7 @@ class WeightRow:
     total_shown: Decimal | None
     official_rank: int | None
     official_shown: Decimal | None
+    official_interval: str = "—"  # the official rank's 90 % interval, "3–5"
 
     @property
     def change(self) -> int | None:
@@ -54,6 +55,8 @@ def weights_data(run: ScoringRun) -> dict[str, Any]:
         regions.append({
             "code": r.region.code, "label": localized(r.region, "short_name"),
             "points": points, "rank": r.rank, "shown": str(round_half_up(r.total)),
+            "interval": ("—" if r.rank_p05 is None or r.rank_p95 is None
+                         else f"{r.rank_p05:.0f}–{r.rank_p95:.0f}"),
         })
     total_points = sum(float(d.points) for d in dimensions)
     return {
@@ -82,7 +85,8 @@ def default_rows(data: dict[str, Any]) -> list[WeightRow]:
     ranks = studio.core.competition_ranks(totals, np.ones(len(regions), dtype=bool))
     rows = [WeightRow(code=r["code"], label=r["label"], rank=int(rank) or None,
                       total=float(total), total_shown=round_half_up(float(total)),
-                      official_rank=r["rank"], official_shown=Decimal(r["shown"]))
+                      official_rank=r["rank"], official_shown=Decimal(r["shown"]),
+                      official_interval=r["interval"])
             for r, total, rank in zip(regions, totals.tolist(), ranks.tolist(), strict=True)]
     rows.sort(key=lambda row: (row.rank or 0, row.official_rank or 0, row.code))
     return rows

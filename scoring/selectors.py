@@ -104,11 +104,29 @@ def round_half_up(value: float | None) -> Decimal | None:
 
 def ranking_columns(run: ScoringRun) -> list[str]:
     """The columns of a run's ranking file (``export_rankings``, the staff download): the
-    region, each dimension of the run's model by its code, the total, then each dimension's
-    rank — ``rank, region_code, region_name, D1, …, total, rank_D1, …`` for 2017."""
+    region, each dimension of the run's model by its code, the total, each dimension's rank,
+    then the rank interval stored with the run — ``rank, region_code, region_name, D1, …,
+    total, rank_D1, …, rank_low, rank_high`` for 2017."""
     dims = dimension_codes(run)
     return ["rank", "region_code", "region_name", *dims, "total",
-            *[f"rank_{code}" for code in dims]]
+            *[f"rank_{code}" for code in dims], *RANK_INTERVAL_COLUMNS]
+
+
+# The 5th and 95th percentile of the unit's total rank when the dimension weights vary
+# (``scoring.uncertainty``): whole ranks, as they occurred in some replication.
+RANK_INTERVAL_COLUMNS = ("rank_low", "rank_high")
+RANK_INTERVAL_NOTE = ("rank_low, rank_high: the 90% interval of the rank (5th and 95th "
+                      "percentile) when each dimension's weight varies at random by ±{spread}% "
+                      "over {n} replications.")
+
+
+def rank_interval_note(run: ScoringRun) -> str:
+    """The one line that says what ``rank_low`` and ``rank_high`` are, for this run."""
+    return RANK_INTERVAL_NOTE.format(spread=f"{run.spread * 100:g}", n=f"{run.replications:,}")
+
+
+def _whole(rank: float | None) -> int | None:
+    return None if rank is None else round(rank)
 
 
 def dimension_codes(run: ScoringRun) -> list[str]:
@@ -129,6 +147,7 @@ def ranking_rows(run: ScoringRun) -> list[dict[str, object]]:
         row["total"] = round_half_up(result.total)
         for code in dims:
             row[f"rank_{code}"] = result.dimensions.get(code, {}).get("rank")
+        row["rank_low"], row["rank_high"] = _whole(result.rank_p05), _whole(result.rank_p95)
         rows.append(row)
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["region_code"]))
     return rows

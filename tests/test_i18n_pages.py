@@ -20,7 +20,8 @@ from tests.factories import UserFactory, make_officer, verified_login
 from tests.test_translations import _visible_text, published_2017  # noqa: F401 - a fixture
 
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
-ENGLISH_WORD = re.compile(r"(?<![\w./#-])[A-Za-z]{3,}(?![\w./-])")
+# An e-mail address (the footer's contact) is a name, not a word.
+ENGLISH_WORD = re.compile(r"(?<![\w./#@-])[A-Za-z]{3,}(?![\w./@-])")
 # Names, not words: file formats, a unit of the targets, the language switch's "English".
 NAMES = {"CSV", "Excel", "PDF", "JSON", "Tbps", "English"}
 

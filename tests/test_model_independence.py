@@ -36,7 +36,7 @@ from tests.model_worlds import (
     synthetic_document,
     synthetic_values,
 )
-from tests.public.conftest import empty_caches
+from tests.public.conftest import download_table, empty_caches
 
 FOUR = synthetic_document(
     "S4", 2030,
@@ -206,7 +206,8 @@ def test_the_ranking_table_has_one_column_per_dimension_and_its_points(world: Wo
     for year, data in world.years.items():
         html = _text(_client(), reverse("public:overall", args=[year]))
         header = html.split('<table id="ranking-table">', 1)[1].split("</thead>", 1)[0]
-        assert header.count('<th class="num">') == len(data.codes) + 3  # rank, total, change
+        # rank, total, change, the rank interval
+        assert header.count('<th class="num">') == len(data.codes) + 4
         for name, points in zip(data.names("zh-hans"), data.points, strict=True):
             assert f'{name}<br><span class="muted">{points}</span>' in header
 
@@ -218,17 +219,17 @@ def test_every_public_download_has_the_models_columns(world: World, year: int,
     data = world.years[year]
     client = _client(language=language)
     for table in ["overall", *data.codes]:
-        csv_text = _download(client, year, table, "csv").decode("utf-8-sig")
-        header = next(csv.reader(io.StringIO(csv_text)))
-        sheet = openpyxl.load_workbook(io.BytesIO(_download(client, year, table, "xlsx")))
-        xlsx_header = [c.value for c in next(sheet.worksheets[0].iter_rows(max_row=1))]
+        csv_content = _download(client, year, table, "csv")
+        csv_text = csv_content.decode("utf-8-sig")
+        header = download_table(csv_content, "csv").header
+        xlsx_header = download_table(_download(client, year, table, "xlsx"), "xlsx").header
         assert header == xlsx_header
         if table == "overall":
             assert header[2:2 + len(data.codes)] == data.names(language)
             _check_names(world, year, language, csv_text, f"{table}.csv")
         else:
             name = data.names(language)[data.codes.index(table)]
-            assert header[2] == name
+            assert header[2].startswith(name)  # "<name>指数得分", "<name> index score"
         text = pdf_text(_download(client, year, table, "pdf"))
         if table == "overall":
             _check_names(world, year, language, text, f"{table}.pdf")
@@ -247,7 +248,7 @@ def test_export_rankings_has_the_models_columns(world: World, tmp_path, fmt: str
         call_command("export_rankings", "--cycle", str(year), "--format", fmt, "-o", str(path),
                      stdout=io.StringIO())
         expected = ["rank", "region_code", "region_name", *data.codes, "total",
-                    *[f"rank_{c}" for c in data.codes]]
+                    *[f"rank_{c}" for c in data.codes], "rank_low", "rank_high"]
         if fmt == "csv":
             header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
         elif fmt == "xlsx":
@@ -294,7 +295,7 @@ def test_every_staff_download_has_the_models_columns(world: World, year: int) ->
     data = world.years[year]
     client = _client(world.admin)
     expected = ["rank", "region_code", "region_name", *data.codes, "total",
-                *[f"rank_{c}" for c in data.codes]]
+                *[f"rank_{c}" for c in data.codes], "rank_low", "rank_high"]
     for fmt in ("csv", "xlsx", "json"):
         response = client.get(reverse("scoring:download", args=[data.run.pk, fmt]))
         assert response.status_code == 200

@@ -46,7 +46,7 @@ from tests.model_worlds import (
     publish_year,
     values_2018,
 )
-from tests.public.conftest import Tables, empty_caches
+from tests.public.conftest import Tables, download_table, empty_caches
 from tests.submissions.helpers import bulk_csv
 
 BEIJING = "110000"
@@ -223,7 +223,7 @@ def test_the_2018_ranking_shows_exactly_the_2018_dimensions(world: World) -> Non
         header = tables.headers["ranking-table"]
         names = [d.name_zh if key == "name_zh" else d.name_en
                  for d in world.run2018.model_version.dimensions.all()]
-        assert len(header) == 2 + 7 + 3
+        assert len(header) == 2 + 7 + 4  # rank, region; dimensions; total, tier, change, interval
         assert [h.rsplit(" ", 1)[0] for h in header[2:9]] == names
         assert [h.rsplit(" ", 1)[1] for h in header[2:9]] == [
             str(POINTS_2018[c]) for c in DIMS_2018]
@@ -250,13 +250,10 @@ def test_the_removed_indicator_is_on_no_2018_page(world: World) -> None:
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_2018_downloads_have_the_2018_columns(world: World, fmt: str) -> None:
     content = _get(_client(), f"/rankings/2018/overall.{fmt}")
-    if fmt == "csv":
-        header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    else:
-        sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
-        header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    header = download_table(content, fmt).header
     names = [d.name_zh for d in world.run2018.model_version.dimensions.all()]
-    assert header == ["排名", "地区", *names, "总分", "等级", "排名变化"]
+    assert header == ["排名", "地区", *names, "总分", "等级", "排名变化", "排名区间下限（90%）",
+                      "排名区间上限（90%）", "备注"]
 
 
 def test_the_2018_pdf_names_the_new_dimension(world: World) -> None:
@@ -268,7 +265,7 @@ def test_the_2018_pdf_names_the_new_dimension(world: World) -> None:
 def test_export_rankings_2018_has_exactly_the_2018_dimensions(world: World, fmt: str) -> None:
     content = _export(2018, fmt, world.tmp)
     expected = ["rank", "region_code", "region_name", *DIMS_2018, "total",
-                *[f"rank_{d}" for d in DIMS_2018]]
+                *[f"rank_{d}" for d in DIMS_2018], "rank_low", "rank_high"]
     if fmt == "csv":
         header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     elif fmt == "xlsx":

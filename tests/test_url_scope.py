@@ -51,6 +51,7 @@ from api.services import api_token_create
 from common.heartbeat import heartbeat
 from indicators.models import ModelVersion, Region
 from indicators.services import model_version_derive
+from public.services import announcement_create
 from scoring.services import run_create, run_publish
 from scoring.services_scenarios import scenario_save
 from submissions.bulk import bulk_import
@@ -202,6 +203,18 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "public:model": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
     "public:model_pdf": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
     "public:model_diff": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    # --- 通知公告 and the help pages: everyone reads them; administrators write the notices --
+    "site:announcements": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "site:announcement": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "site:help": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "site:help_role": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "site:announcements_manage": {"GET": _r(302, 403, 403, 403, 200, 403),
+                                  "POST": _r(302, 403, 403, 403, 200, 403)},  # form re-shown
+    "site:announcement_edit": {"GET": _r(302, 403, 403, 403, 200, 403),
+                               "POST": _r(302, 403, 403, 403, 200, 403)},  # form re-shown
+    # published already: refused with a message, back to the list
+    "site:announcement_publish": {"GET": WRONG_METHOD, "POST": ADMIN_ACTION},
+    "site:announcement_withdraw": {"GET": WRONG_METHOD, "POST": ADMIN_ACTION},
 }
 
 NOT_WALKED = {
@@ -227,7 +240,9 @@ for _name, _methods in EXPECTED.items():
         _methods["POST"] = {**_methods["POST"], "auditor": 403}
 
 # Pages anyone may see, signed in or not.
-PUBLIC = frozenset({"home", "favicon.ico", "accounts:login", "healthz", "readyz"}) | frozenset(
+PUBLIC = frozenset({"home", "favicon.ico", "accounts:login", "healthz", "readyz",
+                    "site:announcements", "site:announcement", "site:help",
+                    "site:help_role"}) | frozenset(
     name for name in EXPECTED if name.startswith("public:"))
 # What a staff session without its second factor reaches (everything else: 302 to verify it).
 OPEN_WITHOUT_SECOND_FACTOR = frozenset({"favicon.ico", "healthz", "readyz", "accounts:logout",
@@ -342,6 +357,9 @@ def _build_world() -> World:
     world.objects.update(cycle=cycle_2017, run=run, draft=draft, approved=approved,
                          version=version, file=version.file, scenario=scenario,
                          model=draft_model)
+    world.objects["announcement"] = announcement_create(
+        actor=administrator, title_zh="2018 年度填报开始", title_en="Reporting for 2018 opens",
+        body_zh="请各地区按时填报。", body_en="Please report on time.", publish=True)
     # The API tokens of 北京's and 上海's statistics systems.
     world.objects["tokens"] = {
         role: api_token_create(name=f"scope-{code}", region_code=code, actor=administrator).secret
@@ -378,6 +396,8 @@ KWARG_VALUES: dict[str, Callable[[str, World], object]] = {
     "page": lambda name, w: "structure",
     "old": lambda name, w: "2017",
     "new": lambda name, w: "2017",
+    "pk": lambda name, w: w.objects["announcement"].pk,
+    "role": lambda name, w: "officer",
 }
 
 

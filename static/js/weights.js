@@ -168,6 +168,7 @@
       if (delta > 0) { changeCell.classList.add("moved-up"); }
       if (delta < 0) { changeCell.classList.add("moved-down"); }
       tr.appendChild(changeCell);
+      tr.appendChild(cell(row.region.interval, true));
       tbody.appendChild(tr);
     });
     status.textContent = moved ? app.getAttribute("data-changed").replace("{n}", String(moved))

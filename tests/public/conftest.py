@@ -13,6 +13,10 @@ transaction that is rolled back after the module; each test runs in a savepoint 
 
 from __future__ import annotations
 
+import csv
+import io
+import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +28,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from accounts import roles
 from demo.data import element_values
@@ -235,3 +240,81 @@ def partial_world(world: World, year: int, codes: list[str]) -> ScoringRun:
 
 def english(client, url: str) -> tuple[Any, Tables]:
     return page(client, url, HTTP_ACCEPT_LANGUAGE="en")
+
+
+# --- reading downloads -----------------------------------------------------------------------
+
+
+@dataclass
+class Download:
+    """A public table's file as ``common.exports.Document`` lays it out: the title, the lines
+    under it (label → value), the header, the rows and the notes under the table."""
+
+    title: str
+    meta: dict[str, str]
+    header: list[str]
+    rows: list[list[Any]]
+    notes: list[str]
+
+
+def _split(lines: list[list[Any]]) -> Download:
+    def blank(line: list[Any]) -> bool:
+        return all(cell in ("", None) for cell in line)
+
+    title = lines[0][0]
+    i = 1
+    meta: dict[str, str] = {}
+    while not blank(lines[i]):
+        meta[lines[i][0]] = lines[i][1]
+        i += 1
+    header = [c for c in lines[i + 1]]
+    body: list[list[Any]] = []
+    i += 2
+    while i < len(lines) and not blank(lines[i]):
+        body.append(list(lines[i]))
+        i += 1
+    notes = [line[0] for line in lines[i + 1:] if not blank(line)]
+    return Download(title, meta, header, body, notes)
+
+
+def csv_download(content: bytes) -> Download:
+    assert content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel on a Chinese system reads UTF-8
+    lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    return _split(lines)
+
+
+def xlsx_download(content: bytes) -> Download:
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    lines = [list(row) + [None] * 2 for row in sheet.iter_rows(values_only=True)]
+    found = _split(lines)
+    width = len([h for h in found.header if h is not None])
+    found.header = found.header[:width]
+    found.rows = [row[:width] for row in found.rows]
+    return found
+
+
+def download_table(content: bytes, fmt: str) -> Download:
+    """A CSV or xlsx download of a public table, read back."""
+    return csv_download(content) if fmt == "csv" else xlsx_download(content)
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF, by poppler's pdftotext (``.ci/run`` installs poppler-utils)."""
+    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content,
+                          capture_output=True, check=True, timeout=60)
+    return done.stdout.decode("utf-8")
+
+
+def pdf_fonts(content: bytes) -> list[dict[str, str]]:
+    """Every font of a PDF as ``pdffonts`` lists it: name, type, emb(edded)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(content)
+        file.flush()
+        done = subprocess.run(["pdffonts", file.name], capture_output=True, check=True,
+                              text=True, timeout=60)
+    fonts = []
+    for line in done.stdout.splitlines()[2:]:
+        # name, type (may hold a space: "Type 1", "CID TrueType"), encoding, emb, sub, uni, id
+        parts = line.split()
+        fonts.append({"name": parts[0], "type": " ".join(parts[1:-6]), "emb": parts[-5]})
+    return fonts

@@ -3,6 +3,7 @@ lies, coloured by its total (darker is higher), each linking to the region's pag
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from django.test import Client
@@ -22,6 +23,10 @@ URL = "/rankings/2017/grid/"
 TILE = re.compile(r'<a class="tile shade-(\d) row-(\d+) col-(\d+)" href="([^"]+)" '
                   r'data-region="(\d+)">\s*<span class="tile-name">([^<]+)</span>'
                   r'<span class="tile-total">([^<]+)</span></a>')
+
+
+NO_DATA = re.compile(r'<span class="tile shade-none row-\d+ col-\d+" data-region="\d+">'
+                     r'<span class="tile-name">[^<]+</span><span class="tile-total">无数据</span>')
 
 
 def tiles(content: str) -> list[tuple[int, int, int, str, str, str, str]]:
@@ -91,8 +96,34 @@ def test_the_query_count_does_not_grow_with_the_number_of_regions(world, client:
     partial_world(world, 2019, world.provinces[:10])
     response, _html = page(client, "/rankings/2019/grid/")
     assert len(tiles(response.content.decode())) == 10
+    # the 21 provinces without data are on the map too, hatched, and the note says so
+    content = response.content.decode()
+    assert len(NO_DATA.findall(content)) == 21
+    assert "21 个地区本次测算没有总分（无数据），方块以斜纹显示。" in content
     empty_caches()
     few = count_queries(client, "/rankings/2019/grid/")
     empty_caches()
     many = count_queries(client, URL)
     assert few == many <= 6
+
+
+def test_the_legend_gives_the_class_breaks_and_a_swatch_for_no_data(world, client: Client):
+    response, _html = page(client, URL)
+    content = response.content.decode()
+    legend = content.split('id="map-legend"', 1)[1].split("</ul>", 1)[0]
+    breaks = re.findall(r'<span class="swatch shade-(\d)" aria-hidden="true"></span>'
+                        r'([\d.]+)–([\d.]+) 分</li>', legend)
+    totals = sorted(round_half_up(r.total) for r in world.run2017.results.filter(
+        region__ranked=True))
+    assert [int(b[0]) for b in breaks] == [4, 3, 2, 1, 0]  # the darkest, the highest, first
+    assert breaks[0][2] == str(totals[-1]) and breaks[-1][1] == str(totals[0])
+    for upper, lower in itertools.pairwise(breaks):
+        assert upper[1] == lower[2]  # the classes meet
+    assert 'class="swatch shade-none"' in legend and "无数据" in legend
+    # every tile's shade is the class its total falls in
+    for shade, *_rest, total in tiles(content):
+        low, high = next((b[1], b[2]) for b in breaks if int(b[0]) == shade)
+        assert float(low) <= float(total) <= float(high)
+    assert "兵团参与测算但不参与排名，不在图中显示。" in content
+    _english, _html = english(client, URL)
+    assert "No data" in _english.content.decode()

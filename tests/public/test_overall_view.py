@@ -18,6 +18,7 @@ from tests.public.conftest import (
     BEIJING_TOTAL,
     CORPS,
     LEADING,
+    REPLICATIONS,
     count_queries,
     empty_caches,
     empty_cycle,
@@ -51,9 +52,26 @@ def test_nothing_published_yet(bootstrapped, client: Client):
 def test_it_shows_beijing_as_the_report_prints_it(world, client: Client):
     _response, html = page(client, URL)
     first = html.tables["ranking-table"][0]
-    # rank, region, six dimensions, total, tier, rank change (fourth in 2016, first in 2017)
-    assert first == ["1", "北京", *BEIJING, BEIJING_TOTAL, LEADING, "↑3"]
+    # rank, region, six dimensions, total, tier, rank change (fourth in 2016, first in 2017),
+    # and the rank's 90 % interval stored with the run
+    result = world.run2017.results.get(region__code="110000")
+    interval = f"{result.rank_p05:.0f}–{result.rank_p95:.0f}"
+    assert first == ["1", "北京", *BEIJING, BEIJING_TOTAL, LEADING, "↑3", interval]
     assert html.row_attrs["ranking-table"][0]["data-region"] == "110000"
+
+
+def test_every_rank_has_its_interval_and_the_one_line_that_explains_it(world, client: Client):
+    response, html = page(client, URL)
+    stored = {r.region.code: r for r in world.run2017.results.select_related("region")}
+    for attrs, row in zip(html.row_attrs["ranking-table"], html.tables["ranking-table"],
+                          strict=True):
+        result = stored[attrs["data-region"]]
+        assert row[-1] == f"{result.rank_p05:.0f}–{result.rank_p95:.0f}"
+    assert html.headers["ranking-table"][-1] == "排名区间（90%）"
+    assert f"随机扰动 ±20% 后重算排名 {REPLICATIONS} 次" in response.content.decode()
+    english_response, english_html = english(client, URL)
+    assert english_html.headers["ranking-table"][-1] == "Rank interval (90%)"
+    assert "the narrower it is, the more stable the rank" in english_response.content.decode()
 
 
 def test_every_row_shows_the_published_values_rounded_as_the_exports_round_them(
@@ -97,10 +115,10 @@ def test_the_corps_is_scored_but_not_ranked(world, client: Client):
     _response, html = page(client, URL)
     assert CORPS not in [a["data-region"] for a in html.row_attrs["ranking-table"]]
     corps = UnitResult.objects.get(run=world.run2017, region__code=CORPS)
-    unranked = [t for name, t in html.tables.items() if name != "ranking-table"]
-    assert len(unranked) == 1 and len(unranked[0]) == 1
-    assert unranked[0][0][0] == corps.region.short_name_zh
-    assert unranked[0][0][-1] == f"{Decimal(repr(corps.total)).quantize(Decimal('0.01'))}"
+    unranked = html.tables["unranked-table"]
+    assert len(unranked) == 1
+    assert unranked[0][:2] == ["不参与排名", corps.region.short_name_zh]
+    assert unranked[0][-1] == f"{Decimal(repr(corps.total)).quantize(Decimal('0.01'))}"
 
 
 def test_the_bar_chart_has_the_table_as_its_alternative(world, client: Client):

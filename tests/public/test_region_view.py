@@ -52,6 +52,9 @@ def test_the_rank_interval_is_explained_with_the_runs_own_settings(world, client
     _response, _html = english(client, URL)
     assert (f"recomputed {REPLICATIONS} times with the weight of each of the 6 dimensions "
             "randomly perturbed by ±20%") in " ".join(_response.content.decode().split())
+    result = run.results.get(region__code="110000")
+    assert (f"排名区间（90%）：第 {result.rank_p05:.0f}–{result.rank_p95:.0f} 名"
+            in content)
 
 
 def test_the_dimensions_against_the_national_median(world, client: Client):
@@ -103,9 +106,12 @@ def test_the_history_across_published_cycles(world, client: Client):
     _response, html = page(client, URL)
     before = world.run2016.results.get(region__code="110000")
     # Both years under the 2017 model: its code, and no note that the models differ.
+    now = world.run2017.results.get(region__code="110000")
+    # each year with the rank interval stored with its run
     assert html.tables["region-history"] == [
-        ["2016", str(round_half_up(before.total)), str(before.rank), "2017"],
-        ["2017", BEIJING_TOTAL, "1", "2017"],
+        ["2016", str(round_half_up(before.total)), str(before.rank), "2017",
+         f"{before.rank_p05:.0f}–{before.rank_p95:.0f}"],
+        ["2017", BEIJING_TOTAL, "1", "2017", f"{now.rank_p05:.0f}–{now.rank_p95:.0f}"],
     ]
     assert 'id="history-models-note"' not in _response.content.decode()
     assert before.rank == 4

@@ -51,6 +51,7 @@ def test_it_publishes_the_dimension_points_at_full_precision(world, client: Clie
         assert region["points"] == [result.dimensions[f"D{j}"]["points"] for j in range(1, 7)]
         assert region["rank"] == result.rank
         assert region["shown"] == str(round_half_up(result.total))
+        assert region["interval"] == f"{result.rank_p05:.0f}–{result.rank_p95:.0f}"
 
 
 def test_the_first_view_is_the_official_ranking(world, client: Client):
@@ -59,11 +60,13 @@ def test_the_first_view_is_the_official_ranking(world, client: Client):
     assert len(rows) == 31
     results = {r.region.short_name_zh: r for r in world.run2017.results.select_related(
         "region").filter(region__ranked=True)}
-    for your_rank, name, your_total, official_rank, official_total, change in rows:
+    for your_rank, name, your_total, official_rank, official_total, change, interval in rows:
         result = results[name]
         assert your_rank == official_rank == str(result.rank)
         assert your_total == official_total == str(round_half_up(result.total))
         assert change == "="
+        # the official rank with the interval stored with the run
+        assert interval == f"{result.rank_p05:.0f}–{result.rank_p95:.0f}"
     assert html.row_attrs["weights-table"][0]["data-total"] == repr(results["北京"].total)
 
 

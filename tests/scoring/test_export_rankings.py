@@ -23,7 +23,7 @@ from tests.scoring.conftest import empty_cycle, publish, score
 DIMENSIONS = ["D1", "D2", "D3", "D4", "D5", "D6"]
 # The columns of a 2017 ranking: its model's dimensions (scoring.selectors.ranking_columns).
 RANKING_COLUMNS = ["rank", "region_code", "region_name", *DIMENSIONS, "total",
-                   *(f"rank_{d}" for d in DIMENSIONS)]
+                   *(f"rank_{d}" for d in DIMENSIONS), "rank_low", "rank_high"]
 
 
 def _export(tmp_path, fmt: str, year: int = 2017) -> bytes:
@@ -153,3 +153,25 @@ def test_it_exports_the_latest_publication_of_the_cycle(load, all_codes, tmp_pat
                  str(tmp_path / "r.json"), stdout=out)
     assert f"31 rows of run {second.pk}" in out.getvalue()
     assert f"run {first.pk} " not in out.getvalue()
+
+
+def test_it_exports_the_rank_interval_stored_with_the_run(load, all_codes, tmp_path):
+    load(all_codes)
+    run = score()
+    publish()
+    out = io.StringIO()
+    call_command("export_rankings", "--cycle", "2017", "--format", "json", "-o",
+                 str(tmp_path / "r.json"), stdout=out)
+    rows = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    stored = {r.region.code: r for r in run.results.select_related("region")}
+    assert len(rows) == 31
+    for row in rows:
+        result = stored[row["region_code"]]
+        assert (row["rank_low"], row["rank_high"]) == (int(result.rank_p05),
+                                                       int(result.rank_p95))
+        assert 1 <= row["rank_low"] <= row["rank_high"] <= 31
+    # The one line that says what the two columns are.
+    assert "rank_low, rank_high: the 90% interval of the rank" in out.getvalue()
+    assert f"over {run.replications:,} replications" in out.getvalue()
+    header = _csv(_export(tmp_path, "csv"))[0]
+    assert header[-2:] == ["rank_low", "rank_high"]

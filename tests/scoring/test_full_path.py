@@ -25,9 +25,9 @@ from tests.scoring.conftest import CORPS, publish, score
 DIMENSIONS = ["D1", "D2", "D3", "D4", "D5", "D6"]
 # The columns of a 2017 ranking: its model's dimensions (scoring.selectors.ranking_columns).
 RANKING_COLUMNS = ["rank", "region_code", "region_name", *DIMENSIONS, "total",
-                   *(f"rank_{d}" for d in DIMENSIONS)]
+                   *(f"rank_{d}" for d in DIMENSIONS), "rank_low", "rank_high"]
 POINT_COLUMNS = [*DIMENSIONS, "total"]
-RANK_COLUMNS = ["rank", *(f"rank_{d}" for d in DIMENSIONS)]
+RANK_COLUMNS = ["rank", *(f"rank_{d}" for d in DIMENSIONS), "rank_low", "rank_high"]
 CENT = Decimal("0.01")
 
 

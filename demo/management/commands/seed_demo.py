@@ -19,6 +19,8 @@ from accounts.models import PasswordRecord, User
 from accounts.services import password_record
 from demo.data import element_values
 from indicators.models import ModelVersion, Region
+from public.models import Announcement
+from public.services import announcement_create
 from scoring.selectors import latest_published_run
 from scoring.services import run_create, run_publish
 from submissions.bulk import bulk_import
@@ -58,7 +60,26 @@ class Command(BaseCommand):
             today = timezone.localdate()
             cycle_create(year=2018, model_version=model, opens_on=today,
                          deadline=today + timedelta(days=30), actor=admin)
+        if not Announcement.objects.exists():
+            self._announcements(admin)
         self._print_logins()
+
+    def _announcements(self, admin: User) -> None:
+        """Two notices for the public frame (通知公告), as administrators would write them."""
+        announcement_create(
+            actor=admin, publish=True, title_zh="2017 年度信息化发展评价指数发布（演示）",
+            title_en="The 2017 informatization development index is published (demo)",
+            body_zh="2017 年度各省（区、市）信息化发展评价指数已发布，可在“公开排名”中查看并下载"
+                    "表格。本平台的演示数据为合成数据，非真实统计。",
+            body_en="The 2017 informatization development index of the provinces (regions) "
+                    "is published: see the public rankings and download the tables. The "
+                    "demo data of this platform are synthetic, not real statistics.")
+        announcement_create(
+            actor=admin, publish=True, title_zh="2018 年度数据填报工作开始（演示）",
+            title_en="Reporting of the 2018 data begins (demo)",
+            body_zh="各省（区、市）填报员请登录平台下载 2018 年度填报模板，按期完成填报。",
+            body_en="Province officers: sign in, download the 2018 template and report "
+                    "before the deadline.")
 
     def _accounts(self) -> User:
         # One hash for every demo account: a password hash is slow on purpose.

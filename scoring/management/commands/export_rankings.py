@@ -4,13 +4,19 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from common.exports import render_table
-from scoring.selectors import latest_published_run, ranking_columns, ranking_rows
+from scoring.selectors import (
+    latest_published_run,
+    rank_interval_note,
+    ranking_columns,
+    ranking_rows,
+)
 from submissions.models import Cycle
 
 
 class Command(BaseCommand):
     help = ("Export the latest published ranking of a cycle (csv with BOM, xlsx or json); its "
-            "columns are the dimensions of the cycle's model.")
+            "columns are the dimensions of the cycle's model, then rank_low and rank_high: the "
+            "90% interval of the rank when the dimension weights vary.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cycle", type=int, required=True)
@@ -28,3 +34,4 @@ class Command(BaseCommand):
         Path(options["output"]).write_bytes(render_table(options["format"], ranking_columns(run),
                                                             rows))
         self.stdout.write(f"{len(rows)} rows of run {run.pk} written to {options['output']}")
+        self.stdout.write(rank_interval_note(run))
