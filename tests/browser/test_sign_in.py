@@ -49,6 +49,7 @@ def test_staff_sign_in_with_a_second_factor(chromium, live_server, console, revi
         assert len(codes) == 10
         assert "/submissions/queue/" in page.url  # the reviewer's work, at last
         # Sign out, and in again with a recovery code (the phone left at home).
+        _open_menu(page)
         page.click("header form[action='/accounts/logout/'] button")
         page.wait_for_load_state()
         _sign_in(page, live_server.url, "reviewer", PASSWORD)
@@ -65,6 +66,7 @@ def test_staff_sign_in_with_a_second_factor(chromium, live_server, console, revi
         page.wait_for_load_state()
         assert "/submissions/queue/" in page.url
         # The password page, as a person would reach it: their name in the header.
+        _open_menu(page)
         page.click("a.who")
         page.click("a[href='/accounts/password/change/']")
         assert _fits(page)
@@ -77,3 +79,10 @@ def test_staff_sign_in_with_a_second_factor(chromium, live_server, console, revi
         assert console.csp_violations() == []
     finally:
         context.close()
+
+
+def _open_menu(page) -> None:
+    """On a phone the header's links fold under the menu button: open it first."""
+    toggle = page.locator("header .nav-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
