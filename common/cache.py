@@ -14,9 +14,10 @@ class PrefixedRedisCache(RedisCache):
     wiped the others' login-failure counts and queued tasks. ``clear()`` deletes the keys under
     this cache's ``KEY_PREFIX`` and nothing else."""
 
-    def clear(self) -> bool:
+    def clear(self) -> None:
         if not self.key_prefix:
-            return bool(super().clear())  # nothing tells this cache's keys from others'
+            super().clear()  # nothing tells this cache's keys from others'
+            return
         client = self._cache.get_client(write=True)
         batch: list[bytes] = []
         for key in client.scan_iter(match=f"{self.key_prefix}:*", count=_DELETE_BATCH):
@@ -26,4 +27,3 @@ class PrefixedRedisCache(RedisCache):
                 batch.clear()
         if batch:
             client.delete(*batch)
-        return True

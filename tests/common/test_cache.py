@@ -10,7 +10,7 @@ import redis
 
 from common.cache import PrefixedRedisCache
 
-REDIS_URL = os.environ.get("REDIS_URL")
+REDIS_URL = os.environ.get("REDIS_URL", "")
 # The embedded default has no Redis: its cache is a folder per test process.
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: no Redis cache")
 
