@@ -40,7 +40,7 @@ from submissions.selectors import (
     previous_cycle,
     ruleset_for,
 )
-from submissions.services.cycles import cycle_create
+from submissions.services.cycles import cycle_create, cycle_ensure_open
 from submissions.services.files import file_record, file_write
 from submissions.services.validation import issue_insert_many
 from submissions.value_writer import value_writer
@@ -72,6 +72,8 @@ class BulkResult:
     errors: list[BulkProblem] = field(default_factory=list)
     warnings: list[BulkProblem] = field(default_factory=list)
     rows: int = 0
+    regions: int = 0
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -145,14 +147,20 @@ def _region_of(index: dict[str, Region], value: object) -> tuple[str, Region | N
     return raw, index.get(normalise_region_key(raw))
 
 
-def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve: bool
-                ) -> BulkResult:
+def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve: bool,
+                late_reason: str = "", dry_run: bool = False) -> BulkResult:
     """Read, check and store a bulk file, all or nothing.
 
     The values are written while the file is parsed (``submissions.value_writer``), in the
     transaction that stores the versions; when any check finds an error, that transaction is
-    rolled back and the file's bytes are never written: nothing is stored."""
-    result = BulkResult(year=year)
+    rolled back and the file's bytes are never written: nothing is stored.
+
+    A cycle that is not open is refused (``CYCLE_CLOSED``) unless ``late_reason`` says why
+    the data come late (kept in each version's audit entry). ``dry_run``: every check runs
+    the same way and the same problems are reported, and the transaction is always rolled
+    back (the file's bytes are never written): nothing is stored."""
+    result = BulkResult(year=year, dry_run=dry_run)
+    late_reason = late_reason.strip()
     try:
         table = read_table(content, filename, fields=BULK_FIELDS,
                            max_bytes=settings.BULK_MAX_BYTES, max_rows=settings.BULK_MAX_ROWS)
@@ -175,11 +183,14 @@ def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve
         with transaction.atomic():
             cycle, created_cycle = cycle_get_or_create(year=year, model_version=model,
                                                        actor=actor)
+            if cycle.state != Cycle.State.OPEN and not late_reason:
+                cycle_ensure_open(cycle=cycle)
             units = _load(cycle, grouped, sheet, result, record, actor)
-            if not result.ok:
+            result.regions, result.created_cycle = len(units), created_cycle
+            if not result.ok or dry_run:
                 transaction.set_rollback(True)
                 return result
-            _store_units(cycle, units, result, actor, approve)
+            _store_units(cycle, units, result, actor, approve, late_reason)
             # The bytes last, once the load is sure to be kept. Inside the transaction on
             # purpose: a failed write rolls the load back instead of leaving versions whose
             # file is missing (a content-addressed write of a few MB: milliseconds).
@@ -283,7 +294,7 @@ def cycle_get_or_create(*, year: int, model_version: ModelVersion, actor: Any
 
 
 def _store_units(cycle: Cycle, units: dict[Region, _Unit], result: BulkResult, actor: Any,
-                 approve: bool) -> None:
+                 approve: bool, late_reason: str) -> None:
     """What follows the values once every check has passed: the warnings, the new states
     and the audit trail."""
     warnings_by_region: dict[str, list[BulkProblem]] = defaultdict(list)
@@ -311,7 +322,8 @@ def _store_units(cycle: Cycle, units: dict[Region, _Unit], result: BulkResult, a
     issue_insert_many(rows=issue_rows)
     submissions = {unit.version.submission.region_id: unit.version.submission
                    for unit in units.values()}
-    transitions, audit = _bulk_transitions(units, actor, approve, timezone.now(), cycle)
+    transitions, audit = _bulk_transitions(units, actor, approve, timezone.now(), cycle,
+                                           late_reason)
     _submissions_update(submissions, timezone.now())
     bulk_insert(transitions)
     log_actions(actor=actor, actions=audit)
@@ -337,12 +349,14 @@ def _submissions_update(submissions: dict[int, Submission], now: Any) -> None:
                                   "updated_at": now}
         if state == Submission.State.APPROVED:
             fields["approved_at"] = now
+            fields["approved_version"] = Subquery(new_version)
         for start in range(0, len(pks), 1000):
             Submission.objects.filter(pk__in=pks[start:start + 1000]).update(**fields)
 
 
 def _bulk_transitions(units: dict[Region, _Unit], actor: Any, approve: bool, now: Any,
-                      cycle: Cycle) -> tuple[list[Transition], list[AuditAction]]:
+                      cycle: Cycle, late_reason: str
+                      ) -> tuple[list[Transition], list[AuditAction]]:
     transitions, audit = [], []
     for region, unit in units.items():
         version = unit.version
@@ -370,6 +384,7 @@ def _bulk_transitions(units: dict[Region, _Unit], actor: Any, approve: bool, now
             action="version.bulk_import", object_type="submissions.version",
             object_id=str(version.pk), region_code=region.code, cycle_year=cycle.year,
             data={"version": version.number, "values": len(unit.cells), "from": before,
-                  "to": submission.state, "sha256": version.file.sha256 if version.file else ""},
+                  "to": submission.state, "sha256": version.file.sha256 if version.file else "",
+                  **({"late": True, "late_reason": late_reason} if late_reason else {})},
         ))
     return transitions, audit

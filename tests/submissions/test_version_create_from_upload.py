@@ -144,8 +144,15 @@ def test_it_refuses_the_template_of_another_region_in_both_languages(
                                              filename="template.xlsx", actor=officer_bj)
     issue = version.issues.get(rule_code="TEMPLATE_OTHER_REGION")
     assert issue.severity == ValidationIssue.Severity.ERROR
-    assert issue.message_zh == "这是上海市的填报模板，不是本地区（北京市）的"
-    assert issue.message_en == "This is the template of Shanghai, not of your region (Beijing)"
+    assert issue.message_zh == "此模板属于 上海（310000），不能上传到 北京（110000）"
+    assert issue.message_en == ("This template belongs to Shanghai (310000) and cannot be "
+                                "uploaded to Beijing (110000)")
+    # Refused whole: kept (with its file) as a rejected upload, never the current version.
+    version.refresh_from_db()
+    bj_submission.refresh_from_db()
+    assert version.validation == Version.Validation.REJECTED
+    assert version.file is not None and not version.values.exists()
+    assert bj_submission.current_version_id != version.pk
 
 
 @pytest.mark.parametrize(("size", "limit", "message"), [
