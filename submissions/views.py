@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -57,8 +57,8 @@ from submissions.services.cycles import (
 )
 from submissions.services.files import (
     StorageUnavailable,
+    bulk_file_read,
     file_check_size,
-    file_read_checked,
     file_store,
 )
 from submissions.services.progress import Stage, progress_get
@@ -493,23 +493,32 @@ def bulk_import_page(request: HttpRequest) -> HttpResponse:
     return _confirm_page(
         request, title=(_("确认批量导入并审核通过") if data["approve"] else _("确认批量导入")),
         lines=lines, action=reverse("submissions:bulk_import"),
-        hidden={"file_id": str(record.pk), "year": str(data["year"]),
+        hidden={"sha256": record.sha256, "name": uploaded.name[:255],
+                "year": str(data["year"]),
                 "approve": "1" if data["approve"] else "",
                 "late_reason": data["late_reason"].strip()},
         button=_("确认导入并审核通过") if data["approve"] else _("确认导入"),
         cancel=reverse("submissions:bulk_import"))
 
 
+SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
+
+
 def _bulk_confirmed(request: HttpRequest) -> HttpResponse:
-    """The second, deliberate step of a bulk load: the file checked and kept by the first."""
-    record = get_object_or_404(UploadedFile, pk=_post_id(request, "file_id"),
-                               purpose=UploadedFile.Purpose.BULK, uploaded_by=request.user)
-    year = _post_id(request, "year")
+    """The second, deliberate step of a bulk load: the file the first step checked and kept
+    (content-addressed: named by its SHA-256, which the confirmation carries)."""
+    sha256 = request.POST.get("sha256", "")
+    year = request.POST.get("year", "")
+    if not SHA256.fullmatch(sha256) or not year.isdigit() or len(year) != 4:
+        raise Http404
+    content = bulk_file_read(sha256=sha256)
+    if content is None:
+        raise Http404
     approve = request.POST.get("approve") == "1"
     try:
-        result = bulk_import(content=file_read_checked(record=record),
-                             filename=record.original_name, year=year or 0,
-                             actor=request.user, approve=approve,
+        result = bulk_import(content=content, filename=request.POST.get("name", "")[:255]
+                             or f"{sha256}.csv", year=int(year), actor=request.user,
+                             approve=approve,
                              late_reason=request.POST.get("late_reason", "")[:2000])
     except ApplicationError as exc:
         error_message(request, exc)
@@ -523,11 +532,6 @@ def _bulk_confirmed(request: HttpRequest) -> HttpResponse:
         else _("已导入 %(year)s 年度 %(regions)s 个地区的数据")) % {
         "year": year, "regions": len(result.versions)})
     return redirect("submissions:cycles")
-
-
-def _post_id(request: HttpRequest, name: str) -> int | None:
-    value = request.POST.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @login_required

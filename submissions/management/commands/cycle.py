@@ -67,8 +67,6 @@ class Command(BaseCommand):
         deadline = _date(options["deadline"], "--deadline")
         opens_on = (_date(options["opens_on"], "--opens-on") if options["opens_on"]
                     else timezone.localdate())
-        if deadline < opens_on:
-            raise CommandError(f"--deadline {deadline} is before the opening day {opens_on}")
         with refusals_as_command_errors():
             cycle = cycle_create(year=year, model_version=model, opens_on=opens_on,
                                  deadline=deadline, actor=_actor(options.get("user")))
