@@ -48,7 +48,11 @@ def submission_lock(*, submission_id: int) -> Submission:
     joined to it as they were before: its current version could be the one the other
     transaction replaced (two simultaneous uploads then both saw v1 as current, and v1 won).
     The second statement sees everything committed before the lock was granted."""
-    list(Submission.objects.select_for_update().filter(pk=submission_id).values_list("pk"))
+    # No ordering: the model's default one joins the cycle and the region, and FOR UPDATE would
+    # lock their rows too (every submission of a cycle waiting on one another, and a close of
+    # the cycle, which locks the cycle and then its submissions, deadlocking with a submit).
+    list(Submission.objects.select_for_update().filter(pk=submission_id).order_by()
+         .values_list("pk"))
     return (Submission.objects.select_related("region", "cycle", "current_version")
             .get(pk=submission_id))
 
