@@ -50,6 +50,10 @@ UNKNOWN_REGION = _("地区「{value}」无法识别（可填写行政区划代�
 YEAR_MISMATCH = _("年份 {value} 与导入的年度 {year} 不一致")
 NO_MODEL = _("没有 {year} 年度的指标体系版本")
 APPROVED_ALREADY = _("{region} 的填报已审核通过，需管理员先重新打开")
+IN_REVIEW_MESSAGE = _("{region} 的填报正在审核（{state}）：导入会替换已提交的版本，"
+                      "请先退回，或导入并同时审核通过")
+IN_REVIEW = frozenset({Submission.State.SUBMITTED, Submission.State.VALIDATING,
+                       Submission.State.AWAITING_REVIEW})
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve
                                                        actor=actor)
             if cycle.state != Cycle.State.OPEN and not late_reason:
                 cycle_ensure_open(cycle=cycle)
-            units = _load(cycle, grouped, sheet, result, record, actor)
+            units = _load(cycle, grouped, sheet, result, record, actor, approve)
             result.regions, result.created_cycle = len(units), created_cycle
             if not result.ok or dry_run:
                 transaction.set_rollback(True)
@@ -207,7 +211,7 @@ class _Unit:
 
 
 def _load(cycle: Cycle, grouped: dict[Region, list[RawRow]], sheet: str, result: BulkResult,
-          record: UploadedFile, actor: Any) -> dict[Region, _Unit]:
+          record: UploadedFile, actor: Any, approve: bool = False) -> dict[Region, _Unit]:
     """The new versions of the regions in the file, with their values written while the
     rows are parsed; every problem of every region in ``result``."""
     ruleset = ruleset_for(cycle.model_version)
@@ -218,7 +222,7 @@ def _load(cycle: Cycle, grouped: dict[Region, list[RawRow]], sheet: str, result:
     peers = [p for rid, p in current_values_by_region(cycle).items() if rid not in in_file]
     element_ids = dict(cycle.model_version.elements.values_list("code", "pk"))
 
-    submissions = _submissions_locked(cycle, list(grouped))
+    submissions = _submissions_locked(cycle, list(grouped), approve=approve)
     record.cycle = cycle
     record.save()
     units = _versions_create(grouped, submissions, record, actor)
@@ -251,8 +255,11 @@ def _versions_create(regions: Iterable[Region], submissions: dict[int, Submissio
     return units
 
 
-def _submissions_locked(cycle: Cycle, regions: list[Region]) -> dict[int, Submission]:
-    """The submissions of ``regions`` in the cycle, created where missing, locked."""
+def _submissions_locked(cycle: Cycle, regions: list[Region], *, approve: bool = False
+                        ) -> dict[int, Submission]:
+    """The submissions of ``regions`` in the cycle, created where missing, locked. One in
+    review is refused unless the load approves it: a new current version would otherwise be
+    reviewed in place of the one submitted."""
     # Ids, not model instances: a county-level cycle has 3,000 submissions.
     present = set(Submission.objects.filter(cycle=cycle).values_list("region_id", flat=True))
     missing = [r for r in regions if r.pk not in present]
@@ -266,6 +273,10 @@ def _submissions_locked(cycle: Cycle, regions: list[Region]) -> dict[int, Submis
         if submission.state == Submission.State.APPROVED:
             raise ApplicationError("APPROVED_ALREADY", APPROVED_ALREADY,
                                    params={"region": region.short_name})
+        if not approve and submission.state in IN_REVIEW:
+            raise ApplicationError("IN_REVIEW", IN_REVIEW_MESSAGE,
+                                   params={"region": region.short_name,
+                                           "state": Submission.State(submission.state).label})
     return submissions
 
 

@@ -271,3 +271,21 @@ def test_a_dry_run_lists_the_errors_and_exits_non_zero(bootstrapped, tmp_path, c
                      "2017", "--dry-run")
     assert "E101" in capsys.readouterr().err
     assert _counts() == before
+
+
+def test_it_refuses_to_replace_a_submitted_version_unless_it_approves(bootstrapped, tmp_path):
+    from indicators.models import Region
+
+    cycle = CycleFactory()
+    submission = Submission.objects.get_or_create(
+        cycle=cycle, region=Region.objects.get(code="110000"))[0]
+    Submission.objects.filter(pk=submission.pk).update(state=Submission.State.AWAITING_REVIEW)
+    path = _write(tmp_path, bulk_csv(bulk_rows(["110000"])))
+    with pytest.raises(CommandError) as caught:
+        call_command("import_values", str(path), "--cycle", "2017")
+    assert "正在审核" in str(caught.value)
+    assert not Version.objects.exists()
+    call_command("import_values", str(path), "--cycle", "2017", "--approve")
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.APPROVED
+    assert submission.approved_version_id == submission.current_version_id
