@@ -44,8 +44,9 @@ class ApprovedInputs:
 def approved_inputs(cycle: Cycle, elements: tuple[str, ...]) -> ApprovedInputs:
     """The cycle's approved data as a units × elements array, in region order.
 
-    The same reading as ``submissions.selectors.approved_versions`` (the current versions of
-    the approved submissions), straight into the array: two queries, one pass over the
+    The same reading as ``submissions.selectors.approved_versions`` (the version each approval
+    pinned, ``Submission.approved_version``: never a version that became current later),
+    straight into the array: two queries, one pass over the
     values, and no ordering of the values (``Value``'s default ordering joins and sorts every
     row — 180,000 of them in a county-level cycle). Values are converted exactly as
     ``values_of_versions`` converts them (``float`` of the stored decimal), so a run and its
@@ -53,10 +54,10 @@ def approved_inputs(cycle: Cycle, elements: tuple[str, ...]) -> ApprovedInputs:
     """
     submissions = list(
         Submission.objects.filter(cycle=cycle, state=Submission.State.APPROVED,
-                                  current_version__isnull=False)
+                                  approved_version__isnull=False)
         .select_related("region").order_by("region__order", "region__code")
     )
-    row_of = {s.current_version_id: i for i, s in enumerate(submissions)}
+    row_of = {s.approved_version_id: i for i, s in enumerate(submissions)}
     column = {code: j for j, code in enumerate(elements)}
     values = np.full((len(submissions), len(elements)), np.nan)
     rows = list(Value.objects.filter(version_id__in=list(row_of), value__isnull=False,
@@ -67,7 +68,7 @@ def approved_inputs(cycle: Cycle, elements: tuple[str, ...]) -> ApprovedInputs:
             float(r[2]) for r in rows]  # type: ignore[arg-type]  # value__isnull=False
     return ApprovedInputs(
         regions=[s.region for s in submissions],
-        versions=[s.current_version_id for s in submissions],  # type: ignore[misc]
+        versions=[s.approved_version_id for s in submissions],  # type: ignore[misc]
         values=values,
         ranked=np.array([s.region.ranked for s in submissions], dtype=bool),
         elements=elements,

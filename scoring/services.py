@@ -147,7 +147,9 @@ def run_create(*, cycle: Cycle, actor: Any, replications: int | None = None,
     computed = compute(cycle=cycle, inputs=inputs, replications=replications, spread=spread,
                        previous=previous)
     with transaction.atomic():
-        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        # FOR NO KEY UPDATE on PostgreSQL: runs of a cycle are numbered one at a time, and
+        # rows that only reference the cycle (files, submissions) are not held up.
+        locked = Cycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
         number = (ScoringRun.objects.filter(cycle=locked).count()) + 1
         run = ScoringRun.objects.create(
             cycle=locked, number=number, model_version=cycle.model_version,

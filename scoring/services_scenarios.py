@@ -48,7 +48,7 @@ def scenario_save(*, cycle: Cycle, base_run: ScoringRun, name: str, note: str,
     scenario = studio.parse_scenario(parameters, data.spec, names=names)
     result = studio.compute(data, scenario)
     with transaction.atomic():
-        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        locked = Cycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
         if Scenario.objects.filter(cycle=locked, name=name).exists():
             raise ApplicationError("SCENARIO_NAME_TAKEN", NAME_TAKEN, field="name",
                                    params={"year": cycle.year, "name": name})

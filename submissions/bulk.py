@@ -40,7 +40,7 @@ from submissions.selectors import (
     previous_cycle,
     ruleset_for,
 )
-from submissions.services.cycles import cycle_create
+from submissions.services.cycles import cycle_create, cycle_ensure_open
 from submissions.services.files import file_record, file_write
 from submissions.services.validation import issue_insert_many
 from submissions.value_writer import value_writer
@@ -50,6 +50,10 @@ UNKNOWN_REGION = _("地区「{value}」无法识别（可填写行政区划代�
 YEAR_MISMATCH = _("年份 {value} 与导入的年度 {year} 不一致")
 NO_MODEL = _("没有 {year} 年度的指标体系版本")
 APPROVED_ALREADY = _("{region} 的填报已审核通过，需管理员先重新打开")
+IN_REVIEW_MESSAGE = _("{region} 的填报正在审核（{state}）：导入会替换已提交的版本，"
+                      "请先退回，或导入并同时审核通过")
+IN_REVIEW = frozenset({Submission.State.SUBMITTED, Submission.State.VALIDATING,
+                       Submission.State.AWAITING_REVIEW})
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class BulkResult:
     errors: list[BulkProblem] = field(default_factory=list)
     warnings: list[BulkProblem] = field(default_factory=list)
     rows: int = 0
+    regions: int = 0
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -145,14 +151,20 @@ def _region_of(index: dict[str, Region], value: object) -> tuple[str, Region | N
     return raw, index.get(normalise_region_key(raw))
 
 
-def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve: bool
-                ) -> BulkResult:
+def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve: bool,
+                late_reason: str = "", dry_run: bool = False) -> BulkResult:
     """Read, check and store a bulk file, all or nothing.
 
     The values are written while the file is parsed (``submissions.value_writer``), in the
     transaction that stores the versions; when any check finds an error, that transaction is
-    rolled back and the file's bytes are never written: nothing is stored."""
-    result = BulkResult(year=year)
+    rolled back and the file's bytes are never written: nothing is stored.
+
+    A cycle that is not open is refused (``CYCLE_CLOSED``) unless ``late_reason`` says why
+    the data come late (kept in each version's audit entry). ``dry_run``: every check runs
+    the same way and the same problems are reported, and the transaction is always rolled
+    back (the file's bytes are never written): nothing is stored."""
+    result = BulkResult(year=year, dry_run=dry_run)
+    late_reason = late_reason.strip()
     try:
         table = read_table(content, filename, fields=BULK_FIELDS,
                            max_bytes=settings.BULK_MAX_BYTES, max_rows=settings.BULK_MAX_ROWS)
@@ -175,11 +187,14 @@ def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve
         with transaction.atomic():
             cycle, created_cycle = cycle_get_or_create(year=year, model_version=model,
                                                        actor=actor)
-            units = _load(cycle, grouped, sheet, result, record, actor)
-            if not result.ok:
+            if cycle.state != Cycle.State.OPEN and not late_reason:
+                cycle_ensure_open(cycle=cycle)
+            units = _load(cycle, grouped, sheet, result, record, actor, approve)
+            result.regions, result.created_cycle = len(units), created_cycle
+            if not result.ok or dry_run:
                 transaction.set_rollback(True)
                 return result
-            _store_units(cycle, units, result, actor, approve)
+            _store_units(cycle, units, result, actor, approve, late_reason)
             # The bytes last, once the load is sure to be kept. Inside the transaction on
             # purpose: a failed write rolls the load back instead of leaving versions whose
             # file is missing (a content-addressed write of a few MB: milliseconds).
@@ -196,7 +211,7 @@ class _Unit:
 
 
 def _load(cycle: Cycle, grouped: dict[Region, list[RawRow]], sheet: str, result: BulkResult,
-          record: UploadedFile, actor: Any) -> dict[Region, _Unit]:
+          record: UploadedFile, actor: Any, approve: bool = False) -> dict[Region, _Unit]:
     """The new versions of the regions in the file, with their values written while the
     rows are parsed; every problem of every region in ``result``."""
     ruleset = ruleset_for(cycle.model_version)
@@ -207,7 +222,7 @@ def _load(cycle: Cycle, grouped: dict[Region, list[RawRow]], sheet: str, result:
     peers = [p for rid, p in current_values_by_region(cycle).items() if rid not in in_file]
     element_ids = dict(cycle.model_version.elements.values_list("code", "pk"))
 
-    submissions = _submissions_locked(cycle, list(grouped))
+    submissions = _submissions_locked(cycle, list(grouped), approve=approve)
     record.cycle = cycle
     record.save()
     units = _versions_create(grouped, submissions, record, actor)
@@ -240,8 +255,11 @@ def _versions_create(regions: Iterable[Region], submissions: dict[int, Submissio
     return units
 
 
-def _submissions_locked(cycle: Cycle, regions: list[Region]) -> dict[int, Submission]:
-    """The submissions of ``regions`` in the cycle, created where missing, locked."""
+def _submissions_locked(cycle: Cycle, regions: list[Region], *, approve: bool = False
+                        ) -> dict[int, Submission]:
+    """The submissions of ``regions`` in the cycle, created where missing, locked. One in
+    review is refused unless the load approves it: a new current version would otherwise be
+    reviewed in place of the one submitted."""
     # Ids, not model instances: a county-level cycle has 3,000 submissions.
     present = set(Submission.objects.filter(cycle=cycle).values_list("region_id", flat=True))
     missing = [r for r in regions if r.pk not in present]
@@ -255,6 +273,10 @@ def _submissions_locked(cycle: Cycle, regions: list[Region]) -> dict[int, Submis
         if submission.state == Submission.State.APPROVED:
             raise ApplicationError("APPROVED_ALREADY", APPROVED_ALREADY,
                                    params={"region": region.short_name})
+        if not approve and submission.state in IN_REVIEW:
+            raise ApplicationError("IN_REVIEW", IN_REVIEW_MESSAGE,
+                                   params={"region": region.short_name,
+                                           "state": Submission.State(submission.state).label})
     return submissions
 
 
@@ -283,7 +305,7 @@ def cycle_get_or_create(*, year: int, model_version: ModelVersion, actor: Any
 
 
 def _store_units(cycle: Cycle, units: dict[Region, _Unit], result: BulkResult, actor: Any,
-                 approve: bool) -> None:
+                 approve: bool, late_reason: str) -> None:
     """What follows the values once every check has passed: the warnings, the new states
     and the audit trail."""
     warnings_by_region: dict[str, list[BulkProblem]] = defaultdict(list)
@@ -311,7 +333,8 @@ def _store_units(cycle: Cycle, units: dict[Region, _Unit], result: BulkResult, a
     issue_insert_many(rows=issue_rows)
     submissions = {unit.version.submission.region_id: unit.version.submission
                    for unit in units.values()}
-    transitions, audit = _bulk_transitions(units, actor, approve, timezone.now(), cycle)
+    transitions, audit = _bulk_transitions(units, actor, approve, timezone.now(), cycle,
+                                           late_reason)
     _submissions_update(submissions, timezone.now())
     bulk_insert(transitions)
     log_actions(actor=actor, actions=audit)
@@ -337,12 +360,14 @@ def _submissions_update(submissions: dict[int, Submission], now: Any) -> None:
                                   "updated_at": now}
         if state == Submission.State.APPROVED:
             fields["approved_at"] = now
+            fields["approved_version"] = Subquery(new_version)
         for start in range(0, len(pks), 1000):
             Submission.objects.filter(pk__in=pks[start:start + 1000]).update(**fields)
 
 
 def _bulk_transitions(units: dict[Region, _Unit], actor: Any, approve: bool, now: Any,
-                      cycle: Cycle) -> tuple[list[Transition], list[AuditAction]]:
+                      cycle: Cycle, late_reason: str
+                      ) -> tuple[list[Transition], list[AuditAction]]:
     transitions, audit = [], []
     for region, unit in units.items():
         version = unit.version
@@ -370,6 +395,7 @@ def _bulk_transitions(units: dict[Region, _Unit], actor: Any, approve: bool, now
             action="version.bulk_import", object_type="submissions.version",
             object_id=str(version.pk), region_code=region.code, cycle_year=cycle.year,
             data={"version": version.number, "values": len(unit.cells), "from": before,
-                  "to": submission.state, "sha256": version.file.sha256 if version.file else ""},
+                  "to": submission.state, "sha256": version.file.sha256 if version.file else "",
+                  **({"late": True, "late_reason": late_reason} if late_reason else {})},
         ))
     return transitions, audit

@@ -20,6 +20,7 @@ COMMENT_TOO_LONG = _("评论最多 %(limit_value)d 个字（现在 %(show_value)
 DEADLINE_INVALID = _("请填写有效的日期")
 FILE_MISSING = _("请选择要上传的文件")
 STATE_INVALID = _("请选择有效的周期状态")
+YEAR_INVALID = _("请填写有效的年度")
 
 
 class UploadForm(forms.Form):
@@ -123,3 +124,19 @@ def _initial(current: Any) -> str:
     if current.raw:
         return str(current.raw)
     return "" if current.value is None else plain_decimal(current.value)
+
+
+class BulkImportForm(forms.Form):
+    """An administrator's bulk file (one row per value), the same as ``import_values``'s."""
+
+    file = forms.FileField(label=_("批量数据文件（xlsx、xls、ods、csv）"),
+                           error_messages={"required": FILE_MISSING, "empty": FILE_EMPTY})
+    year = forms.IntegerField(label=_("年度"), min_value=1990, max_value=2100,
+                              error_messages={"required": YEAR_INVALID,
+                                              "invalid": YEAR_INVALID,
+                                              "min_value": YEAR_INVALID,
+                                              "max_value": YEAR_INVALID})
+    approve = forms.BooleanField(label=_("导入后直接审核通过"), required=False)
+    late_reason = forms.CharField(
+        label=_("补录原因（周期已截止时必填）"), required=False, max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}), error_messages={"max_length": REASON_TOO_LONG})

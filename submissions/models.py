@@ -61,7 +61,18 @@ class Submission(NoDeleteModel):
     # Numbers versions under the submission's row lock, so that two uploads at the same
     # moment get 1 and 2, never two 1s.
     version_count = models.PositiveIntegerField(default=0)
+    # The version the officer submitted and the one a reviewer (or a bulk load) approved:
+    # pinned, so that a version whose validation ends later never changes what was approved,
+    # and scoring reads exactly the approved one.
+    submitted_version = models.ForeignKey(
+        "Version", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_version = models.ForeignKey(
+        "Version", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Submitted after the deadline while the cycle was still open.
+    submitted_late = models.BooleanField(default=False)
     approved_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -69,7 +69,8 @@ def previous_cycle(cycle: Cycle) -> Cycle | None:
 
 
 def approved_values_by_region(cycle: Cycle) -> dict[int, dict[str, Decimal | None]]:
-    """region id → element code → value of the approved current versions of a cycle."""
+    """region id → element code → value of the approved versions of a cycle (the version each
+    approval pinned: ``Submission.approved_version``)."""
     result: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
     # No ordering (Value's default ordering joins four more tables and sorts every row) and
     # no join for the element codes (a few dozen, read once): a county-level cycle has
@@ -77,7 +78,7 @@ def approved_values_by_region(cycle: Cycle) -> dict[int, dict[str, Decimal | Non
     rows = Value.objects.filter(
         version__submission__cycle=cycle,
         version__submission__state=Submission.State.APPROVED,
-        version__submission__current_version=F("version"),
+        version__submission__approved_version=F("version"),
     ).order_by().values_list("version__submission__region_id", "element_id", "value")
     codes: dict[int, str] = {}
     for region_id, element_id, value in rows:
@@ -153,20 +154,21 @@ class ApprovedVersion:
 
 
 def approved_versions(cycle: Cycle) -> list[ApprovedVersion]:
-    """The current versions of the cycle's approved submissions with their values, in region
-    order (two queries, whatever the number of units)."""
+    """The approved versions (``Submission.approved_version``, the one each approval pinned)
+    of the cycle's approved submissions with their values, in region order (two queries,
+    whatever the number of units)."""
     submissions = list(
         Submission.objects.filter(cycle=cycle, state=Submission.State.APPROVED,
-                                  current_version__isnull=False)
+                                  approved_version__isnull=False)
         .select_related("region").order_by("region__order", "region__code")
     )
     values: dict[int, dict[str, float]] = defaultdict(dict)
     for version_id, code, value in Value.objects.filter(
-        version_id__in=[s.current_version_id for s in submissions], value__isnull=False
+        version_id__in=[s.approved_version_id for s in submissions], value__isnull=False
     ).order_by().values_list("version_id", "element__code", "value"):
         values[version_id][code] = float(value)  # type: ignore[arg-type]
-    return [ApprovedVersion(s.region, s.current_version_id, values[s.current_version_id])
-            for s in submissions if s.current_version_id is not None]
+    return [ApprovedVersion(s.region, s.approved_version_id, values[s.approved_version_id])
+            for s in submissions if s.approved_version_id is not None]
 
 
 def regions_without_approval(cycle: Cycle, *, ranked_only: bool = True) -> list[Region]:
@@ -221,6 +223,7 @@ NEXT_FIX = _("改正错误")
 NEXT_EXPLAIN = _("在备注中说明警告，然后提交")
 NEXT_SUBMIT = _("提交审核")
 NEXT_WAIT = _("等待审核")
+NEXT_CLOSED = _("填报已截止，不能再修改或提交")
 NEXT_BY_STATE: dict[str, str | Promise] = {
     S.RETURNED: _("按审核意见修改后重新提交"),
     S.INVALID: _("改正错误后重新提交"),
@@ -249,6 +252,8 @@ def submission_is_checking(submission: Submission) -> bool:
 def officer_next_step(submission: Submission) -> str | Promise:
     """What the region's officer has to do next with a submission."""
     current = submission.current_version
+    if submission.is_editable and submission.cycle.state != Cycle.State.OPEN:
+        return NEXT_CLOSED
     if submission.state != S.DRAFT:
         return NEXT_BY_STATE.get(submission.state, NEXT_WAIT)
     if current is None:
@@ -265,6 +270,7 @@ class OfficerRow:
     submission: Submission
     next_step: str | Promise
     return_reason: str  # why it was returned, while it is
+    deadline: Deadline
 
 
 def officer_rows(*, region_id: int) -> list[OfficerRow]:
@@ -275,7 +281,8 @@ def officer_rows(*, region_id: int) -> list[OfficerRow]:
                    .order_by("submission_id", "created_at")
                    .values_list("submission_id", "reason"))  # the latest per submission wins
     return [OfficerRow(s, officer_next_step(s),
-                       reasons.get(s.pk, "") if s.state == S.RETURNED else "")
+                       reasons.get(s.pk, "") if s.state == S.RETURNED else "",
+                       cycle_deadline(s.cycle))
             for s in submissions]
 
 
@@ -293,10 +300,14 @@ class Abilities:
 
 def submission_abilities(*, submission: Submission, user: Any) -> Abilities:
     current = submission.current_version
+    # The services refuse an officer's change to a cycle that is not open (CYCLE_CLOSED);
+    # the page does not offer it.
     can_edit = (roles.is_officer(user) and submission.is_editable
-                and user.region_id == submission.region_id)
+                and user.region_id == submission.region_id
+                and submission.cycle.state == Cycle.State.OPEN)
     can_submit = (can_edit and submission.state == S.DRAFT and current is not None
-                  and current.is_validated and not current.error_count)
+                  and current.is_validated and not current.error_count
+                  and not current.unexplained_warning_count)
     return Abilities(
         can_edit=can_edit,
         can_submit=can_submit,
@@ -305,6 +316,35 @@ def submission_abilities(*, submission: Submission, user: Any) -> Abilities:
         can_review=roles.is_decider(user) and submission.state == S.AWAITING_REVIEW,
         can_reopen=roles.is_administrator(user) and submission.state == S.APPROVED,
     )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """How a page tells the cycle's deadline: closed (已截止 with the date), days left, or
+    passed while the cycle is still open (a submission now is marked late). Never a negative
+    count of days."""
+
+    date: Any
+    closed: bool
+    days_left: int | None
+    overdue: bool
+
+
+def cycle_deadline(cycle: Cycle) -> Deadline:
+    days = (cycle.deadline - timezone.localdate()).days
+    closed = cycle.state != Cycle.State.OPEN
+    return Deadline(cycle.deadline, closed, None if closed or days < 0 else days,
+                    not closed and days < 0)
+
+
+def unexplained_warnings(version: Version | None) -> list[ValidationIssue]:
+    """The warnings of a version whose value carries no note (its explanation), in the order
+    of the page, one per element and rule."""
+    if version is None or not version.unexplained_warning_count:
+        return []
+    explained = set(version.values.exclude(note="").values_list("element__code", flat=True))
+    return [issue for issue in version_issues(version).filter(severity=Severity.WARNING)
+            if issue.element_code not in explained][:GENERAL_ISSUES_SHOWN]
 
 
 # A page shows a few issues per element (and the file's own, at no element), each list with a
@@ -433,7 +473,8 @@ class DetailPage:
     more_versions: bool            # (the rest on the timeline)
     transitions: list[Transition]  # the latest DETAIL_HISTORY_SHOWN, in order
     comments: list[Comment]
-    days_left: int
+    deadline: Deadline
+    unexplained: list[ValidationIssue]  # warnings of the current version without a note
     abilities: Abilities
 
     def as_context(self) -> dict[str, Any]:
@@ -461,7 +502,8 @@ def submission_detail_page(*, submission: Submission, user: Any) -> DetailPage:
                               DETAIL_HISTORY_SHOWN)[0],
         comments=latest_of(submission.comments.select_related("author"),
                            DETAIL_HISTORY_SHOWN)[0],
-        days_left=(submission.cycle.deadline - timezone.localdate()).days,
+        deadline=cycle_deadline(submission.cycle),
+        unexplained=unexplained_warnings(current),
         abilities=submission_abilities(submission=submission, user=user),
     )
 
@@ -580,3 +622,11 @@ def cycle_rows() -> list[CycleRow]:
 
 def queue_submissions() -> QuerySet[Submission]:
     return Submission.objects.select_related("cycle", "region", "current_version")
+
+
+def submission_counts(cycle: Cycle) -> list[tuple[str, int]]:
+    """(state label, count) of the cycle's submissions, in the order of the states."""
+    counts = dict(cycle.submissions.order_by().values_list("state")
+                  .annotate(n=Count("id")).values_list("state", "n"))
+    return [(str(label), counts[state]) for state, label in Submission.State.choices
+            if counts.get(state)]

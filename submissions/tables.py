@@ -7,13 +7,16 @@ from typing import Any
 import django_filters
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from common.i18n import localized
 from indicators.models import Region
 from submissions.models import Cycle, Submission
+from submissions.selectors import cycle_deadline
+
+CLOSED = _("已截止")
+PASSED = _("已过截止日期")
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -70,8 +73,8 @@ class QueueTable(tables.Table):
         return format_html('<span class="state-{}">{}</span>', record.state,
                            record.get_state_display())
 
-    def render_deadline(self, value: Any, record: Submission) -> int:
-        return (value - timezone.localdate()).days
+    def render_deadline(self, value: Any, record: Submission) -> int | str:
+        return _days_left(record)
 
     def value_region(self, value: str, record: Submission) -> str:
         return localized(record.region, "short_name")
@@ -79,5 +82,14 @@ class QueueTable(tables.Table):
     def value_state(self, value: str, record: Submission) -> str:
         return str(record.get_state_display())
 
-    def value_deadline(self, value: Any, record: Submission) -> int:
-        return (value - timezone.localdate()).days
+    def value_deadline(self, value: Any, record: Submission) -> int | str:
+        return _days_left(record)
+
+
+def _days_left(record: Submission) -> int | str:
+    """Days to the deadline; never a negative count: 已截止 for a closed cycle, 已过 (passed)
+    for an open one past its deadline."""
+    deadline = cycle_deadline(record.cycle)
+    if deadline.closed:
+        return str(CLOSED)
+    return str(PASSED) if deadline.days_left is None else deadline.days_left

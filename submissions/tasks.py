@@ -37,11 +37,12 @@ def check_submission(submission_id: int) -> None:
 
 @shared_task(name="submissions.tasks.bulk_import_file", acks_late=True,
              reject_on_worker_lost=True, soft_time_limit=1800, time_limit=1900)
-def bulk_import_file(path: str, filename: str, year: int, actor_id: int, approve: bool) -> None:
+def bulk_import_file(path: str, filename: str, year: int, actor_id: int, approve: bool,
+                     late_reason: str = "") -> None:
     with default_storage.open(path, "rb") as handle:
         content = handle.read()
     bulk_import(content=content, filename=filename, year=year,
-                actor=User.objects.get(pk=actor_id), approve=approve)
+                actor=User.objects.get(pk=actor_id), approve=approve, late_reason=late_reason)
 
 
 @shared_task(name="submissions.tasks.notify_decision_task", acks_late=True,

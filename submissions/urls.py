@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:submission_id>/reopen/", views.reopen, name="reopen"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/<int:cycle_id>/", views.cycle_update, name="cycle_update"),
+    path("cycles/import/", views.bulk_import_page, name="bulk_import"),
     path("versions/<int:version_id>/status/", views.version_status, name="version_status"),
     path("versions/<int:version_id>/issues/", views.version_issues, name="version_issues"),
     path("files/<int:file_id>/", views.file_download, name="file"),

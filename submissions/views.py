@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,7 +26,9 @@ from common.i18n import localized
 from common.params import query_choice, query_id, query_match
 from common.views import error_message, form_error_message, shown_again
 from submissions import selectors
+from submissions.bulk import bulk_import
 from submissions.forms import (
+    BulkImportForm,
     CommentForm,
     CycleForm,
     CycleStateForm,
@@ -33,7 +37,7 @@ from submissions.forms import (
     UploadForm,
     ValuesForm,
 )
-from submissions.models import Cycle, Submission
+from submissions.models import Cycle, Submission, UploadedFile
 from submissions.permissions import (
     get_file_for_user,
     get_submission_for_officer,
@@ -45,8 +49,18 @@ from submissions.permissions import (
     require_participant,
     require_staff_reader,
 )
-from submissions.services.cycles import cycle_create, cycle_set_deadline, cycle_set_state
-from submissions.services.files import StorageUnavailable, file_check_size
+from submissions.services.cycles import (
+    cycle_close,
+    cycle_create,
+    cycle_reopen,
+    cycle_set_deadline,
+)
+from submissions.services.files import (
+    StorageUnavailable,
+    bulk_file_read,
+    file_check_size,
+    file_store,
+)
 from submissions.services.progress import Stage, progress_get
 from submissions.services.review import comment_add, submission_submit, submission_transition
 from submissions.services.versions import (
@@ -242,10 +256,41 @@ def review_action(request: HttpRequest, submission_id: int, action: str) -> Http
 @login_required
 @require_POST
 def reopen(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """An administrator reopens an approved submission: first a page that says what will
+    happen, then (``confirm``) the step itself."""
     submission = get_submission_for_user(request, submission_id)
     require_administrator(request)
-    return _decide(request, submission, Action.REOPEN, Actor.ADMINISTRATOR, _("已重新打开"),
+    if request.POST.get("confirm") != "1":
+        form = ReasonForm(request.POST)
+        if not form.is_valid() or not form.cleaned_data["reason"].strip():
+            if form.is_valid():
+                form.add_error("reason", _("请填写原因"))
+            return _refused(request, submission, "reopen_form", form)
+        return _confirm_page(request, title=_("确认重新打开已通过的填报"), lines=[
+            _("%(year)s 年 %(region)s 的填报将回到草稿，填报员可以再次修改和提交。") % {
+                "year": submission.cycle.year, "region": localized(submission.region, "name")},
+            _("已通过的第 %(n)s 版不再算作审定数据：发布前须重新审核通过。") % {
+                "n": submission.approved_version.number if submission.approved_version
+                else "—"},
+        ], action=reverse("submissions:reopen", args=[submission.pk]),
+            hidden={"reason": form.cleaned_data["reason"].strip()},
+            button=_("确认重新打开"), cancel=reverse("submissions:detail", args=[submission.pk]))
+    return _decide(request, submission, Action.REOPEN, Actor.ADMINISTRATOR,
+                   _("已重新打开 %(year)s 年 %(region)s 的填报，已回到草稿") % {
+                       "year": submission.cycle.year,
+                       "region": localized(submission.region, "name")},
                    form_name="reopen_form")
+
+
+def _confirm_page(request: HttpRequest, *, title: str, lines: list[str], action: str,
+                  hidden: dict[str, str], button: str, cancel: str,
+                  reason_form: Form | None = None, table: list[tuple[str, int]] | None = None,
+                  status: int = 200) -> HttpResponse:
+    """The page that says what an irreversible or wide step will do, with the deliberate
+    second action (a form posting ``confirm=1``) and a way back."""
+    return render(request, "submissions/confirm.html", {
+        "title": title, "lines": lines, "action": action, "hidden": hidden, "button": button,
+        "cancel": cancel, "reason_form": reason_form, "table": table or []}, status=status)
 
 
 def _decide(request: HttpRequest, submission: Submission, action: Action, role: Actor,
@@ -323,22 +368,169 @@ def _cycles_page(request: HttpRequest, form: CycleForm | None = None, *, status:
 def cycle_update(request: HttpRequest, cycle_id: int) -> HttpResponse:
     require_administrator(request)
     cycle = get_object_or_404(Cycle, pk=cycle_id)
-    form: Form = (CycleStateForm(request.POST) if "state" in request.POST
-                  else DeadlineForm(request.POST))
+    if "state" in request.POST:
+        return _cycle_state(request, cycle)
+    form = DeadlineForm(request.POST)
     if not form.is_valid():
         # Buttons of the cycles page, not a page of their own: the error on the page, 400.
         form_error_message(request, form)
         return _cycles_page(request, status=400)
     try:
-        if "state" in form.cleaned_data:
-            cycle_set_state(cycle=cycle, state=form.cleaned_data["state"], actor=request.user)
-        else:
-            cycle_set_deadline(cycle=cycle, deadline=form.cleaned_data["deadline"],
-                               actor=request.user)
+        cycle_set_deadline(cycle=cycle, deadline=form.cleaned_data["deadline"],
+                           actor=request.user)
     except ApplicationError as exc:
         error_message(request, exc)
     else:
-        messages.success(request, _("已更新"))
+        messages.success(request, _("已将 %(year)s 年度填报的截止日期改为 %(date)s") % {
+            "year": cycle.year, "date": form.cleaned_data["deadline"].isoformat()})
+    return redirect("submissions:cycles")
+
+
+def _cycle_state(request: HttpRequest, cycle: Cycle) -> HttpResponse:
+    """Close or reopen a cycle: first the page that says what will happen (and, to reopen,
+    asks why), then (``confirm``) the step itself."""
+    form = CycleStateForm(request.POST)
+    if not form.is_valid():
+        form_error_message(request, form)
+        return _cycles_page(request, status=400)
+    state = form.cleaned_data["state"]
+    closing = state == Cycle.State.CLOSED
+    reason_form = None if closing else ReasonForm(request.POST)
+    confirmed = request.POST.get("confirm") == "1"
+    if confirmed and reason_form is not None and (
+            not reason_form.is_valid() or not reason_form.cleaned_data["reason"].strip()):
+        if reason_form.is_valid():
+            reason_form.add_error("reason", _("请填写原因"))
+        confirmed = False
+    if not confirmed:
+        return _cycle_confirm(request, cycle, state, reason_form,
+                              status=400 if reason_form is not None and reason_form.errors
+                              else 200)
+    try:
+        if closing:
+            cycle_close(cycle=cycle, actor=request.user)
+        else:
+            assert reason_form is not None
+            cycle_reopen(cycle=cycle, actor=request.user,
+                         reason=reason_form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        error_message(request, exc)
+    else:
+        messages.success(request, (
+            _("已截止 %(year)s 年度填报：填报员不能再上传、修改、说明或提交") if closing
+            else _("已重新开放 %(year)s 年度填报，填报员可以继续填报")) % {"year": cycle.year})
+    return redirect("submissions:cycles")
+
+
+def _cycle_confirm(request: HttpRequest, cycle: Cycle, state: str, reason_form: Form | None,
+                   *, status: int) -> HttpResponse:
+    closing = state == Cycle.State.CLOSED
+    params = {"year": cycle.year, "deadline": cycle.deadline.isoformat()}
+    lines = ([_("%(year)s 年度填报将截止（截止日期 %(deadline)s）：各地区填报员不能再上传、"
+                "修改、说明或提交；审核员仍可审核已提交的填报。") % params,
+              _("截止后可以重新开放，但须说明原因。") % params] if closing else
+             [_("%(year)s 年度填报将重新开放：各地区填报员可以再次上传、修改和提交；"
+                "截止日期（%(deadline)s）之后提交的记为逾期。") % params])
+    if reason_form is not None and not reason_form.is_bound:
+        reason_form = ReasonForm()
+    return _confirm_page(
+        request, title=(_("确认截止 %(year)s 年度填报") if closing
+                        else _("确认重新开放 %(year)s 年度填报")) % params,
+        lines=lines, action=reverse("submissions:cycle_update", args=[cycle.pk]),
+        hidden={"state": state}, button=_("确认截止") if closing else _("确认重新开放"),
+        cancel=reverse("submissions:cycles"), reason_form=reason_form,
+        table=selectors.submission_counts(cycle), status=status)
+
+
+BULK_PROBLEMS_SHOWN = 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulk_import_page(request: HttpRequest) -> HttpResponse:
+    """An administrator's bulk load, as ``import_values``: "只检查不保存" runs every check and
+    shows the report, storing nothing; "导入" checks first and then asks for a confirmation
+    that says what will be stored (and approved), the file kept meanwhile; the confirmation
+    loads it."""
+    require_administrator(request)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        return _bulk_confirmed(request)
+    form = (BulkImportForm(request.POST, request.FILES) if request.method == "POST"
+            else BulkImportForm())
+    if not form.is_bound or not form.is_valid():
+        return render(request, "submissions/bulk_import.html", {"form": shown_again(form)
+                      if form.is_bound else form}, status=400 if form.is_bound else 200)
+    data = form.cleaned_data
+    uploaded = data["file"]
+    try:
+        file_check_size(size=uploaded.size, limit=settings.BULK_MAX_BYTES)
+        content = b"".join(uploaded.chunks())
+        result = bulk_import(content=content, filename=uploaded.name, year=data["year"],
+                             actor=request.user, approve=data["approve"],
+                             late_reason=data["late_reason"], dry_run=True)
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+        return render(request, "submissions/bulk_import.html", {"form": shown_again(form)},
+                      status=400)
+    report = {"form": form, "result": result,
+              "problems": (result.errors + result.warnings)[:BULK_PROBLEMS_SHOWN],
+              "more": max(0, len(result.errors) + len(result.warnings) - BULK_PROBLEMS_SHOWN)}
+    if request.POST.get("mode") != "import" or not result.ok:
+        return render(request, "submissions/bulk_import.html", report)
+    record = file_store(content=content, filename=uploaded.name, cycle=None, region=None,
+                        purpose=UploadedFile.Purpose.BULK, actor=request.user)
+    params = {"year": data["year"], "regions": result.regions, "rows": result.rows,
+              "warnings": len(result.warnings), "name": uploaded.name}
+    lines = [_("将从 %(name)s 导入 %(year)s 年度 %(regions)s 个地区的数据（%(rows)s 行），"
+               "每个地区生成一个新版本，有 %(warnings)s 个警告。") % params]
+    if result.created_cycle:
+        lines.append(_("%(year)s 年度还没有填报周期：将新建一个（填报中）。") % params)
+    if data["approve"]:
+        lines.append(_("这 %(regions)s 个地区的填报将直接审核通过，不经审核员；之后只能由管理员"
+                       "逐个重新打开。") % params)
+    if data["late_reason"].strip():
+        lines.append(_("周期已截止，按补录导入；原因记入审计日志。"))
+    return _confirm_page(
+        request, title=(_("确认批量导入并审核通过") if data["approve"] else _("确认批量导入")),
+        lines=lines, action=reverse("submissions:bulk_import"),
+        hidden={"sha256": record.sha256, "name": uploaded.name[:255],
+                "year": str(data["year"]),
+                "approve": "1" if data["approve"] else "",
+                "late_reason": data["late_reason"].strip()},
+        button=_("确认导入并审核通过") if data["approve"] else _("确认导入"),
+        cancel=reverse("submissions:bulk_import"))
+
+
+SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
+
+
+def _bulk_confirmed(request: HttpRequest) -> HttpResponse:
+    """The second, deliberate step of a bulk load: the file the first step checked and kept
+    (content-addressed: named by its SHA-256, which the confirmation carries)."""
+    sha256 = request.POST.get("sha256", "")
+    year = request.POST.get("year", "")
+    if not SHA256.fullmatch(sha256) or not year.isdigit() or len(year) != 4:
+        raise Http404
+    content = bulk_file_read(sha256=sha256)
+    if content is None:
+        raise Http404
+    approve = request.POST.get("approve") == "1"
+    try:
+        result = bulk_import(content=content, filename=request.POST.get("name", "")[:255]
+                             or f"{sha256}.csv", year=int(year), actor=request.user,
+                             approve=approve,
+                             late_reason=request.POST.get("late_reason", "")[:2000])
+    except ApplicationError as exc:
+        error_message(request, exc)
+        return redirect("submissions:bulk_import")
+    if not result.ok:
+        messages.error(request, _("文件有 %(n)s 个错误，没有导入任何数据") % {
+            "n": len(result.errors)})
+        return redirect("submissions:bulk_import")
+    messages.success(request, (
+        _("已导入 %(year)s 年度 %(regions)s 个地区的数据并审核通过") if approve
+        else _("已导入 %(year)s 年度 %(regions)s 个地区的数据")) % {
+        "year": year, "regions": len(result.versions)})
     return redirect("submissions:cycles")
 
 

@@ -153,6 +153,10 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
                            "POST": _r(302, 403, 403, 403, 200, 403)},  # empty form re-shown
     "submissions:cycle_update": {"GET": WRONG_METHOD,  # neither a state nor a deadline
                                  "POST": _r(302, 403, 403, 403, 400, 403)},
+    # A bulk load (or its dry run) is an administrator's; an empty form is refused at its
+    # fields (400).
+    "submissions:bulk_import": {"GET": _r(302, 403, 403, 403, 200, 403),
+                                "POST": _r(302, 403, 403, 403, 400, 403)},
     # --- scoring: the administrators' work, read by auditors -------------------------------
     "scoring:runs": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     "scoring:score": {"GET": WRONG_METHOD, "POST": ADMIN_ACTION},

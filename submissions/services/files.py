@@ -89,6 +89,17 @@ def file_store(
     return record
 
 
+def bulk_file_read(*, sha256: str) -> bytes | None:
+    """The bytes stored under a content hash (``file_store``), or ``None`` when there are none
+    or they no longer match it."""
+    path = Path(default_storage.path(f"uploads/{sha256[:2]}/{sha256}"))
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    return content if hashlib.sha256(content).hexdigest() == sha256 else None
+
+
 def file_record(
     *, content: bytes, filename: str, cycle: Cycle | None, region: Region | None, purpose: str,
     actor: Any,

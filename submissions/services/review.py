@@ -18,6 +18,7 @@ from audit.services import log_action
 from common.errors import ApplicationError
 from common.tasks import enqueue_on_commit
 from submissions.models import Comment, Submission, Transition, Version
+from submissions.services.cycles import cycle_ensure_open
 from submissions.workflow import Action, Actor, next_state
 
 S = Submission.State
@@ -25,6 +26,10 @@ S = Submission.State
 SUBMIT_WITHOUT_VERSION = _("还没有可提交的数据，请先上传或在线填写")
 SUBMIT_HAS_ERRORS = _("当前版本有 {count} 个错误，请改正后再提交")
 SUBMIT_REJECTED_FILE = _("当前版本的文件无法读取，请重新上传")
+SUBMIT_VALIDATION_PENDING = _("第 {number} 版还在校验，校验结束后才能提交")
+WARNINGS_UNEXPLAINED = "WARNINGS_UNEXPLAINED"
+SUBMIT_UNEXPLAINED = _("还有 {count} 个警告没有说明：请在各数值的备注中说明后再提交")
+APPROVE_NOT_VALID = _("当前版本（第 {number} 版）未通过校验，不能通过")
 APPROVE_UNEXPLAINED = _("还有 {count} 个警告没有填报单位的说明，不能通过")
 COMMENT_EMPTY = _("评论不能为空")
 COMMENT_TOO_LONG = _("评论最多 {limit} 个字")
@@ -43,7 +48,11 @@ def submission_lock(*, submission_id: int) -> Submission:
     joined to it as they were before: its current version could be the one the other
     transaction replaced (two simultaneous uploads then both saw v1 as current, and v1 won).
     The second statement sees everything committed before the lock was granted."""
-    list(Submission.objects.select_for_update().filter(pk=submission_id).values_list("pk"))
+    # No ordering: the model's default one joins the cycle and the region, and FOR UPDATE would
+    # lock their rows too (every submission of a cycle waiting on one another, and a close of
+    # the cycle, which locks the cycle and then its submissions, deadlocking with a submit).
+    list(Submission.objects.select_for_update().filter(pk=submission_id).order_by()
+         .values_list("pk"))
     return (Submission.objects.select_related("region", "cycle", "current_version")
             .get(pk=submission_id))
 
@@ -64,9 +73,16 @@ def transition_apply(
     now = timezone.now()
     if submission.state == S.SUBMITTED:
         submission.submitted_at = now
+        submission.submitted_version = version or submission.current_version
+        submission.submitted_late = timezone.localdate(now) > submission.cycle.deadline
     if submission.state == S.APPROVED:
         submission.approved_at = now
-    submission.save(update_fields=["state", "submitted_at", "approved_at", "updated_at"])
+        submission.approved_version = submission.current_version
+    elif before == S.APPROVED:
+        submission.approved_version = None
+    submission.save(update_fields=["state", "submitted_at", "submitted_version",
+                                   "submitted_late", "approved_at", "approved_version",
+                                   "updated_at"])
     Transition.objects.create(
         submission=submission, version=version or submission.current_version, action=action,
         from_state=before, to_state=submission.state, actor=actor, reason=reason,
@@ -75,7 +91,9 @@ def transition_apply(
         actor=actor, action=f"submission.{action}", obj=submission,
         region_code=submission.region.code, cycle_year=submission.cycle.year,
         data={"from": before, "to": submission.state, "reason": reason,
-              "version": version.number if version else None},
+              "version": version.number if version else None,
+              **({"late": True} if submission.state == S.SUBMITTED and submission.submitted_late
+                 else {})},
     )
 
 
@@ -90,6 +108,9 @@ def submission_transition(
     submission = submission_lock(submission_id=submission_id)
     if action == Action.APPROVE:
         current = submission.current_version
+        if current is not None and current.validation != Version.Validation.VALID:
+            raise ApplicationError("APPROVE_NOT_VALID", APPROVE_NOT_VALID,
+                                   params={"number": current.number})
         if current is not None and current.unexplained_warning_count:
             raise ApplicationError("APPROVE_UNEXPLAINED", APPROVE_UNEXPLAINED,
                                    params={"count": current.unexplained_warning_count})
@@ -102,16 +123,33 @@ def submission_transition(
 
 @transaction.atomic
 def submission_submit(*, submission_id: int, actor: Any) -> Submission:
-    """The officer submits the current version; the worker checks it after commit."""
+    """The officer submits the current version, which is pinned from now on (no later
+    version replaces it: ``versions.version_point_at``); the worker checks it after commit.
+
+    Refused while the cycle is not open (``CYCLE_CLOSED``), while the current version or a
+    newer one awaits its validation (the officer would submit an older one, or one not yet
+    checked), and while a warning has no explanation (``WARNINGS_UNEXPLAINED``). After the
+    deadline of an open cycle the submission is accepted and marked late."""
     submission = submission_lock(submission_id=submission_id)
+    cycle_ensure_open(cycle=submission.cycle)
     current = submission.current_version
     if current is None:
         raise ApplicationError("SUBMIT_WITHOUT_VERSION", SUBMIT_WITHOUT_VERSION)
+    newer = (submission.versions.filter(number__gte=current.number,
+                                        validation__in=[Version.Validation.PENDING,
+                                                        Version.Validation.RUNNING])
+             .order_by("-number").first())
+    if newer is not None:
+        raise ApplicationError("SUBMIT_VALIDATION_PENDING", SUBMIT_VALIDATION_PENDING,
+                               params={"number": newer.number})
     if current.validation == Version.Validation.REJECTED:
         raise ApplicationError("SUBMIT_REJECTED_FILE", SUBMIT_REJECTED_FILE)
     if current.error_count:
         raise ApplicationError("SUBMIT_HAS_ERRORS", SUBMIT_HAS_ERRORS,
                                params={"count": current.error_count})
+    if current.unexplained_warning_count:
+        raise ApplicationError(WARNINGS_UNEXPLAINED, SUBMIT_UNEXPLAINED,
+                               params={"count": current.unexplained_warning_count})
     transition_apply(submission=submission, action=Action.SUBMIT, actor_role=Actor.OFFICER,
                      actor=actor, version=current)
     enqueue_on_commit("submissions.tasks.check_submission", submission.pk)

@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 S = Submission.State
 V = Version.Validation
 
-TEMPLATE_OTHER_REGION = _("这是{other}的填报模板，不是本地区（{own}）的")
+TEMPLATE_OTHER_REGION = _("此模板属于 {other}（{other_code}），不能上传到 {own}（{own_code}）")
+TEMPLATE_OTHER_YEAR = _("此模板属于 {other} 年度，不能上传到 {own} 年度的填报")
 
 
 @dataclass
@@ -143,8 +144,10 @@ def _read_upload(version: Version, ruleset: rules.RuleSet) -> ValidationOutcome:
     if len(table.rows) > limit:
         return ValidationOutcome({}, [_too_many_rows(len(table.rows), len(ruleset.elements),
                                                      limit)], rejected=True)
+    foreign = _template_meta_issues(content, version.submission)
+    if foreign:  # refused whole: kept as a rejected upload, never the current version
+        return ValidationOutcome({}, foreign, rejected=True)
     cells, issues = rules.parse_rows(ruleset, table.rows, sheet=table.sheet or "")
-    issues.extend(_template_meta_issues(content, version.submission))
     return ValidationOutcome(cells, issues)
 
 
@@ -163,22 +166,34 @@ def _too_many_rows(rows: int, elements: int, limit: int) -> rules.Issue:
 
 
 def _template_meta_issues(content: bytes, submission: Submission) -> list[rules.Issue]:
-    """An error when the file is the template made for another region."""
+    """The error that refuses a file whole when it is the template made for another region
+    or another year (its hidden "_meta" sheet says which)."""
     meta = read_template_meta(content) or {}
     code = meta.get("region_code")
-    if not code or code == submission.region.code:
-        return []
-    other = Region.objects.filter(code=code).first()
-    # The issue is stored in both languages, as the rules' own messages are.
-    zh, en = (_in_language(language, other=other, code=code, own=submission.region)
-              for language in ("zh-hans", "en"))
-    return [rules.Issue("", rules.ERROR, "TEMPLATE_OTHER_REGION", zh, en)]
+    if code and code != submission.region.code:
+        other = Region.objects.filter(code=code).first()
+        # The issue is stored in both languages, as the rules' own messages are.
+        zh, en = (_other_region(language, other=other, code=code, own=submission.region)
+                  for language in ("zh-hans", "en"))
+        return [rules.Issue("", rules.ERROR, "TEMPLATE_OTHER_REGION", zh, en)]
+    year = (meta.get("cycle") or "").strip().removesuffix(".0")
+    if year and year != str(submission.cycle.year):
+        zh, en = (_other_year(language, other=year, own=submission.cycle.year)
+                  for language in ("zh-hans", "en"))
+        return [rules.Issue("", rules.ERROR, "TEMPLATE_OTHER_YEAR", zh, en)]
+    return []
 
 
-def _in_language(language: str, *, other: Region | None, code: str, own: Region) -> str:
+def _other_region(language: str, *, other: Region | None, code: str, own: Region) -> str:
     with translation.override(language):
         return str(TEMPLATE_OTHER_REGION).format(
-            other=localized(other, "name") if other else code, own=localized(own, "name"))
+            other=localized(other, "short_name") if other else code, other_code=code,
+            own=localized(own, "short_name"), own_code=own.code)
+
+
+def _other_year(language: str, *, other: str, own: int) -> str:
+    with translation.override(language):
+        return str(TEMPLATE_OTHER_YEAR).format(other=other, own=own)
 
 
 def _stored_cells(version: Version) -> dict[str, rules.Cell]:

@@ -19,7 +19,8 @@ from audit.services import log_action
 from common.errors import ApplicationError
 from common.numbers import plain_decimal
 from common.tasks import enqueue_on_commit
-from submissions.models import Submission, UploadedFile, Value, Version
+from submissions.models import Cycle, Submission, UploadedFile, Value, Version
+from submissions.services.cycles import cycle_ensure_open
 from submissions.services.files import file_check_size, file_store
 from submissions.services.review import submission_lock, transition_apply
 from submissions.workflow import Action, Actor
@@ -63,13 +64,18 @@ def _validation_queue(version: Version) -> None:
 def version_create_from_upload(
     *, submission: Submission, content: bytes, filename: str, actor: Any
 ) -> Version:
-    """Store an uploaded file as a new version and queue its validation after commit."""
+    """Store an uploaded file as a new version and queue its validation after commit.
+
+    Refused (``CYCLE_CLOSED``) while the cycle is not open: checked before the bytes are
+    stored, and again under the submission's lock, which a close waits for."""
     file_check_size(size=len(content))
+    cycle_ensure_open(cycle=Cycle.objects.get(pk=submission.cycle_id))  # as stored now
     record = file_store(content=content, filename=filename, cycle=submission.cycle,
                         region=submission.region, purpose=UploadedFile.Purpose.SUBMISSION,
                         actor=actor)
     with transaction.atomic():
         locked = submission_lock(submission_id=submission.pk)
+        cycle_ensure_open(cycle=locked.cycle)
         submission_ensure_editable(submission=locked)
         record.save()
         version = _version_create(locked, source=Version.Source.UPLOAD, actor=actor,
@@ -94,10 +100,12 @@ class EditedValue:
 def version_create_from_edit(
     *, submission: Submission, values: Mapping[str, EditedValue], actor: Any
 ) -> Version:
-    """An online correction: a new version with every value, its diff against the current
-    version, validated in the worker."""
+    """An online correction or explanation (a value's note): a new version with every value,
+    its diff against the current version, validated in the worker. Refused while the cycle
+    is not open (``CYCLE_CLOSED``)."""
     with transaction.atomic():
         locked = submission_lock(submission_id=submission.pk)
+        cycle_ensure_open(cycle=locked.cycle)
         current = locked.current_version
         before = ({v.element.code: v for v in current.values.select_related("element")}
                   if current else {})
@@ -137,7 +145,11 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def version_point_at(*, submission: Submission, version: Version) -> None:
-    """Move the current pointer forward only: a slow early upload never replaces a later one."""
+    """Move the current pointer forward only: a slow early upload never replaces a later one;
+    and only while the submission may change: a version whose validation ends after the
+    submission was submitted (or approved) never replaces the version submitted."""
+    if not submission.is_editable:
+        return
     current = submission.current_version
     if current is None or version.number > current.number:
         submission.current_version = version

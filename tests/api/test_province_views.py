@@ -205,3 +205,40 @@ def _named(content: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+@pytest.mark.parametrize("call", ["values", "file", "explanations", "submit"])
+def test_a_closed_cycle_refuses_every_change_with_409_and_its_code(api_world, call):
+    from submissions.models import Cycle
+
+    client = api_world.client("110000")
+    if call == "submit":
+        send_values(client)
+    Cycle.objects.filter(pk=api_world.draft_bj.cycle_id).update(state=Cycle.State.CLOSED)
+    versions = Version.objects.count()
+    if call == "values":
+        response = send_values(client)
+    elif call == "file":
+        response = client.post(url("file"), {"file": _named(template_csv(valid_values()),
+                                                            "bj.csv")})
+    elif call == "explanations":
+        response = post_json(client, url("explanations"), {"explanations": [
+            {"element_code": "E101", "note": "late"}]})
+    else:
+        response = client.post(url("submit"))
+    assert response.status_code == 409
+    assert response.json()["code"] == "CYCLE_CLOSED"
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert Version.objects.count() == versions
+    api_world.draft_bj.refresh_from_db()
+    assert api_world.draft_bj.state == Submission.State.DRAFT
+
+
+def test_a_submit_with_unexplained_warnings_answers_409(api_world):
+    client = api_world.client("110000")
+    halved = {c: (v / 2 if c in ("E201", "E202") else v) for c, v in valid_values().items()}
+    report = client.get(send_values(client, halved)["Location"]).json()
+    assert report["error_count"] == 0 and report["unexplained_warning_count"] >= 1
+    response = client.post(url("submit"))
+    assert response.status_code == 409
+    assert response.json()["code"] == "WARNINGS_UNEXPLAINED"

@@ -195,3 +195,97 @@ def test_it_refuses_a_file_above_the_bulk_limit_before_reading_it(bootstrapped, 
         call_command("import_values", str(path), "--cycle", "2017")
     assert str(caught.value) == f"文件大小 {size} 超过上限 1 KB"
     assert not Cycle.objects.exists()
+
+
+# --- issue 15: a closed cycle, a late load with its reason, a dry run --------------------
+
+
+def _counts() -> dict[str, int]:
+    """The rows of every table of the apps (the operator account made first: its creation is
+    audited, and is not the import's)."""
+    from django.apps import apps
+
+    from accounts.selectors import operator_user
+
+    operator_user(None)
+
+    return {m._meta.label: m.objects.count() for m in apps.get_models()
+            if m._meta.app_label in {"submissions", "audit", "scoring", "indicators"}}
+
+
+def test_it_refuses_a_closed_cycle_unless_late_with_a_reason(bootstrapped, tmp_path, capsys):
+    CycleFactory(state=Cycle.State.CLOSED)
+    path = _write(tmp_path, bulk_csv(bulk_rows(["110000"])))
+    before = _counts()
+    with pytest.raises(CommandError) as caught:
+        call_command("import_values", str(path), "--cycle", "2017")
+    assert "已截止" in str(caught.value)
+    with pytest.raises(CommandError) as caught:
+        call_command("import_values", str(path), "--cycle", "2017", "--late")
+    assert "--reason" in str(caught.value)
+    assert _counts() == before
+    call_command("import_values", str(path), "--cycle", "2017", "--late", "--reason",
+                 "统计局更正后补录")
+    entry = AuditEntry.objects.get(action="version.bulk_import")
+    assert entry.data["late"] is True and entry.data["late_reason"] == "统计局更正后补录"
+    assert Version.objects.count() == 1
+
+
+def test_it_still_creates_an_open_cycle_for_a_year_without_one(bootstrapped, tmp_path):
+    call_command("import_values", str(_write(tmp_path, bulk_csv(bulk_rows(["110000"])))),
+                 "--cycle", "2017")
+    cycle = Cycle.objects.get(year=2017)
+    assert cycle.state == Cycle.State.OPEN
+    assert all(v.is_validated for v in Version.objects.all())
+
+
+def test_a_dry_run_reports_the_same_and_stores_nothing(bootstrapped, tmp_path, capsys):
+    CycleFactory(year=2016)
+    call_command("import_values", str(_write(tmp_path, bulk_csv(bulk_rows(["110000"])), "a.csv")),
+                 "--cycle", "2016", "--approve")
+    rows = [(r, c, v / 2 if c in ("E201", "E202") else v, n)
+            for r, c, v, n in bulk_rows(["110000", "310000"])]
+    path = _write(tmp_path, bulk_csv(rows), "b.csv")
+    capsys.readouterr()
+    before = _counts()
+    files = sorted(p.name for p in tmp_path.iterdir())
+    call_command("import_values", str(path), "--cycle", "2017", "--approve", "--dry-run")
+    dry = capsys.readouterr().out
+    assert _counts() == before
+    assert not Cycle.objects.filter(year=2017).exists()
+    assert "dry run" in dry and "2 region(s) checked" in dry and "would create cycle 2017" in dry
+    assert "nothing was stored" in dry
+    assert sorted(p.name for p in tmp_path.iterdir()) == files
+    call_command("import_values", str(path), "--cycle", "2017")
+    real = capsys.readouterr().out
+    warnings = [line for line in dry.splitlines() if line.startswith("warning:")]
+    assert warnings and warnings == [line for line in real.splitlines()
+                                     if line.startswith("warning:")]
+
+
+def test_a_dry_run_lists_the_errors_and_exits_non_zero(bootstrapped, tmp_path, capsys):
+    rows = [(r, c, "abc" if c == "E101" else v, n) for r, c, v, n in bulk_rows(["110000"])]
+    before = _counts()
+    with pytest.raises(CommandError):
+        call_command("import_values", str(_write(tmp_path, bulk_csv(rows))), "--cycle",
+                     "2017", "--dry-run")
+    assert "E101" in capsys.readouterr().err
+    assert _counts() == before
+
+
+def test_it_refuses_to_replace_a_submitted_version_unless_it_approves(bootstrapped, tmp_path):
+    from indicators.models import Region
+
+    cycle = CycleFactory()
+    submission = Submission.objects.get_or_create(
+        cycle=cycle, region=Region.objects.get(code="110000"))[0]
+    Submission.objects.filter(pk=submission.pk).update(state=Submission.State.AWAITING_REVIEW)
+    path = _write(tmp_path, bulk_csv(bulk_rows(["110000"])))
+    with pytest.raises(CommandError) as caught:
+        call_command("import_values", str(path), "--cycle", "2017")
+    assert "正在审核" in str(caught.value)
+    assert not Version.objects.exists()
+    call_command("import_values", str(path), "--cycle", "2017", "--approve")
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.APPROVED
+    assert submission.approved_version_id == submission.current_version_id

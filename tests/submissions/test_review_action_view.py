@@ -89,7 +89,11 @@ def test_it_refuses_a_reopening_with_a_reason_too_long(admin_client_, bj_submiss
     assert "原因最多" in _field_error(page, "id_reopen_reason")
     bj_submission.refresh_from_db()
     assert bj_submission.state == S.APPROVED
-    admin_client_.post(url, {"reason": "数据更正"})
+    confirm = admin_client_.post(url, {"reason": "数据更正"})
+    assert confirm.status_code == 200 and "确认重新打开" in confirm.content.decode()
+    bj_submission.refresh_from_db()
+    assert bj_submission.state == S.APPROVED  # not before the second, deliberate action
+    admin_client_.post(url, {"reason": "数据更正", "confirm": "1"})
     bj_submission.refresh_from_db()
     assert bj_submission.state == S.DRAFT
 

@@ -63,23 +63,25 @@ def test_it_refuses_to_submit_nothing(submission, officer_bj):
     assert caught.value.code == "SUBMIT_WITHOUT_VERSION"
 
 
-def test_it_ends_invalid_when_the_pending_version_has_errors(
+def test_it_refuses_to_submit_before_the_current_version_is_validated(
         submission, officer_bj, django_capture_on_commit_callbacks):
     edited = {code: EditedValue(value=v, raw=str(v), note="") for code, v in
               valid_values().items()}
     edited["P03"] = EditedValue(value=edited["P03"].value + Decimal("0.5"), raw="", note="")
-    # An online correction is current at once; submitted before its validation has run, the
-    # worker finds the error and says invalid.
+    # An online correction is current at once; submitted before its validation has run, it is
+    # refused (what would be submitted is not checked yet), and once checked its error is.
     version = version_create_from_edit(submission=submission, values=edited, actor=officer_bj)
-    with django_capture_on_commit_callbacks(execute=True):
+    with pytest.raises(ApplicationError) as caught:
         submission_submit(submission_id=submission.pk, actor=officer_bj)
-    submission.refresh_from_db()
-    assert submission.state == Submission.State.VALIDATING
+    assert caught.value.code == "SUBMIT_VALIDATION_PENDING"
     from submissions.services.validation import version_validate
 
     version_validate(version_id=version.pk)
+    with pytest.raises(ApplicationError) as caught:
+        submission_submit(submission_id=submission.pk, actor=officer_bj)
+    assert caught.value.code == "SUBMIT_HAS_ERRORS"
     submission.refresh_from_db()
-    assert submission.state == Submission.State.INVALID
+    assert submission.state == Submission.State.DRAFT
 
 
 def test_it_saves_an_online_correction_as_a_new_version_with_its_diff(

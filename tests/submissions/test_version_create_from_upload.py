@@ -144,8 +144,15 @@ def test_it_refuses_the_template_of_another_region_in_both_languages(
                                              filename="template.xlsx", actor=officer_bj)
     issue = version.issues.get(rule_code="TEMPLATE_OTHER_REGION")
     assert issue.severity == ValidationIssue.Severity.ERROR
-    assert issue.message_zh == "这是上海市的填报模板，不是本地区（北京市）的"
-    assert issue.message_en == "This is the template of Shanghai, not of your region (Beijing)"
+    assert issue.message_zh == "此模板属于 上海（310000），不能上传到 北京（110000）"
+    assert issue.message_en == ("This template belongs to Shanghai (310000) and cannot be "
+                                "uploaded to Beijing (110000)")
+    # Refused whole: kept (with its file) as a rejected upload, never the current version.
+    version.refresh_from_db()
+    bj_submission.refresh_from_db()
+    assert version.validation == Version.Validation.REJECTED
+    assert version.file is not None and not version.values.exists()
+    assert bj_submission.current_version_id != version.pk
 
 
 @pytest.mark.parametrize(("size", "limit", "message"), [
@@ -157,3 +164,39 @@ def test_it_gives_sizes_with_one_decimal_at_most(size, limit, message):
     with translation.override("zh-hans"), pytest.raises(ApplicationError) as caught:
         file_check_size(size=size, limit=limit)
     assert (caught.value.code, caught.value.message) == ("FILE_TOO_LARGE", message)
+
+
+def test_it_refuses_the_template_of_another_year_whole(
+        bj_client, bj_submission, officer_bj, django_capture_on_commit_callbacks):
+    from tests.factories import CycleFactory
+
+    older = Submission.objects.get_or_create(cycle=CycleFactory(year=2016),
+                                             region=officer_bj.region)[0]
+    template = bj_client.get(reverse("submissions:template", args=[older.pk])).content
+    with django_capture_on_commit_callbacks(execute=True):
+        version = version_create_from_upload(submission=bj_submission, content=template,
+                                             filename="template.xlsx", actor=officer_bj)
+    version.refresh_from_db()
+    assert version.validation == Version.Validation.REJECTED
+    issue = version.issues.get()
+    assert issue.rule_code == "TEMPLATE_OTHER_YEAR"
+    assert issue.message_zh == "此模板属于 2016 年度，不能上传到 2017 年度的填报"
+    bj_submission.refresh_from_db()
+    assert bj_submission.current_version_id != version.pk
+
+
+def test_the_page_says_whose_template_it_is_in_words_in_both_languages(
+        sh_client, sh_submission, bj_client, bj_submission, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    template = sh_client.get(reverse("submissions:template", args=[sh_submission.pk])).content
+    with django_capture_on_commit_callbacks(execute=True):
+        bj_client.post(reverse("submissions:upload", args=[bj_submission.pk]),
+                       {"file": SimpleUploadedFile("template.xlsx", template)})
+    detail = reverse("submissions:detail", args=[bj_submission.pk])
+    page = bj_client.get(detail).content.decode()
+    assert "此模板属于 上海（310000），不能上传到 北京（110000）" in page
+    assert "[TEMPLATE_OTHER_REGION]" not in page
+    english = bj_client.get(detail, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ("This template belongs to Shanghai (310000) and cannot be uploaded to Beijing"
+            in english)

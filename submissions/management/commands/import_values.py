@@ -25,9 +25,22 @@ class Command(BaseCommand):
         parser.add_argument("--async", dest="run_async", action="store_true",
                             help="queue the load for a Celery worker instead of running it here")
         parser.add_argument("--user", help="record the action as this user (default: operator)")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="run every check and print the same report; store nothing")
+        parser.add_argument("--late", action="store_true",
+                            help="load into a cycle that is no longer open (needs --reason)")
+        parser.add_argument("--reason", default="",
+                            help="why the data come late (with --late; kept in the audit log)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
+        late_reason = options["reason"].strip()
+        if options["late"] and not late_reason:
+            raise CommandError("--late needs --reason TEXT: why the data come late")
+        if late_reason and not options["late"]:
+            raise CommandError("--reason goes with --late")
+        if options["dry_run"] and options["run_async"]:
+            raise CommandError("--dry-run runs here: it cannot be combined with --async")
         try:
             with refusals_as_command_errors():
                 file_check_size(size=path.stat().st_size, limit=settings.BULK_MAX_BYTES)
@@ -42,12 +55,13 @@ class Command(BaseCommand):
             record = file_store(content=content, filename=path.name, cycle=None, region=None,
                                 purpose=UploadedFile.Purpose.BULK, actor=actor)
             bulk_import_file.delay(str(record.file.name), path.name, options["cycle"], actor.pk,
-                                   options["approve"])
+                                   options["approve"], late_reason)
             self.stdout.write(f"queued: {path.name} (sha256 {record.sha256})")
             return
         with refusals_as_command_errors():
             result = bulk_import(content=content, filename=path.name, year=options["cycle"],
-                                 actor=actor, approve=options["approve"])
+                                 actor=actor, approve=options["approve"],
+                                 late_reason=late_reason, dry_run=options["dry_run"])
         for problem in result.warnings:
             self.stdout.write("warning: " + _line(path.name, problem))
         if not result.ok:
@@ -56,6 +70,13 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path}: {len(result.errors)} error(s); nothing was stored"
             )
+        if result.dry_run:
+            created = f", would create cycle {options['cycle']}" if result.created_cycle else ""
+            self.stdout.write(
+                f"{path.name}: dry run: {result.rows} rows, {result.regions} region(s) checked"
+                f"{created}, {len(result.warnings)} warning(s); nothing was stored"
+            )
+            return
         if result.created_cycle:
             self.stdout.write(f"created cycle {options['cycle']}")
         approved = " and approved" if options["approve"] else ""
