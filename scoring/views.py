@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import ApplicationError
@@ -46,10 +46,10 @@ def score(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return redirect("scoring:runs")
 
 
-PARTIAL_NOTE_REQUIRED = _lazy("部分发布必须填写说明：为什么现在发布，缺少的地区何时补上")
-INCOMPLETE_NOT_CHOSEN = _lazy(
+PARTIAL_NOTE_REQUIRED = gettext_lazy("部分发布必须填写说明：为什么现在发布，缺少的地区何时补上")
+INCOMPLETE_NOT_CHOSEN = gettext_lazy(
     "本次测算只覆盖 %(of)s 个地区中的 %(covered)s 个；部分发布须勾选“允许不完整”")
-CHANGED_MEANWHILE = _lazy(
+CHANGED_MEANWHILE = gettext_lazy(
     "确认期间本年度已有另一次发布，下面是按最新情况重新列出的内容，请再次确认")
 
 
