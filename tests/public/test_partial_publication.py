@@ -149,7 +149,7 @@ def test_the_overall_json_of_a_partial_year(partial, client: Client):
 
 
 def test_the_overall_json_of_a_complete_year(world, client: Client):
-    response, html = page(client, "/rankings/2017/")
+    _response, html = page(client, "/rankings/2017/")
     assert dict(html.links).get(f"/rankings/2017/overall.json?run={world.run2017.pk}") == "JSON"
     data = json.loads(client.get("/rankings/2017/overall.json").content)
     assert (data["partial"], data["covered"], data["of"]) == (False, 31, 31)
