@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from indicators.models import ModelVersion, Region
 from scoring import core
@@ -115,6 +115,20 @@ def run_coverage(run: ScoringRun) -> Coverage:
     coverage = Coverage(covered=counts["covered"], of=counts["of"])
     run.__dict__["_coverage"] = coverage
     return coverage
+
+
+def ranked_count() -> int:
+    """How many regions a complete ranking covers (31)."""
+    return Region.objects.filter(ranked=True).count()
+
+
+def cycles_with_runs() -> QuerySet[Cycle]:
+    """The cycles, the latest first, each with its runs; each run with ``covered``: how many
+    ranked regions it has a result for (the runs page)."""
+    runs = (ScoringRun.objects.select_related("created_by", "published_by")
+            .annotate(covered=Count("results", filter=Q(results__region__ranked=True))))
+    return (Cycle.objects.select_related("model_version")
+            .prefetch_related(Prefetch("runs", queryset=runs)).order_by("-year"))
 
 
 def regions_not_covered(run: ScoringRun) -> list[Region]:

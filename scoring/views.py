@@ -24,16 +24,15 @@ from scoring.permissions import (
     get_run_for_staff,
     require_scoring_reader,
 )
-from submissions.models import Cycle, Version
+from submissions.models import Version
 
 
 @login_required
 @require_GET
 def runs(request: HttpRequest) -> HttpResponse:
     require_scoring_reader(request)
-    cycles = Cycle.objects.select_related("model_version").prefetch_related(
-        "runs__created_by", "runs__published_by").order_by("-year")
-    return render(request, "scoring/runs.html", {"cycles": cycles})
+    return render(request, "scoring/runs.html", {
+        "cycles": selectors.cycles_with_runs(), "of": selectors.ranked_count()})
 
 
 @login_required

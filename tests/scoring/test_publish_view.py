@@ -193,3 +193,11 @@ def test_a_published_run_has_no_confirmation_form(admin_client_, load, all_codes
     assert _publish(admin_client_, run).status_code == 302
     html = _confirm_page(admin_client_, run)
     assert 'id="already-published"' in html and 'id="publish-form"' not in html
+
+
+def test_the_runs_page_shows_each_runs_coverage(admin_client_, load, all_codes):
+    load(["110000", "310000"])
+    run = score()
+    html = admin_client_.get(reverse("scoring:runs")).content.decode()
+    assert 'data-covered="2"' in html and "2/31 · 部分" in html
+    assert f'id="publish-{run.pk}"' in html
