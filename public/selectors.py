@@ -116,14 +116,17 @@ def tier_labels(run: ScoringRun, tiers: list[Tier] | None = None) -> dict[str, s
 
 def overall_rows(run: ScoringRun, *, ranked: bool | None = True,
                  tiers: list[Tier] | None = None,
-                 dimensions: list[Dimension] | None = None) -> list[RankingRow]:
+                 dimensions: list[Dimension] | None = None,
+                 changes: bool | None = None) -> list[RankingRow]:
     """The ranking of the run's ranked (or unranked, or with ``None`` all: the ranked first)
     units; ``tiers`` and ``dimensions``, the run's model's, when the caller has read them
-    already."""
+    already. Rank changes only where ``rank_changes_shown`` (``changes=False``: a page that
+    shows none need not ask)."""
     if dimensions is None:
         dimensions = list(run.model_version.dimensions.all())
     labels = tier_labels(run, tiers)
-    changes = rank_changes_shown(run)
+    if changes is None:
+        changes = rank_changes_shown(run)
     rows = []
     # The indicators' JSON is the larger part of a result and the ranking does not show it.
     results = run.results.select_related("region").defer("indicators")

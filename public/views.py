@@ -224,7 +224,8 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
         run = selectors.published_runs().get(pk=run_id)
         tiers = list(run.model_version.tiers.all())
         dimensions = list(run.model_version.dimensions.all())
-        every = selectors.overall_rows(run, ranked=None, tiers=tiers, dimensions=dimensions)
+        every = selectors.overall_rows(run, ranked=None, tiers=tiers, dimensions=dimensions,
+                                       changes=False)  # the map shows no rank change
         rows = [row for row in every if row.region.ranked]
         classes = selectors.map_classes([row.total for row in rows])
         tiles = [{"row": row, "region": row.region, "label": row.label,
