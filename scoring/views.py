@@ -64,16 +64,12 @@ def _confirm_page(request: HttpRequest, run: ScoringRun, form: PublishForm, *,
 
 def _not_yet(request: HttpRequest, run: ScoringRun, form: PublishForm) -> HttpResponse | None:
     """The confirmation page again, unless this POST is the deliberate second action on what
-    the page said: ``confirmed``, the same publication to revise, and for a partial run the
-    "allow incomplete" box and a note."""
+    the page said: ``confirmed``, and for a partial run the "allow incomplete" box and a note
+    (that it revises what the page said it would, ``run_publish`` checks under its lock)."""
     data = form.cleaned_data
     preview = selectors.publish_preview(run)
     if not data["confirmed"]:
         return _confirm_page(request, run, form)
-    shown = preview.revises.pk if preview.revises else 0
-    if data["revises"] is not None and data["revises"] != shown:
-        messages.warning(request, CHANGED_MEANWHILE)
-        return _confirm_page(request, run, form, status=409)
     if preview.coverage.partial:
         if not data["allow_incomplete"]:
             form.add_error("allow_incomplete", INCOMPLETE_NOT_CHOSEN % {
@@ -103,8 +99,12 @@ def publish(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         run = services.run_publish(run=run, actor=request.user,
                                    note=form.cleaned_data["note"],
-                                   allow_incomplete=form.cleaned_data["allow_incomplete"])
+                                   allow_incomplete=form.cleaned_data["allow_incomplete"],
+                                   revises=form.cleaned_data["revises"])
     except ApplicationError as exc:
+        if exc.code == "PUBLICATION_CHANGED":
+            messages.warning(request, CHANGED_MEANWHILE)
+            return _confirm_page(request, run, form, status=409)
         if exc.field in form.fields and not run.is_published:
             form.add_error(exc.field, exc.message)
             return _confirm_page(request, run, form, status=400)

@@ -207,3 +207,22 @@ def test_it_records_the_user_given(load, all_codes, administrator):
     assert run.published_by == administrator
     with pytest.raises(CommandError, match="no user 'nobody'"):
         call_command("publish", "--cycle", "2017", "--user", "nobody")
+
+
+def test_a_stale_confirmation_is_refused_by_the_service(load, all_codes, administrator):
+    """``revises``: what the caller was shown would be revised; another publication since
+    then is refused, under the cycle's lock (the web's confirmation page sends it)."""
+    from common.errors import ApplicationError
+    from scoring.services import run_publish
+
+    load(all_codes)
+    first, second = score(), score()
+    run_publish(run=first, actor=administrator, revises=0)
+    with pytest.raises(ApplicationError) as refused:
+        run_publish(run=second, actor=administrator, note="修订", revises=0)
+    assert refused.value.code == "PUBLICATION_CHANGED"
+    second.refresh_from_db()
+    assert not second.is_published
+    run_publish(run=second, actor=administrator, note="修订", revises=first.pk)
+    second.refresh_from_db()
+    assert second.is_published and second.revision_of_id == first.pk
