@@ -40,6 +40,17 @@ def published_runs_covered() -> list[tuple[ScoringRun, Coverage]]:
             for run in runs]
 
 
+def published_years(of: int) -> list[tuple[int, bool]]:
+    """Every published year, the latest first, and whether its latest publication is partial
+    (covers fewer than ``of`` ranked regions): one query."""
+    latest: dict[int, int] = {}
+    for year, covered in published_runs().annotate(
+            covered=Count("results", filter=Q(results__region__ranked=True))).values_list(
+            "cycle__year", "covered"):
+        latest.setdefault(year, covered)  # the year's latest publication comes first
+    return [(year, covered < of) for year, covered in latest.items()]
+
+
 def latest_published_year() -> int | None:
     """The year the landing page opens on: the latest year whose latest publication covers
     every ranked region. A partial year never replaces a complete one; only while no year is

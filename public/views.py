@@ -114,9 +114,7 @@ def overall(request: HttpRequest, year: int) -> HttpResponse:
             "publications": list(selectors.published_runs().filter(cycle=run.cycle)),
             "rank_changes": rank_changes_shown(run),
             "spread_percent": f"{run.spread * 100:g}",
-            "years": sorted(set(selectors.published_runs().values_list("cycle__year",
-                                                                       flat=True)),
-                            reverse=True),
+            "years": selectors.published_years(run_coverage(run).of),
         }
 
     body = _body(run_id, f"overall:{query}", "public/_overall.html", build)

@@ -162,3 +162,11 @@ def test_the_overall_json_of_a_named_publication_and_none(world, client: Client)
     url = f"/rankings/2017/overall.json?run={world.run2016.pk}"
     assert client.get(url).status_code == 404  # a run of another year
     assert client.get("/rankings/2031/overall.json").status_code == 404
+
+
+def test_the_year_list_marks_the_partial_year(partial, client: Client):
+    content = client.get("/rankings/2017/").content.decode()
+    years = content.split("年度：", 1)[1].split("</p>", 1)[0]
+    mark = '<span class="partial-mark">（部分发布）'
+    assert f'href="/rankings/{PARTIAL_YEAR}/">{PARTIAL_YEAR}</a>{mark}' in years
+    assert '2017</a><span class="partial-mark">' not in years
