@@ -63,6 +63,17 @@ def test_the_administrator_confirms_a_partial_publication_and_every_page_says_so
     assert run.input_hash in page.inner_text("#input-hash")
     _shot(page, "confirm-zh")
     assert not _check(page, "zh-hans", "confirmation")
+    # The same page in English on a phone.
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.reload()
+    assert "Partial publication" in page.inner_text("#what-happens")
+    _shot(page, "confirm-en-390")
+    assert not _check(page, "en", "confirmation en 390px")
+    context.add_cookies([{"name": "django_language", "value": "zh-hans",
+                          "url": live_server.url}])
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.reload()
     page.click("#confirm-publish")  # without the box and the note: refused at the fields
     page.wait_for_selector(f"#publish-allow-{run.pk}-error")
     page.check(f"#publish-allow-{run.pk}")
