@@ -92,6 +92,17 @@ class Aggregate:
     unit: str
     value: float | None
     regions: int          # how many regions the figure stands on
+    of: int = 0           # how many ranked regions there are (31): fewer is provisional
+
+    @property
+    def provisional(self) -> bool:
+        """A figure of fewer than all the provinces is not a national figure yet."""
+        return self.regions < self.of
+
+
+def provinces_count() -> int:
+    """How many regions a national figure stands on when it is complete: the ranked ones."""
+    return Region.objects.filter(ranked=True).count()
 
 
 def provincial_approved(cycle: Cycle) -> list[Any]:
@@ -103,11 +114,12 @@ def provincial_approved(cycle: Cycle) -> list[Any]:
 def element_aggregates(cycle: Cycle) -> list[Aggregate]:
     """Σ of every element whose national aggregation is ``sum``, over approved data."""
     approved = provincial_approved(cycle)
+    of = provinces_count()
     result = []
     for element in cycle.model_version.elements.filter(aggregation=DataElement.Aggregation.SUM):
         present = [a.values[element.code] for a in approved if element.code in a.values]
         result.append(Aggregate(element.code, element.name, localized(element, "unit"),
-                                sum(present) if present else None, len(present)))
+                                sum(present) if present else None, len(present), of))
     return result
 
 
@@ -117,6 +129,7 @@ def indicator_aggregates(cycle: Cycle) -> list[Aggregate]:
     approved = provincial_approved(cycle)
     summed = set(cycle.model_version.elements.filter(
         aggregation=DataElement.Aggregation.SUM).values_list("code", flat=True))
+    of = provinces_count()
     result = []
     for indicator in cycle.model_version.indicators.all():
         expression = parse_expression(indicator.formula)
@@ -131,7 +144,7 @@ def indicator_aggregates(cycle: Cycle) -> list[Aggregate]:
             except ZeroDivisionError:
                 value = None
         result.append(Aggregate(indicator.code, indicator.name, localized(indicator, "unit"),
-                                value, len(rows)))
+                                value, len(rows), of))
     return result
 
 
@@ -182,13 +195,14 @@ def provincial_figure(target: NationalTarget, cycle: Cycle | None) -> Aggregate 
     approved = provincial_approved(cycle)
     rows = [a.values for a in approved if expression.codes <= a.values.keys()]
     if not rows:
-        return Aggregate(target.code, target.name, target.unit, None, 0)
+        return Aggregate(target.code, target.name, target.unit, None, 0, provinces_count())
     sums = {code: sum(row[code] for row in rows) for code in expression.codes}
     try:
         value = float(expression.evaluate(sums)) * target.provincial_scale
     except ZeroDivisionError:
         value = None
-    return Aggregate(target.code, target.name, target.unit, value, len(rows))
+    return Aggregate(target.code, target.name, target.unit, value, len(rows),
+                     provinces_count())
 
 
 def targets_progress() -> list[TargetProgress]:

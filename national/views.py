@@ -35,14 +35,16 @@ def cycle_view(request: HttpRequest, year: int) -> HttpResponse:
     require_national_reader(request)
     cycle = get_object_or_404(Cycle.objects.select_related("model_version"), year=year)
     statuses = selectors.completeness(cycle)
+    elements = selectors.element_aggregates(cycle)
+    indicators = selectors.indicator_aggregates(cycle)
     counts = {status: sum(1 for s in statuses if s.status == status)
               for status in selectors.STATUS_ORDER}
     return render(request, "national/cycle.html", {
         "cycle": cycle, "statuses": statuses, "counts": counts,
         "late": sum(1 for s in statuses if s.late),
         "grid": [s for s in statuses if s.region.grid_row],
-        "elements": selectors.element_aggregates(cycle),
-        "indicators": selectors.indicator_aggregates(cycle),
+        "elements": elements, "indicators": indicators,
+        "provisional": any(a.provisional for a in [*elements, *indicators]),
         "cycles": Cycle.objects.order_by("-year"),
     })
 

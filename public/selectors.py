@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from common.i18n import localized
@@ -16,19 +16,55 @@ from indicators.model_diff import comparable
 from indicators.models import Dimension, Indicator, ModelVersion, Region, Tier
 from public.models import Announcement
 from scoring.models import ScoringRun, UnitResult
-from scoring.selectors import previous_published_run, round_half_up
+from scoring.selectors import (
+    Coverage,
+    previous_published_run,
+    rank_changes_shown,
+    round_half_up,
+)
 from submissions.models import Cycle
 
 
 def published_runs() -> QuerySet[ScoringRun]:
     return (ScoringRun.objects.filter(published_at__isnull=False)
-            .select_related("cycle", "model_version", "revision_of")
+            .select_related("cycle", "model_version", "revision_of", "previous_run")
             .order_by("-cycle__year", "-publication_number"))
 
 
+def published_runs_covered() -> list[tuple[ScoringRun, Coverage]]:
+    """Every publication with its coverage (two queries), the latest year first."""
+    of = Region.objects.filter(ranked=True).count()
+    runs = published_runs().annotate(
+        covered=Count("results", filter=Q(results__region__ranked=True)))
+    return [(run, Coverage(covered=run.covered, of=of))  # type: ignore[attr-defined]
+            for run in runs]
+
+
+def published_years(of: int) -> list[tuple[int, bool]]:
+    """Every published year, the latest first, and whether its latest publication is partial
+    (covers fewer than ``of`` ranked regions): one query."""
+    latest: dict[int, int] = {}
+    for year, covered in published_runs().annotate(
+            covered=Count("results", filter=Q(results__region__ranked=True))).values_list(
+            "cycle__year", "covered"):
+        latest.setdefault(year, covered)  # the year's latest publication comes first
+    return [(year, covered < of) for year, covered in latest.items()]
+
+
 def latest_published_year() -> int | None:
-    run = published_runs().first()
-    return run.cycle.year if run else None
+    """The year the landing page opens on: the latest year whose latest publication covers
+    every ranked region. A partial year never replaces a complete one; only while no year is
+    complete is the latest partial year the default."""
+    latest: dict[int, ScoringRun] = {}
+    for run in published_runs().annotate(
+            covered=Count("results", filter=Q(results__region__ranked=True))):
+        latest.setdefault(run.cycle.year, run)  # the year's latest publication comes first
+    if not latest:
+        return None
+    of = Region.objects.filter(ranked=True).count()
+    complete = [year for year, run in latest.items()
+                if run.covered >= of]  # type: ignore[attr-defined]  # the annotation
+    return max(complete) if complete else max(latest)
 
 
 def published_run(year: int, run_id: int | None = None) -> ScoringRun:
@@ -91,13 +127,17 @@ def tier_labels(run: ScoringRun, tiers: list[Tier] | None = None) -> dict[str, s
 
 def overall_rows(run: ScoringRun, *, ranked: bool | None = True,
                  tiers: list[Tier] | None = None,
-                 dimensions: list[Dimension] | None = None) -> list[RankingRow]:
+                 dimensions: list[Dimension] | None = None,
+                 changes: bool | None = None) -> list[RankingRow]:
     """The ranking of the run's ranked (or unranked, or with ``None`` all: the ranked first)
     units; ``tiers`` and ``dimensions``, the run's model's, when the caller has read them
-    already."""
+    already. Rank changes only where ``rank_changes_shown`` (``changes=False``: a page that
+    shows none need not ask)."""
     if dimensions is None:
         dimensions = list(run.model_version.dimensions.all())
     labels = tier_labels(run, tiers)
+    if changes is None:
+        changes = rank_changes_shown(run)
     rows = []
     # The indicators' JSON is the larger part of a result and the ranking does not show it.
     results = run.results.select_related("region").defer("indicators")
@@ -109,7 +149,7 @@ def overall_rows(run: ScoringRun, *, ranked: bool | None = True,
             dimensions=[round_half_up(r.dimensions.get(d.code, {}).get("points"))
                         for d in dimensions],
             total=round_half_up(r.total), tier=labels.get(r.tier, ""),
-            rank_change=r.rank_change, incomplete=r.incomplete,
+            rank_change=r.rank_change if changes else None, incomplete=r.incomplete,
             rank_p05=r.rank_p05, rank_p95=r.rank_p95,
         ))
     rows.sort(key=lambda row: (not row.region.ranked, row.rank is None, row.rank or 0,
@@ -209,6 +249,11 @@ class HistoryRow:
     result: UnitResult
     total: Any
     same_model: bool     # scored under the model of the page's run
+    coverage: Coverage | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.coverage is not None and self.coverage.partial
 
     @property
     def model(self) -> ModelVersion:
@@ -221,13 +266,16 @@ def region_history(region: Region, current: ScoringRun) -> list[HistoryRow]:
     Two queries: the latest publication of every published cycle, and the region's results
     in them."""
     latest: dict[int, ScoringRun] = {}
-    for run in published_runs().order_by("cycle__year", "publication_number"):
+    for run in published_runs().order_by("cycle__year", "publication_number").annotate(
+            covered=Count("results", filter=Q(results__region__ranked=True))):
         latest[run.cycle.year] = run
     runs = {r.pk: r for r in latest.values()}
+    of = Region.objects.filter(ranked=True).count()
     results = (UnitResult.objects.filter(run_id__in=list(runs), region=region)
                .defer("indicators", "dimensions"))
     rows = [HistoryRow(runs[r.run_id].cycle.year, runs[r.run_id], r, round_half_up(r.total),
-                       runs[r.run_id].model_version_id == current.model_version_id)
+                       runs[r.run_id].model_version_id == current.model_version_id,
+                       Coverage(runs[r.run_id].covered, of))  # type: ignore[attr-defined]
             for r in results]
     return sorted(rows, key=lambda row: row.year)
 
@@ -278,6 +326,7 @@ class YearComparison:
     dimensions: list[ComparedFigure]
     indicators: list[ComparedFigure]
     not_comparable: list[str]   # names of this year's dimensions and indicators left out
+    partial: bool = False       # one of the two publications is partial: no rank change
 
 
 def year_comparison(run: ScoringRun, result: UnitResult) -> YearComparison | None:
@@ -286,6 +335,7 @@ def year_comparison(run: ScoringRun, result: UnitResult) -> YearComparison | Non
     previous = run.previous_run or previous_published_run(run.cycle)
     if previous is None:
         return None
+    changes = rank_changes_shown(run, previous)
     before = previous.results.filter(region=result.region).first()
     if before is None:
         return None
@@ -294,8 +344,9 @@ def year_comparison(run: ScoringRun, result: UnitResult) -> YearComparison | Non
     inds = list(run.model_version.indicators.all())
     return YearComparison(
         previous=previous, same_model=previous.model_version_id == run.model_version_id,
-        rank_change=(before.rank - result.rank
-                     if before.rank is not None and result.rank is not None else None),
+        rank_change=(before.rank - result.rank if changes and before.rank is not None
+                     and result.rank is not None else None),
+        partial=not changes,
         dimensions=[_compared(d, localized(d, "name"), "", before.dimensions, result.dimensions,
                               "points", ranks=True) for d in dims if d.code in ok.dimensions],
         indicators=[_compared(i, localized(i, "name"), localized(i, "unit"), before.indicators,

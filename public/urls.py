@@ -18,5 +18,6 @@ urlpatterns = [
     path("<int:year>/weights/", weights_views.weights, name="weights"),
     path("<int:year>/dimensions/<str:code>/", views.dimension, name="dimension"),
     path("<int:year>/regions/<str:code>/", views.region, name="region"),
+    path("<int:year>/overall.json", views.overall_json, name="overall_json"),
     path("<int:year>/<str:table>.<str:fmt>", views.download, name="download"),
 ]

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -29,6 +29,7 @@ from public import downloads, selectors
 from public.page_cache import cache_seconds
 from public.pdf import document_pdf
 from scoring.models import ScoringRun, UnitResult
+from scoring.selectors import Coverage, rank_changes_shown, run_coverage
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,13 @@ def _body(run_id: int, name: str, template: str,
     page and language. It is rendered without the request, so nothing of the visitor can get
     into it."""
     def render() -> str:
-        return render_to_string(template, build())
+        context = build()
+        run = context.get("run")
+        if isinstance(run, ScoringRun):
+            # Every page of a year says whether its publication is partial (the banner of
+            # ``_nav.html``), and its national figures how many regions they stand on.
+            context.setdefault("coverage", run_coverage(run))
+        return render_to_string(template, context)
 
     seconds = cache_seconds()
     if seconds <= 0:
@@ -105,10 +112,9 @@ def overall(request: HttpRequest, year: int) -> HttpResponse:
                                  for r in rows],
                       "max": _total_points(dimensions), "value_label": _("总分（分）")},
             "publications": list(selectors.published_runs().filter(cycle=run.cycle)),
+            "rank_changes": rank_changes_shown(run),
             "spread_percent": f"{run.spread * 100:g}",
-            "years": sorted(set(selectors.published_runs().values_list("cycle__year",
-                                                                       flat=True)),
-                            reverse=True),
+            "years": selectors.published_years(run_coverage(run).of),
         }
 
     body = _body(run_id, f"overall:{query}", "public/_overall.html", build)
@@ -148,7 +154,7 @@ def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
                        for d in dimensions],
             "median": [_chart_value(medians.get(d.code)) for d in dimensions],
             "region_label": selectors.region_label(result.region),
-            "median_label": _("全国中位数"),
+            "median_label": median_label(run_coverage(run)),
             "history_years": [row.year for row in history],
             "history_totals": [_chart_value(row.result.total) for row in history],
             "max": _total_points(dimensions), "value_label": _("总分（分）"),
@@ -174,6 +180,15 @@ def region(request: HttpRequest, year: int, code: str) -> HttpResponse:
                  build)
     return _page(request, "public/region.html", {
         "run": run, "label": selectors.region_label(result.region), "body": body})
+
+
+def median_label(coverage: Coverage) -> str:
+    """全国中位数, or for a partial publication the median of the regions it covers, labelled
+    provisional with how many they are."""
+    if not coverage.partial:
+        return _("全国中位数")
+    return _("已发布地区中位数（暂定，%(of)s 个地区中的 %(covered)s 个）") % {
+        "of": coverage.of, "covered": coverage.covered}
 
 
 def _tiers(run: ScoringRun) -> list[TierBand]:
@@ -207,7 +222,8 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
         run = selectors.published_runs().get(pk=run_id)
         tiers = list(run.model_version.tiers.all())
         dimensions = list(run.model_version.dimensions.all())
-        every = selectors.overall_rows(run, ranked=None, tiers=tiers, dimensions=dimensions)
+        every = selectors.overall_rows(run, ranked=None, tiers=tiers, dimensions=dimensions,
+                                       changes=False)  # the map shows no rank change
         rows = [row for row in every if row.region.ranked]
         classes = selectors.map_classes([row.total for row in rows])
         tiles = [{"row": row, "region": row.region, "label": row.label,
@@ -230,7 +246,8 @@ def grid(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def publications(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_to_string("public/publications.html",
-                                         {"runs": selectors.published_runs()}, request=request))
+                                         {"runs": selectors.published_runs_covered()},
+                                         request=request))
 
 
 @require_GET
@@ -250,6 +267,16 @@ def download(request: HttpRequest, year: int, table: str, fmt: str) -> HttpRespo
         content_type = CONTENT_TYPES[fmt]
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{year}-{table}.{fmt}"'
+    return response
+
+
+@require_GET
+def overall_json(request: HttpRequest, year: int) -> HttpResponse:
+    """The overall ranking as JSON, with whether the publication is partial."""
+    run, _query = _run_from(request, year)
+    response = JsonResponse(downloads.overall_json(run),
+                            json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{year}-overall.json"'
     return response
 
 

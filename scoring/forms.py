@@ -20,6 +20,11 @@ class PublishForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=PUBLISH_NOTE_MAX_LENGTH,
                            error_messages={"max_length": TEXT_TOO_LONG})
     allow_incomplete = forms.BooleanField(label=_("允许不完整"), required=False)
+    # The second, deliberate action: the confirmation page sends it; the first step does not.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The publication the confirmation page said this one would revise (0: none); if another
+    # was published meanwhile, the page is shown again with what has changed.
+    revises = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class ScenarioSaveForm(forms.Form):

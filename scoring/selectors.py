@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from indicators.models import ModelVersion, Region
 from scoring import core
@@ -89,6 +89,67 @@ def previous_published_run(cycle: Cycle) -> ScoringRun | None:
     return None
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How many of the regions a ranking is about (the ranked ones, 31) a run has a result
+    for. A run of fewer is a partial publication: marked as such wherever it is shown, its
+    rank changes and national figures provisional."""
+
+    covered: int
+    of: int
+
+    @property
+    def partial(self) -> bool:
+        return self.covered < self.of
+
+
+def run_coverage(run: ScoringRun) -> Coverage:
+    """The run's coverage of the ranked regions, in one query. A run's results never change,
+    so neither does its coverage: it is kept on the instance for the rest of the request."""
+    kept = run.__dict__.get("_coverage")
+    if isinstance(kept, Coverage):
+        return kept
+    counts = Region.objects.filter(ranked=True).aggregate(
+        of=Count("pk"),
+        covered=Count("pk", filter=Q(pk__in=UnitResult.objects.filter(run=run)
+                                     .values("region_id"))))
+    coverage = Coverage(covered=counts["covered"], of=counts["of"])
+    run.__dict__["_coverage"] = coverage
+    return coverage
+
+
+def ranked_count() -> int:
+    """How many regions a complete ranking covers (31)."""
+    return Region.objects.filter(ranked=True).count()
+
+
+def cycles_with_runs() -> QuerySet[Cycle]:
+    """The cycles, the latest first, each with its runs; each run with ``covered``: how many
+    ranked regions it has a result for (the runs page)."""
+    runs = (ScoringRun.objects.select_related("created_by", "published_by")
+            .annotate(covered=Count("results", filter=Q(results__region__ranked=True))))
+    return (Cycle.objects.select_related("model_version")
+            .prefetch_related(Prefetch("runs", queryset=runs)).order_by("-year"))
+
+
+def regions_not_covered(run: ScoringRun) -> list[Region]:
+    """The ranked regions the run has no result for, in region order."""
+    return list(Region.objects.filter(ranked=True)
+                .exclude(pk__in=run.results.values("region_id")).order_by("order", "code"))
+
+
+def rank_changes_shown(run: ScoringRun, previous: ScoringRun | None = None) -> bool:
+    """Rank changes against the previous publication mean something only when both
+    publications cover every ranked region: against a partial year (or from one) a region
+    would seem to rise only because others are missing."""
+    previous = previous or run.previous_run
+    if previous is None:
+        return False
+    # Both, always: the same queries for a partial year as for a complete one.
+    now, before = run_coverage(run), run_coverage(previous)
+    return not now.partial and not before.partial
+
+
 def run_results(run: ScoringRun) -> QuerySet[UnitResult]:
     return run.results.select_related("region").order_by("rank", "region__code")
 
@@ -152,3 +213,74 @@ def ranking_rows(run: ScoringRun) -> list[dict[str, object]]:
         rows.append(row)
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["region_code"]))
     return rows
+
+
+# --- what a publication will do (the confirmation page) --------------------------------------
+
+#: How many of the first ranks the confirmation shows.
+PREVIEW_RANKS = 10
+
+
+@dataclass(frozen=True)
+class RankMove:
+    """A region whose rank or total differs from the publication being revised."""
+
+    region: Region
+    rank_before: int | None
+    rank_now: int | None
+    total_before: Decimal | None
+    total_now: Decimal | None
+
+
+@dataclass(frozen=True)
+class PublishPreview:
+    """What publishing ``run`` will do, said before it is done."""
+
+    run: ScoringRun
+    coverage: Coverage
+    missing: list[Region]             # ranked regions the run has no result for
+    first: list[dict[str, object]]    # the first ranks, as the exports show them
+    revises: ScoringRun | None        # the cycle's publication this one will be a revision of
+    publication_number: int
+    same_inputs: bool | None          # the revised publication read the same inputs
+    added: list[Region]               # covered now, not in the revised publication
+    removed: list[Region]             # in the revised publication, not covered now
+    moves: list[RankMove]             # regions in both whose rank or total differs
+    coverage_before: Coverage | None
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revises is not None
+
+
+def publish_preview(run: ScoringRun) -> PublishPreview:
+    """What the confirmation page says before ``run`` is published: the run, its input hash,
+    the regions it covers (and misses), its first ranks, and how it differs from the
+    publication of the same year it would revise."""
+    coverage = run_coverage(run)
+    revises = latest_published_run(run.cycle)
+    now = {r.region_id: r for r in run_results(run).filter(region__ranked=True)}
+    added: list[Region] = []
+    removed: list[Region] = []
+    moves: list[RankMove] = []
+    if revises is not None:
+        before = {r.region_id: r for r in run_results(revises).filter(region__ranked=True)}
+        added = [r.region for pk, r in now.items() if pk not in before]
+        removed = [r.region for pk, r in before.items() if pk not in now]
+        for pk, result in now.items():
+            old = before.get(pk)
+            if old is None:
+                continue
+            totals = (round_half_up(old.total), round_half_up(result.total))
+            if old.rank != result.rank or totals[0] != totals[1]:
+                moves.append(RankMove(result.region, old.rank, result.rank, *totals))
+        moves.sort(key=lambda m: (m.rank_now is None, m.rank_now or 0, m.region.code))
+    return PublishPreview(
+        run=run, coverage=coverage, missing=regions_not_covered(run),
+        first=ranking_rows(run)[:PREVIEW_RANKS], revises=revises,
+        publication_number=(revises.publication_number or 0) + 1 if revises else 1,
+        same_inputs=None if revises is None else revises.input_hash == run.input_hash,
+        added=sorted(added, key=lambda r: (r.order, r.code)),
+        removed=sorted(removed, key=lambda r: (r.order, r.code)),
+        moves=moves, coverage_before=run_coverage(revises) if revises else None,
+    )

@@ -22,14 +22,15 @@ from scoring import core, selectors
 from scoring.models import ScoringRun, UnitResult
 from scoring.uncertainty import rank_uncertainty
 from submissions.models import Cycle
-from submissions.selectors import regions_without_approval, values_of_versions
+from submissions.selectors import values_of_versions
 
 NOTHING_APPROVED = _("{year} 年度还没有审核通过的填报，无法测算")
 ALREADY_PUBLISHED = _("测算 #{number} 已经发布，不能再次发布；如需更正，请重新测算后作为修订版发布")
 NOTE_REQUIRED = _("修订版发布必须填写说明")
+PUBLICATION_CHANGED = _("确认之后 {year} 年度已有另一次发布，请重新查看发布内容后再确认")
 NOTE_TOO_LONG = _("发布说明最多 {limit} 个字")
 NOTE_MAX_LENGTH = 2000
-INCOMPLETE = _("以下参与排名的地区还没有审核通过的填报：{regions}")
+INCOMPLETE = _("本次测算不含以下参与排名的地区：{regions}；部分发布须明确选择“允许不完整”")
 
 
 #: The parts of a result row that are large JSON documents, serialised once (``documents``).
@@ -288,21 +289,34 @@ def results_insert(run: ScoringRun, computed: Computed) -> None:
 
 
 def run_publish(*, run: ScoringRun, actor: Any, note: str = "",
-                allow_incomplete: bool = False) -> ScoringRun:
+                allow_incomplete: bool = False, revises: int | None = None) -> ScoringRun:
     """Make a run's rankings public. A later publication in the same cycle is a revision of
-    the earlier one and needs a note; the earlier one stays visible."""
+    the earlier one and needs a note; the earlier one stays visible.
+
+    A run without a result for every ranked region is published only with
+    ``allow_incomplete`` (the web's checkbox, the command's ``--allow-incomplete``), and is
+    then a partial publication wherever it is shown (``selectors.run_coverage``).
+
+    ``revises``: the id of the publication the caller was shown this one would revise (0: the
+    year's first); when another was published since, it is refused (``PUBLICATION_CHANGED``)
+    so that nobody confirms one thing and gets another."""
     with transaction.atomic():
         locked_cycle = Cycle.objects.select_for_update().get(pk=run.cycle_id)
         run = ScoringRun.objects.select_for_update().get(pk=run.pk)
         if run.is_published:
             raise ApplicationError("ALREADY_PUBLISHED", ALREADY_PUBLISHED,
                                    params={"number": run.number})
-        missing = regions_without_approval(locked_cycle, ranked_only=True)
+        # What the run covers decides, not what the cycle holds now: a run scored on 2 regions
+        # stays a run of 2 regions however many are approved since.
+        missing = selectors.regions_not_covered(run)
         if missing and not allow_incomplete:
             separator = pgettext("enumeration separator", "、")
             raise ApplicationError("INCOMPLETE", INCOMPLETE, params={
                 "regions": separator.join(r.short_name for r in missing)})
         revision_of = selectors.latest_published_run(locked_cycle)
+        if revises is not None and revises != (revision_of.pk if revision_of else 0):
+            raise ApplicationError("PUBLICATION_CHANGED", PUBLICATION_CHANGED,
+                                   params={"year": locked_cycle.year})
         if len(note.strip()) > NOTE_MAX_LENGTH:
             raise ApplicationError("NOTE_TOO_LONG", NOTE_TOO_LONG, field="note",
                                    params={"limit": NOTE_MAX_LENGTH})
@@ -315,10 +329,13 @@ def run_publish(*, run: ScoringRun, actor: Any, note: str = "",
         run.note = note.strip()
         run.save(update_fields=["published_at", "published_by", "publication_number",
                                 "revision_of", "note"])
+        coverage = selectors.run_coverage(run)
         locked_cycle.state = Cycle.State.PUBLISHED
         locked_cycle.save(update_fields=["state"])
         log_action(actor=actor, action="scoring.publish", obj=run, cycle_year=locked_cycle.year,
                    data={"run": run.number, "publication": run.publication_number,
                          "revision_of": revision_of.number if revision_of else None,
-                         "note": run.note, "incomplete": [r.code for r in missing]})
+                         "note": run.note, "incomplete": [r.code for r in missing],
+                         "partial": coverage.partial, "covered": coverage.covered,
+                         "of": coverage.of})
     return run

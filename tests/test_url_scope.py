@@ -161,7 +161,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "scoring:runs": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     "scoring:score": {"GET": WRONG_METHOD, "POST": ADMIN_ACTION},
     "scoring:run": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
-    "scoring:publish": {"GET": WRONG_METHOD, "POST": ADMIN_ACTION},
+    # the confirmation page (GET; a POST without the confirmation shows it too)
+    "scoring:publish": {"GET": _r(302, 403, 403, 403, 200, 403), "POST": ADMIN_ACTION},
     "scoring:provenance": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     "scoring:trace": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
     "scoring:download": {"GET": ADMIN_READ, "POST": WRONG_METHOD},
@@ -184,6 +185,7 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "public:weights": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
     "public:dimension": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
     "public:region": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
+    "public:overall_json": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
     "public:download": {"GET": PUBLIC_PAGE, "POST": PUBLIC_NO_POST},
     # --- the national view: administrators, and auditors who read everything ---------------
     "national:overview": {"GET": _r(302, 403, 403, 403, 302, 302),  # to the latest cycle

@@ -65,3 +65,44 @@ def test_it_shows_the_grid_to_administrators_only(admin_client_, reviewer_client
     assert auditor_client.get(url).status_code == 200
     assert reviewer_client.get(url).status_code == 403
     assert bj_client.get(url).status_code == 403
+
+
+# --- figures of fewer than all regions are provisional (issue 15, point 2) --------------------
+
+
+def test_a_figure_of_two_regions_says_so_and_is_provisional(administrator):
+    cycle = _cycle(administrator, deadline=timezone.localdate() + timedelta(days=10))
+    bulk_import(content=bulk_csv(bulk_rows(["110000", "310000"])), filename="b.csv",
+                year=2017, actor=administrator, approve=True)
+    elements = {a.code: a for a in element_aggregates(cycle)}
+    assert (elements["P01"].regions, elements["P01"].of) == (2, 31)
+    assert elements["P01"].provisional
+    rates = {a.code: a for a in indicator_aggregates(cycle)}
+    assert rates["I41"].provisional
+
+
+def test_every_region_approved_is_a_national_figure(administrator):
+    from indicators.models import Region
+
+    cycle = _cycle(administrator, deadline=timezone.localdate() + timedelta(days=10))
+    codes = list(Region.objects.filter(ranked=True).values_list("code", flat=True))
+    bulk_import(content=bulk_csv(bulk_rows(codes)), filename="b.csv", year=2017,
+                actor=administrator, approve=True)
+    elements = {a.code: a for a in element_aggregates(cycle)}
+    assert elements["P01"].regions == 31 and not elements["P01"].provisional
+
+
+def test_the_page_labels_partial_figures_provisional_in_both_languages(admin_client_,
+                                                                       administrator):
+    _cycle(administrator, deadline=timezone.localdate() + timedelta(days=10))
+    bulk_import(content=bulk_csv(bulk_rows(["110000", "310000"])), filename="b.csv",
+                year=2017, actor=administrator, approve=True)
+    url = reverse("national:cycle", args=[2017])
+    html = admin_client_.get(url).content.decode()
+    aggregates = html.split('id="element-aggregates"')[1].split("</table>")[0]
+    assert "31 个地区中的 2 个" in aggregates and "暂定" in aggregates
+    assert 'id="provisional-note"' in html
+    english = admin_client_.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    aggregates = english.split('id="element-aggregates"')[1].split("</table>")[0]
+    assert "2 of 31 regions" in aggregates and "provisional" in aggregates
+    assert "暂定" not in english

@@ -104,4 +104,4 @@ def test_the_query_count_does_not_grow_with_the_number_of_regions(world, client:
     few = count_queries(client, url("D3", 2019))
     empty_caches()
     many = count_queries(client, url("D3"))
-    assert few == many <= 8
+    assert few == many <= 9  # + the coverage of the run (the partial-publication banner)

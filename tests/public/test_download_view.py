@@ -268,13 +268,13 @@ def test_the_files_are_named_and_typed(world, client: Client):
 
 def test_an_unpublished_run_has_no_downloads(world, client: Client):
     unpublished = score(world.cycle2017, world.admin)
-    for fmt in ("csv", "xlsx", "pdf"):
+    for fmt in ("csv", "xlsx", "pdf", "json"):
         assert client.get(f"/rankings/2017/overall.{fmt}?run={unpublished.pk}").status_code == 404
         assert client.get(f"/rankings/2017/D1.{fmt}?run={unpublished.pk}").status_code == 404
     assert client.get("/rankings/2018/overall.csv").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/rankings/2017/overall.json", "/rankings/2017/overall.html",
+@pytest.mark.parametrize("path", ["/rankings/2017/D1.json", "/rankings/2017/overall.html",
                                   "/rankings/2017/D9.csv", "/rankings/2017/secrets.xlsx"])
 def test_unknown_tables_and_formats_are_not_found(world, client: Client, path: str):
     assert client.get(path).status_code == 404

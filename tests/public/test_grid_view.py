@@ -104,7 +104,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_regions(world, client:
     few = count_queries(client, "/rankings/2019/grid/")
     empty_caches()
     many = count_queries(client, URL)
-    assert few == many <= 6
+    assert few == many <= 7  # + the coverage of the run (the partial-publication banner)
 
 
 def test_the_legend_gives_the_class_breaks_and_a_swatch_for_no_data(world, client: Client):

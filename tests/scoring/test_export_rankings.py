@@ -175,3 +175,17 @@ def test_it_exports_the_rank_interval_stored_with_the_run(load, all_codes, tmp_p
     assert f"over {run.replications:,} replications" in out.getvalue()
     header = _csv(_export(tmp_path, "csv"))[0]
     assert header[-2:] == ["rank_low", "rank_high"]
+
+
+def test_a_partial_publication_stays_machine_readable(synthetic_run, tmp_path):
+    """Issue 15: the command's files stay plain tables — the CSV's first row is its header,
+    the JSON a list of row objects — and the command says the publication is partial."""
+    lines = _csv(_export(tmp_path, "csv"))
+    assert lines[0] == RANKING_COLUMNS and len(lines) == 4
+    data = json.loads(_export(tmp_path, "json"))
+    assert isinstance(data, list) and [row["region_code"] for row in data] == [
+        "110000", "440000", "310000"]
+    out = io.StringIO()
+    call_command("export_rankings", "--cycle", "2017", "--format", "csv", "-o",
+                 str(tmp_path / "x.csv"), stdout=out)
+    assert "partial publication: 3/31 regions" in out.getvalue()

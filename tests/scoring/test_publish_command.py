@@ -24,17 +24,34 @@ def test_it_refuses_a_cycle_with_ranked_regions_not_approved(load, all_codes):
     with pytest.raises(CommandError) as refused:
         publish()
     message = str(refused.value)
-    assert "以下参与排名的地区还没有审核通过的填报" in message
+    assert "本次测算不含以下参与排名的地区" in message
     assert "西藏" in message and "青海" in message and "北京" not in message
     run.refresh_from_db()
     assert not run.is_published and run.publication_number is None
     assert Cycle.objects.get(year=2017).state == Cycle.State.SCORED
 
-    assert "first publication" in publish(2017, "--allow-incomplete")
+    # The flag is the deliberate choice: nothing is asked, no --yes.
+    out = publish(2017, "--allow-incomplete")
+    assert "first publication" in out and "partial publication: 29/31 regions" in out
     run.refresh_from_db()
     assert run.is_published and run.publication_number == 1
     entry = AuditEntry.objects.get(action="scoring.publish")
     assert entry.data["incomplete"] == missing
+    assert (entry.data["partial"], entry.data["covered"], entry.data["of"]) == (True, 29, 31)
+
+
+def test_what_the_run_covers_decides_not_what_the_cycle_holds_now(load, all_codes):
+    """A run scored on 29 regions stays a run of 29 after the other two are approved: it is
+    refused without the flag, as a partial publication."""
+    missing = ["540000", "630000"]
+    load([c for c in all_codes if c not in missing])
+    run = score()
+    load(missing)  # every region approved now, the run unchanged
+    with pytest.raises(CommandError) as refused:
+        publish(2017, "--run", str(run.pk))
+    assert "西藏" in str(refused.value)
+    run.refresh_from_db()
+    assert not run.is_published
 
 
 def test_it_does_not_wait_for_the_unranked_corps(load, provinces):
@@ -190,3 +207,22 @@ def test_it_records_the_user_given(load, all_codes, administrator):
     assert run.published_by == administrator
     with pytest.raises(CommandError, match="no user 'nobody'"):
         call_command("publish", "--cycle", "2017", "--user", "nobody")
+
+
+def test_a_stale_confirmation_is_refused_by_the_service(load, all_codes, administrator):
+    """``revises``: what the caller was shown would be revised; another publication since
+    then is refused, under the cycle's lock (the web's confirmation page sends it)."""
+    from common.errors import ApplicationError
+    from scoring.services import run_publish
+
+    load(all_codes)
+    first, second = score(), score()
+    run_publish(run=first, actor=administrator, revises=0)
+    with pytest.raises(ApplicationError) as refused:
+        run_publish(run=second, actor=administrator, note="修订", revises=0)
+    assert refused.value.code == "PUBLICATION_CHANGED"
+    second.refresh_from_db()
+    assert not second.is_published
+    run_publish(run=second, actor=administrator, note="修订", revises=first.pk)
+    second.refresh_from_db()
+    assert second.is_published and second.revision_of_id == first.pk

@@ -9,6 +9,7 @@ from scoring.selectors import (
     rank_interval_note,
     ranking_columns,
     ranking_rows,
+    run_coverage,
 )
 from submissions.models import Cycle
 
@@ -16,7 +17,8 @@ from submissions.models import Cycle
 class Command(BaseCommand):
     help = ("Export the latest published ranking of a cycle (csv with BOM, xlsx or json); its "
             "columns are the dimensions of the cycle's model, then rank_low and rank_high: the "
-            "90% interval of the rank when the dimension weights vary.")
+            "90% interval of the rank when the dimension weights vary. The file stays a plain "
+            "table; a partial publication is said on the command's output.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cycle", type=int, required=True)
@@ -35,3 +37,7 @@ class Command(BaseCommand):
                                                             rows))
         self.stdout.write(f"{len(rows)} rows of run {run.pk} written to {options['output']}")
         self.stdout.write(rank_interval_note(run))
+        coverage = run_coverage(run)
+        if coverage.partial:
+            # Said here, not in the file: the file stays a plain table (header first).
+            self.stdout.write(f"partial publication: {coverage.covered}/{coverage.of} regions")

@@ -6,6 +6,7 @@ from accounts.models import User
 from accounts.selectors import operator_user
 from common.commands import refusals_as_command_errors
 from scoring.models import ScoringRun
+from scoring.selectors import run_coverage
 from scoring.services import run_publish
 from submissions.models import Cycle
 
@@ -18,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--run", type=int, help="the run's id (default: the cycle's latest)")
         parser.add_argument("--note", default="", help="required for a revision")
         parser.add_argument("--allow-incomplete", action="store_true",
-                            help="publish although a ranked region has no approved submission")
+                            help="publish although the run has no result for some ranked "
+                                 "region: a partial publication, marked as such on every "
+                                 "public page and file")
         parser.add_argument("--user", help="record the action as this user (default: operator)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,4 +41,7 @@ class Command(BaseCommand):
             run = run_publish(run=run, actor=actor, note=options["note"],
                               allow_incomplete=options["allow_incomplete"])
         kind = f"revision of run {run.revision_of.pk}" if run.revision_of else "first publication"
-        self.stdout.write(f"published run {run.pk} of cycle {cycle.year} ({kind})")
+        coverage = run_coverage(run)
+        partial = (f" - partial publication: {coverage.covered}/{coverage.of} regions"
+                   if coverage.partial else "")
+        self.stdout.write(f"published run {run.pk} of cycle {cycle.year} ({kind}){partial}")
