@@ -69,7 +69,8 @@ def publish(request: HttpRequest, run_id: int) -> HttpResponse:
             return _runs_page(request, refused=(run.pk, form))
         error_message(request, exc)
     else:
-        messages.success(request, _("已发布 %(year)s 年度测算结果（第 %(n)s 次测算，指标体系 %(model)s）")
+        messages.success(request, _("已发布 %(year)s 年度测算结果（第 %(n)s 次测算，"
+                                    "指标体系 %(model)s）")
                          % {"year": run.cycle.year, "n": run.number,
                             "model": run.model_version.code})
     return redirect("scoring:runs")

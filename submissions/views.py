@@ -324,8 +324,8 @@ def cycles(request: HttpRequest) -> HttpResponse:
         require_administrator(request)
         if form.is_valid():
             cycle = cycle_create(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已创建 %(year)s 年度填报周期（指标体系 %(model)s，截止日期 "
-                                        "%(deadline)s），各地区的填报已建好")
+            messages.success(request, _("已创建 %(year)s 年度填报周期（指标体系 %(model)s，"
+                                        "截止日期 %(deadline)s），各地区的填报已建好")
                              % {"year": cycle.year, "model": cycle.model_version.code,
                                 "deadline": cycle.deadline})
             return redirect("submissions:cycles")
