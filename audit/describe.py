@@ -82,6 +82,13 @@ FIELDS = {
     "state": gettext_lazy("状态"),
     "deadline": gettext_lazy("截止日期"),
     "target": gettext_lazy("目标值"),
+    "target_year": gettext_lazy("目标年份"),
+    "name_zh": gettext_lazy("名称（中文）"),
+    "name_en": gettext_lazy("名称（英文）"),
+    "unit": gettext_lazy("单位"),
+    "provincial_formula": gettext_lazy("省级汇总公式"),
+    "provincial_scale": gettext_lazy("换算系数"),
+    "year": gettext_lazy("年度"),
     "value": gettext_lazy("数值"),
     "reported_growth": gettext_lazy("报告增长"),
     "title_zh": gettext_lazy("标题（中文）"),
@@ -210,7 +217,10 @@ def _change_lines(change: Mapping[str, Any]) -> list[str]:
     elif field == "roles":
         old = _separator().join(label(r) for r in str(old or "").split(", ") if r) or None
         new = _separator().join(label(r) for r in str(new or "").split(", ") if r) or None
-    return [_arrow(str(FIELDS.get(field, field)), old, new)]
+    what = str(FIELDS.get(field, field))
+    if change.get("year"):  # a yearly value of a national target
+        what = _("%(what)s（%(year)s 年）") % {"what": what, "year": change["year"]}
+    return [_arrow(what, old, new)]
 
 
 def _region(code: Any, zh: Any, en: Any) -> str | None:

@@ -139,7 +139,7 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
     except ApplicationError as exc:
         error_message(request, exc)
     else:
-        messages.success(request, _("已收到 %(what)s 的文件「%(file)s」（第 %(n)s 版），正在校验")
+        messages.success(request, _("已收到 %(what)s的文件「%(file)s」（第 %(n)s 版），正在校验")
                          % {**_named(submission), "file": uploaded.name, "n": version.number})
     return _to_detail(submission)
 
@@ -206,7 +206,7 @@ def edit_values(request: HttpRequest, submission_id: int) -> HttpResponse:
         except ApplicationError as exc:
             error_message(request, exc)
         else:
-            messages.success(request, _("已将 %(what)s 的修改保存为第 %(n)s 版，正在校验")
+            messages.success(request, _("已将 %(what)s的修改保存为第 %(n)s 版，正在校验")
                              % {**_named(submission), "n": version.number})
             return _to_detail(submission)
     if form.is_bound:
