@@ -160,7 +160,9 @@ def sentence(action: str, data: Mapping[str, Any]) -> str:
     if template is None:  # an action of no sentence: its name and its plain values
         details = [f"{key}: {_plain(value)}" for key, value in data.items()
                    if key != "changes" and not isinstance(value, dict | list)]
-        return f"{action}（{'; '.join(details)}）" if details else action
+        if not details:
+            return action
+        return _("%(action)s（%(details)s）") % {"action": action, "details": "; ".join(details)}
     values = _Values({key: _plain(value) for key, value in data.items()})
     return str(template).format_map(values)
 
