@@ -123,7 +123,8 @@ def language_cookie(response: HttpResponse, language: str) -> None:
 
 
 class UserLanguageMiddleware:
-    """After sign-in the pages take the person's language (``User.language``): the login's
+    """After sign-in the pages take the person's language (``User.language``) when they chose
+    one other than the site's (the default leaves the browser's choice alone): the login's
     response sets the language cookie; the header's switch changes it afterwards. Reads
     nothing on any other request."""
 

@@ -44,7 +44,8 @@ def refuse_a_second_duty(sender: Any, instance: Any, action: str, reverse: bool,
 def start_session(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         session_start(request=request, user=user)
-        setattr(request, SIGNED_IN_LANGUAGE, user.language)  # UserLanguageMiddleware
+        if user.language != User._meta.get_field("language").get_default():  # one chosen
+            setattr(request, SIGNED_IN_LANGUAGE, user.language)  # UserLanguageMiddleware
 
 
 @receiver(user_logged_out)

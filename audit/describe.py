@@ -97,6 +97,10 @@ FIELDS = {
     "body_en": gettext_lazy("正文（英文）"),
 }
 
+# The values that are codes (read through LABELS); any other value reads as stored (a user
+# called "auditor" stays "auditor").
+CODED = frozenset({"result", "is_active", "language", "state", "from", "to", "roles"})
+
 # Stored codes and what they read as.
 LABELS = {
     "True": gettext_lazy("是"), "False": gettext_lazy("否"),
@@ -163,16 +167,13 @@ def sentence(action: str, data: Mapping[str, Any]) -> str:
         if not details:
             return action
         return _("%(action)s（%(details)s）") % {"action": action, "details": "; ".join(details)}
-    values = _Values({key: _plain(value) for key, value in data.items()})
+    values = _Values({key: label(value) if key in CODED else _plain(value)
+                      for key, value in data.items()})
     return str(template).format_map(values)
 
 
 def _plain(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str) and value in LABELS:
-        return str(LABELS[value])
-    return str(value)
+    return "—" if value is None or value == "" else str(value)
 
 
 # What an entry's "from" and "to" are, by action (a state unless listed).
@@ -191,10 +192,12 @@ def changes(data: Mapping[str, Any], action: str = "") -> tuple[list[str], int]:
     elif isinstance(stored, Mapping):  # {"field": {"old": …, "new": …}}
         for name, pair in stored.items():
             if isinstance(pair, Mapping):
-                lines.append(_arrow(str(FIELDS.get(name, name)), pair.get("old"),
-                                    pair.get("new")))
+                lines.append(f"{FIELDS.get(name, name)}: {_plain(pair.get('old'))} → "
+                             f"{_plain(pair.get('new'))}")
     if "from" in data and "to" in data and data["from"] != data["to"]:
-        lines.append(_arrow(str(FIELDS[FROM_TO.get(action, "state")]), data["from"], data["to"]))
+        field = FROM_TO.get(action, "state")
+        shown = label if field in CODED else _plain
+        lines.append(f"{FIELDS[field]}: {shown(data['from'])} → {shown(data['to'])}")
     return lines[:CHANGES_SHOWN], max(0, len(lines) - CHANGES_SHOWN)
 
 
@@ -207,8 +210,9 @@ def _change_lines(change: Mapping[str, Any]) -> list[str]:
             shown = numbers(change.get("old"), change.get("new"))
             lines.append(f"{what}: {shown[0]} → {shown[1]}")
         if change.get("old_note", "") != change.get("new_note", ""):
-            lines.append(_arrow(_("%(what)s 备注") % {"what": what}, change.get("old_note"),
-                                change.get("new_note")))
+            note = _("%(what)s 备注") % {"what": what}
+            lines.append(f"{note}: {_plain(change.get('old_note'))} → "
+                         f"{_plain(change.get('new_note'))}")
         return lines
     field = str(change.get("field", ""))
     old: Any = change.get("old")
@@ -222,7 +226,8 @@ def _change_lines(change: Mapping[str, Any]) -> list[str]:
     what = str(FIELDS.get(field, field))
     if change.get("year"):  # a yearly value of a national target
         what = _("%(what)s（%(year)s 年）") % {"what": what, "year": change["year"]}
-    return [_arrow(what, old, new)]
+    show = label if field in CODED else _plain
+    return [f"{what}: {show(old)} → {show(new)}"]
 
 
 def _region(code: Any, zh: Any, en: Any) -> str | None:
@@ -231,6 +236,3 @@ def _region(code: Any, zh: Any, en: Any) -> str | None:
     name = pick(str(zh or ""), str(en or ""))
     return _("%(name)s（%(code)s）") % {"name": name, "code": code} if name else str(code)
 
-
-def _arrow(what: str, old: Any, new: Any) -> str:
-    return f"{what}: {label(old)} → {label(new)}"
