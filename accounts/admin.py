@@ -55,7 +55,7 @@ class UserAdmin(NoDeleteAdmin, BaseUserAdmin):
     list_filter = ("groups", "region", "is_active")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("个人信息"), {"fields": ("full_name", "email", "region")}),
+        (_("个人信息"), {"fields": ("full_name", "email", "region", "language")}),
         (_("角色"), {"fields": ("is_active", "groups")}),
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )

@@ -20,6 +20,8 @@ TOKEN_INVALID = "TOKEN_INVALID"  # noqa: S105 - an error code, not a secret
 TOKEN_INVALID_MESSAGE = _("验证码不正确或已使用过，请输入认证器上当前显示的 6 位数字。")
 ALREADY_ENROLLED = "ALREADY_ENROLLED"
 ALREADY_ENROLLED_MESSAGE = _("该账户已绑定认证器；如需更换，请联系安全管理员重置。")
+LANGUAGE_INVALID = "LANGUAGE_INVALID"
+LANGUAGE_INVALID_MESSAGE = _("请选择平台提供的语言之一。")
 
 
 def duty_labels(names: Iterable[str]) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,9 @@ class TokenForm(forms.Form):
                                 "autocomplete": "one-time-code", "inputmode": "numeric",
                                 "autofocus": True, "autocapitalize": "off",
                                 "spellcheck": "false"}))
+
+
+class LanguageForm(forms.Form):
+    """The person's language: of their e-mails, and of the pages after they sign in."""
+
+    language = forms.ChoiceField(label=_("语言"), choices=settings.LANGUAGES)

@@ -109,3 +109,31 @@ def _redirect(request: HttpRequest, url: str, query: dict[str, str]) -> HttpResp
         response["HX-Redirect"] = target
         return response
     return HttpResponseRedirect(target)
+
+
+# Set on the request by the login (accounts.receivers): the language of the person signing in.
+SIGNED_IN_LANGUAGE = "_ifdi_signed_in_language"
+
+
+def language_cookie(response: HttpResponse, language: str) -> None:
+    """The language cookie Django's switch sets (LocaleMiddleware reads it)."""
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
+                        max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+
+
+class UserLanguageMiddleware:
+    """After sign-in the pages take the person's language (``User.language``) when they chose
+    one other than the site's (the default leaves the browser's choice alone): the login's
+    response sets the language cookie; the header's switch changes it afterwards. Reads
+    nothing on any other request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        language = getattr(request, SIGNED_IN_LANGUAGE, None)
+        if language:
+            language_cookie(response, language)
+        return response

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -19,6 +20,9 @@ class User(AbstractUser):
         related_name="users",
     )
     full_name = models.CharField(_("姓名"), max_length=100, blank=True)
+    # The language of the person's e-mails, and of the pages after they sign in.
+    language = models.CharField(_("语言"), max_length=10, choices=settings.LANGUAGES,
+                                default="zh-hans")
 
     class Meta:
         verbose_name = _("用户")

@@ -13,6 +13,7 @@ from django.dispatch import receiver
 
 from accounts import roles
 from accounts.errors import role_conflict
+from accounts.middleware import SIGNED_IN_LANGUAGE
 from accounts.models import User
 from accounts.services import session_forget, session_start
 
@@ -43,6 +44,8 @@ def refuse_a_second_duty(sender: Any, instance: Any, action: str, reverse: bool,
 def start_session(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         session_start(request=request, user=user)
+        if user.language != User._meta.get_field("language").get_default():  # one chosen
+            setattr(request, SIGNED_IN_LANGUAGE, user.language)  # UserLanguageMiddleware
 
 
 @receiver(user_logged_out)

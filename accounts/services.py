@@ -21,6 +21,8 @@ from accounts import roles, signals
 from accounts.errors import (
     ALREADY_ENROLLED,
     ALREADY_ENROLLED_MESSAGE,
+    LANGUAGE_INVALID,
+    LANGUAGE_INVALID_MESSAGE,
     NOT_SECURITY_ADMINISTRATOR,
     NOT_SECURITY_ADMINISTRATOR_MESSAGE,
     TOKEN_INVALID,
@@ -222,3 +224,16 @@ def session_rekey(*, old: str | None, new: str | None) -> None:
     """The session got a new key (a password change cycles it): its record follows."""
     if old and new and old != new:
         UserSession.objects.filter(session_key=old).update(session_key=new)
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """The person's language (one of ``settings.LANGUAGES``): their e-mails are written in it.
+    The user's save is audited with the language before and after (audit.signals)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ApplicationError(LANGUAGE_INVALID, LANGUAGE_INVALID_MESSAGE, field="language")
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.language != language:
+        locked.language = language
+        locked.save(update_fields=["language"])
+    return locked

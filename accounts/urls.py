@@ -12,5 +12,6 @@ urlpatterns = [
     path("otp/verify/", views.otp_verify, name="otp_verify"),
     path("password/change/", views.password_change, name="password_change"),
     path("security/", views.security, name="security"),
+    path("security/language/", views.language, name="language"),
     path("security/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
 ]

@@ -25,9 +25,12 @@ from django_otp.plugins.otp_totp.models import default_key
 
 from accounts import roles, selectors, services, signals
 from accounts.errors import TOKEN_INVALID_MESSAGE
-from accounts.forms import TokenForm
+from accounts.forms import LanguageForm, TokenForm
+from accounts.middleware import language_cookie
 from accounts.models import User
 from common.errors import ApplicationError
+from common.i18n import in_language
+from common.views import form_error_message
 
 ENROL_KEY = "security.enrol_key"
 RECOVERY_CODES = "security.recovery_codes"
@@ -166,7 +169,27 @@ def security(request: HttpRequest) -> HttpResponse:
         "current": request.session.session_key,
         "has_authenticator": selectors.has_authenticator(request.user),
         "codes_left": selectors.recovery_codes_left(request.user),
+        "language_form": LanguageForm(initial={"language": _person(request).language}),
     })
+
+
+@login_required
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The person's language: their e-mails from now on, and these pages at once (the
+    language cookie that Django's switch sets too)."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        form_error_message(request, form)
+        return redirect("accounts:security")
+    user = services.user_set_language(user=_person(request),
+                                      language=form.cleaned_data["language"])
+    with in_language(user.language):
+        messages.success(request, _("你的语言已设为%(name)s：页面和通知邮件都将使用这种语言。")
+                         % {"name": user.get_language_display()})
+    response = redirect("accounts:security")
+    language_cookie(response, user.language)
+    return response
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from accounts import roles
+from audit import describe
 from audit.archive import archive_entries, archive_lines
 from audit.models import AuditEntry
 from common.exports import CONTENT_TYPES, render_table
@@ -46,24 +47,45 @@ class AuditFilter(django_filters.FilterSet):
 
 
 class AuditTable(tables.Table):
+    """Each entry as a sentence with its old → new values (audit.describe); the stored JSON
+    is in the archive download, not on the page."""
+
     sequence = tables.Column(verbose_name="#")
     created_at = tables.DateTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i:s")
     actor_name = tables.Column(verbose_name=_("操作人"))
-    action = tables.Column(verbose_name=_("动作"))
+    what = tables.TemplateColumn(
+        verbose_name=_("内容"), accessor="data", orderable=False,
+        template_name="audit/_entry.html", attrs={"td": {"class": "audit-what"}})
     object_type = tables.Column(verbose_name=_("对象"))
-    object_id = tables.Column(verbose_name="ID")
     region_code = tables.Column(verbose_name=_("地区"))
     cycle_year = tables.Column(verbose_name=_("年度"))
-    data = tables.JSONColumn(verbose_name=_("数据"))
-    entry_hash = tables.Column(verbose_name=_("哈希"))
-    hash_algorithm = tables.Column(verbose_name=_("哈希算法"))
+    entry_hash = tables.TemplateColumn(
+        verbose_name=_("哈希"), orderable=False,
+        template_code='<code title="{{ record.hash_algorithm }} {{ value }}">'
+                      "{{ value|truncatechars:11 }}</code>")
 
     class Meta:
         model = AuditEntry
-        fields = ("sequence", "created_at", "actor_name", "action", "object_type", "object_id",
-                  "region_code", "cycle_year", "data", "entry_hash", "hash_algorithm")
+        fields = ("sequence", "created_at", "actor_name", "what", "object_type", "region_code",
+                  "cycle_year", "entry_hash")
         order_by = ("-sequence",)
         attrs = {"id": "audit-table"}
+
+    def render_object_type(self, value: str, record: AuditEntry) -> str:
+        return f"{value}:{record.object_id}" if record.object_id else value
+
+    def value_what(self, record: AuditEntry) -> str:
+        lines, more = describe.changes(record.data, record.action)
+        parts = [describe.sentence(record.action, record.data), *lines]
+        if more:
+            parts.append(MORE % {"n": more})
+        return "; ".join(parts)
+
+    def value_entry_hash(self, record: AuditEntry) -> str:
+        return f"{record.hash_algorithm} {record.entry_hash}"
+
+
+MORE = _("另有 %(n)s 项修改")
 
 
 @login_required

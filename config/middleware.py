@@ -117,7 +117,8 @@ class AuditorReadOnlyMiddleware:
 
     OPEN_URL_NAMES = ("accounts:login", "accounts:logout", "set_language",
                       "accounts:otp_enrol", "accounts:otp_codes_kept", "accounts:otp_verify",
-                      "accounts:password_change", "accounts:logout_everywhere")
+                      "accounts:password_change", "accounts:logout_everywhere",
+                      "accounts:language")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # Timeouts, the second factor and a due password change, before any view runs.
     "accounts.middleware.SessionSecurityMiddleware",
     "config.middleware.AuditorReadOnlyMiddleware",
+    # The login's response sets the language cookie to the person's language.
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -209,9 +211,13 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "ifdi") + (
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
-    # Every morning: officers whose deadline is three days away and who have not submitted.
+    # Every morning: officers whose deadline is 7, 3 or 1 days away (or a threshold the task
+    # missed) and who have not submitted; each submission hears of each threshold once.
     "remind-deadlines": {"task": "submissions.tasks.remind_deadlines_task",
                          "schedule": crontab(hour=8, minute=0)},
+    # Reviewers: submissions newly awaiting review, at most one digest an hour each.
+    "review-digest": {"task": "submissions.tasks.review_digest_task",
+                      "schedule": crontab(minute="*/10")},
     # Versions or submissions whose message was lost (a broker restart, a worker killed) are
     # re-queued: every 30 s, so that a lost validation is back within
     # VALIDATION_STUCK_AFTER_SECONDS + 30 s (under two minutes; docs/reliability.md).

@@ -1,7 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from common.admin import NoDeleteAdmin, ReadOnlyAdmin
 from indicators.models import ModelVersion, NationalTarget, NationalTargetValue, Region
+from indicators.services import target_log_change
 
 
 @admin.register(Region)
@@ -28,9 +32,37 @@ class TargetValueInline(admin.TabularInline):
         return False
 
 
+def _changes(form: Any, *, skip: tuple[str, ...] = (), **extra: Any) -> list[dict[str, Any]]:
+    """What a saved admin form changed: per field, the value before and after, as text."""
+    return [{"field": name, **extra, "old": _text(form.initial.get(name)),
+             "new": _text(form.cleaned_data.get(name))}
+            for name in form.changed_data if name in form.cleaned_data and name not in skip]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 @admin.register(NationalTarget)
 class NationalTargetAdmin(NoDeleteAdmin):
+    """Each save is audited with every changed field and yearly value, before and after."""
+
     list_display = ("code", "name_zh", "unit", "target", "target_year")
     fields = ("code", "group_zh", "group_en", "name_zh", "name_en", "unit", "unit_en", "target",
               "target_year", "provincial_formula", "provincial_scale", "order")
     inlines = [TargetValueInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        target_log_change(actor=request.user, target=obj, changes=_changes(form),
+                          created=not change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool
+                     ) -> None:
+        super().save_formset(request, form, formset, change)
+        changes = []
+        for row in formset.forms:
+            if row.has_changed() and hasattr(row, "cleaned_data") and row.cleaned_data:
+                year = row.cleaned_data.get("year") or row.initial.get("year")
+                changes += _changes(row, skip=("id", "target", "DELETE"), year=year)
+        target_log_change(actor=request.user, target=form.instance, changes=changes)

@@ -250,3 +250,12 @@ def targets_load(*, path: Path = TARGETS_FILE) -> int:
                 reported_growth=str(reported.get(year, "")),
             )
     return created
+
+
+def target_log_change(*, actor: Any, target: NationalTarget, changes: list[dict[str, Any]],
+                      created: bool = False) -> None:
+    """Audit a change of a national target (the admin's form): each changed field or yearly
+    value, before and after. Nothing changed, nothing logged."""
+    if changes or created:
+        log_action(actor=actor, action="target.change", obj=target,
+                   data={"code": target.code, "created": created, "changes": changes})

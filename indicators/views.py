@@ -100,7 +100,9 @@ def model_edit(request: HttpRequest, model_id: int, page: str) -> HttpResponse:
             except ApplicationError as exc:
                 error_message(request, exc)
             else:
-                messages.success(request, _("已保存") if changed else _("没有修改"))
+                done = (_("已保存指标体系 %(code)s 的修改") if changed
+                        else _("指标体系 %(code)s 没有修改，未保存"))
+                messages.success(request, done % {"code": version.code})
                 return redirect(request.path)
         elif services.frozen_error(version) is not None:
             error_message(request, services.frozen_error(version))  # type: ignore[arg-type]

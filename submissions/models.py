@@ -274,3 +274,22 @@ class Comment(NoDeleteModel):
 
     def __str__(self) -> str:
         return self.body[:40]
+
+
+class Notice(models.Model):
+    """An e-mail that must go out once: a deadline reminder (``deadline:<submission>:<days>``)
+    or a reviewer's digest (``digest:<user>:<hour>``). The unique key is what keeps a late or
+    repeated run of the task from sending it twice."""
+
+    key = models.CharField(max_length=100, unique=True)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("已发通知")
+        verbose_name_plural = _("已发通知")
+
+    def __str__(self) -> str:
+        return self.key

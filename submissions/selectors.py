@@ -265,6 +265,15 @@ def officer_next_step(submission: Submission) -> str | Promise:
     return NEXT_SUBMIT
 
 
+def return_reason(submission: Submission) -> str:
+    """The reviewer's reason while the submission is returned, else ""."""
+    if submission.state != S.RETURNED:
+        return ""
+    last = (Transition.objects.filter(submission=submission, to_state=S.RETURNED)
+            .order_by("-created_at", "-id").first())
+    return last.reason if last else ""
+
+
 @dataclass(frozen=True)
 class OfficerRow:
     submission: Submission

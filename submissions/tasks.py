@@ -10,7 +10,12 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.models import User
 from submissions.bulk import bulk_import
-from submissions.services.notifications import deadline_remind, decision_notify
+from submissions.services.notifications import (
+    cycle_open_notify,
+    deadline_remind,
+    decision_notify,
+    review_digest,
+)
 from submissions.services.review import submission_check
 from submissions.services.validation import validation_requeue_stuck, version_validate
 
@@ -49,6 +54,17 @@ def bulk_import_file(path: str, filename: str, year: int, actor_id: int, approve
              reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
 def notify_decision_task(submission_id: int) -> None:
     decision_notify(submission_id=submission_id)
+
+
+@shared_task(name="submissions.tasks.notify_cycle_open_task", acks_late=True,
+             reject_on_worker_lost=True, soft_time_limit=120, time_limit=150)
+def notify_cycle_open_task(cycle_id: int) -> None:
+    cycle_open_notify(cycle_id=cycle_id)
+
+
+@shared_task(name="submissions.tasks.review_digest_task", soft_time_limit=120, time_limit=150)
+def review_digest_task() -> int:
+    return review_digest()
 
 
 @shared_task(name="submissions.tasks.remind_deadlines_task", soft_time_limit=300,

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
@@ -99,7 +100,8 @@ def _detail_page(request: HttpRequest, submission: Submission, *, status: int = 
     page = selectors.submission_detail_page(submission=submission, user=request.user)
     context = {**page.as_context(), "upload_form": UploadForm(), "severity": selectors.Severity,
                "return_form": ReasonForm(), "reopen_form": ReasonForm(),
-               "comment_form": CommentForm(), **forms}
+               "comment_form": CommentForm(),
+               "return_reason": selectors.return_reason(submission), **forms}
     return render(request, "submissions/submission_detail.html", context, status=status)
 
 
@@ -151,7 +153,8 @@ def upload(request: HttpRequest, submission_id: int) -> HttpResponse:
     except ApplicationError as exc:
         error_message(request, exc)
     else:
-        messages.success(request, _("已收到文件（第 %(n)s 版），正在校验") % {"n": version.number})
+        messages.success(request, _("已收到 %(what)s的文件「%(file)s」（第 %(n)s 版），正在校验")
+                         % {**_named(submission), "file": uploaded.name, "n": version.number})
     return _to_detail(submission)
 
 
@@ -217,7 +220,8 @@ def edit_values(request: HttpRequest, submission_id: int) -> HttpResponse:
         except ApplicationError as exc:
             error_message(request, exc)
         else:
-            messages.success(request, _("已保存为第 %(n)s 版，正在校验") % {"n": version.number})
+            messages.success(request, _("已将 %(what)s的修改保存为第 %(n)s 版，正在校验")
+                             % {**_named(submission), "n": version.number})
             return _to_detail(submission)
     if form.is_bound:
         form = shown_again(form)  # type: ignore[assignment]
@@ -231,15 +235,29 @@ def edit_values(request: HttpRequest, submission_id: int) -> HttpResponse:
 def submit(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = get_submission_for_officer(request, submission_id)
     try:
-        submission_submit(submission_id=submission.pk, actor=request.user)
+        submitted = submission_submit(submission_id=submission.pk, actor=request.user)
     except ApplicationError as exc:
         error_message(request, exc)
     else:
-        messages.success(request, _("已提交，正在进行提交校验"))
+        number = submitted.current_version.number if submitted.current_version else ""
+        messages.success(request, _("已提交 %(what)s（第 %(n)s 版），正在进行提交校验")
+                         % {**_named(submission), "n": number})
     return _to_detail(submission)
 
 
 REVIEW_ACTIONS = {"approve": Action.APPROVE, "return": Action.RETURN}
+# What the page says after a decision: what happened to which submission, and who was told.
+DONE = {
+    Action.APPROVE: gettext_lazy("已审核通过 %(what)s，已通知填报员"),
+    Action.RETURN: gettext_lazy("已退回 %(what)s，理由已通知填报员"),
+    Action.REOPEN: gettext_lazy("已重新打开 %(what)s，填报员可以修改后重新提交，已通知填报员"),
+}
+
+
+def _named(submission: Submission) -> dict[str, str]:
+    """``%(what)s`` of a message: "北京 2017 年填报"."""
+    return {"what": _("%(region)s %(year)s 年填报") % {
+        "region": localized(submission.region, "name"), "year": submission.cycle.year}}
 
 
 @login_required
@@ -249,8 +267,7 @@ def review_action(request: HttpRequest, submission_id: int, action: str) -> Http
     if action not in REVIEW_ACTIONS:
         raise PermissionDenied
     role = Actor.REVIEWER if roles.is_reviewer(request.user) else Actor.ADMINISTRATOR
-    return _decide(request, submission, REVIEW_ACTIONS[action], role, _("已处理"),
-                   form_name="return_form")
+    return _decide(request, submission, REVIEW_ACTIONS[action], role, form_name="return_form")
 
 
 @login_required
@@ -276,9 +293,6 @@ def reopen(request: HttpRequest, submission_id: int) -> HttpResponse:
             hidden={"reason": form.cleaned_data["reason"].strip()},
             button=_("确认重新打开"), cancel=reverse("submissions:detail", args=[submission.pk]))
     return _decide(request, submission, Action.REOPEN, Actor.ADMINISTRATOR,
-                   _("已重新打开 %(year)s 年 %(region)s 的填报，已回到草稿") % {
-                       "year": submission.cycle.year,
-                       "region": localized(submission.region, "name")},
                    form_name="reopen_form")
 
 
@@ -294,7 +308,7 @@ def _confirm_page(request: HttpRequest, *, title: str, lines: list[str], action:
 
 
 def _decide(request: HttpRequest, submission: Submission, action: Action, role: Actor,
-            done: str, *, form_name: str) -> HttpResponse:
+            *, form_name: str) -> HttpResponse:
     """A reviewer's or administrator's transition, with the reason of the form."""
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -308,7 +322,7 @@ def _decide(request: HttpRequest, submission: Submission, action: Action, role: 
             return _refused(request, submission, form_name, form)
         error_message(request, exc)
     else:
-        messages.success(request, done)
+        messages.success(request, str(DONE[action]) % _named(submission))
     return _to_detail(submission)
 
 
@@ -352,7 +366,10 @@ def cycles(request: HttpRequest) -> HttpResponse:
         require_administrator(request)
         if form.is_valid():
             cycle = cycle_create(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已创建 %(year)s 年度填报周期") % {"year": cycle.year})
+            messages.success(request, _("已创建 %(year)s 年度填报周期（指标体系 %(model)s，"
+                                        "截止日期 %(deadline)s），各地区的填报已建好")
+                             % {"year": cycle.year, "model": cycle.model_version.code,
+                                "deadline": cycle.deadline})
             return redirect("submissions:cycles")
     return _cycles_page(request, form, status=400 if form.is_bound else 200)
 

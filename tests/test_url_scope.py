@@ -126,6 +126,8 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
     "accounts:security": {"GET": _r(302, 200, 200, 200, 200, 200, security=200),
                           "POST": WRONG_METHOD},
     "accounts:logout_everywhere": {"GET": WRONG_METHOD, "POST": _everyone(302)},
+    # One's own language: every signed-in person (a change of one's own account, no data).
+    "accounts:language": {"GET": WRONG_METHOD, "POST": _everyone(302)},
     # --- the officer's pages ----------------------------------------------------------------
     # Each officer has a home of their own region (上海's shows 上海, no object of 北京).
     "submissions:officer_home": {"GET": _r(302, 200, 200, 403, 403, 403),
@@ -240,7 +242,7 @@ NOT_WALKED = {
 # The session's own endpoints: a POST there changes no data of the platform.
 SESSION = frozenset({"accounts:login", "accounts:logout", "accounts:otp_enrol",
                      "accounts:otp_codes_kept", "accounts:otp_verify", "accounts:password_change",
-                     "accounts:logout_everywhere"})
+                     "accounts:logout_everywhere", "accounts:language"})
 for _name, _methods in EXPECTED.items():
     if _name not in SESSION:
         _methods["POST"] = {**_methods["POST"], "auditor": 403}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import log_action
 from common.errors import ApplicationError
+from common.tasks import enqueue_on_commit
 from indicators.models import ModelVersion, Region
 from submissions.models import Cycle, Submission
 from submissions.workflow import REASON_REQUIRED, TransitionError, next_cycle_state
@@ -35,6 +36,8 @@ def cycle_create(*, year: int, model_version: ModelVersion, opens_on: date | str
         [Submission(cycle=cycle, region=region) for region in Region.objects.all()],
         batch_size=1000,
     )
+    if cycle.state == Cycle.State.OPEN:
+        enqueue_on_commit("submissions.tasks.notify_cycle_open_task", cycle.pk)
     log_action(actor=actor, action="cycle.create", obj=cycle, cycle_year=year,
                data={"model_version": model_version.code, "opens_on": str(opens_on),
                      "deadline": str(deadline)})
@@ -73,6 +76,8 @@ def cycle_set_state(*, cycle: Cycle, state: str, actor: Any, reason: str = "") -
     before, locked.state = locked.state, wanted
     locked.save(update_fields=["state"])
     cycle.state = locked.state  # the caller's instance too
+    if locked.state == Cycle.State.OPEN and before != locked.state:
+        enqueue_on_commit("submissions.tasks.notify_cycle_open_task", locked.pk)
     log_action(actor=actor, action="cycle.state", obj=locked, cycle_year=locked.year,
                data={"from": before, "to": locked.state, "reason": reason})
     return locked

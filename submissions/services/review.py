@@ -116,7 +116,7 @@ def submission_transition(
                                    params={"count": current.unexplained_warning_count})
     transition_apply(submission=submission, action=action, actor_role=actor_role, actor=actor,
                      reason=reason)
-    if action in (Action.APPROVE, Action.RETURN):
+    if action in (Action.APPROVE, Action.RETURN, Action.REOPEN):
         enqueue_on_commit("submissions.tasks.notify_decision_task", submission.pk)
     return submission
 

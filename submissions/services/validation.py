@@ -33,7 +33,7 @@ from submissions.selectors import peer_values, previous_approved_values, ruleset
 from submissions.services.files import file_read_checked
 from submissions.services.progress import Stage, progress_set
 from submissions.services.review import submission_advance, submission_lock
-from submissions.services.versions import version_point_at
+from submissions.services.versions import version_log_values, version_point_at
 
 logger = logging.getLogger(__name__)
 S = Submission.State
@@ -114,6 +114,7 @@ def _results_store(version: Version, outcome: ValidationOutcome, *, needs_readin
     if needs_reading and not outcome.rejected:
         elements = {e.code: e for e in locked.cycle.model_version.elements.all()}
         bulk_insert(_value_rows(version, outcome.cells, elements))
+        version_log_values(version=version)
     issue_insert_many(rows=[(version, issue) for issue in outcome.issues])
     _finish(version, outcome)
     if not outcome.rejected:

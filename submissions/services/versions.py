@@ -122,7 +122,9 @@ def version_create_from_edit(
         version_point_at(submission=locked, version=version)
         log_action(
             actor=actor, action="version.edit", obj=version, region_code=locked.region.code,
-            cycle_year=locked.cycle.year, data={"version": version.number, "changes": diff},
+            cycle_year=locked.cycle.year,
+            data={"version": version.number, "previous": current.number if current else None,
+                  "changes": _named(diff, elements)},
         )
         _validation_queue(version)
     return version
@@ -138,6 +140,41 @@ def _diff(before: Mapping[str, Value], values: Mapping[str, EditedValue]) -> lis
             diff.append({"code": code, "old": _text(old_value), "new": _text(new.value),
                          "old_note": old_note, "new_note": new.note})
     return diff
+
+
+def _named(diff: list[Any], elements: Mapping[str, Any]) -> list[Any]:
+    """The diff with each element's names, for the audit log's readable entries."""
+    return [{**change, "name_zh": getattr(elements.get(change["code"]), "name_zh", ""),
+             "name_en": getattr(elements.get(change["code"]), "name_en", "")}
+            for change in diff]
+
+
+def version_log_values(*, version: Version, actor: Any = None) -> None:
+    """Audit the values a version read from its file: per value that differs from the
+    previous version with values (the latest one before it that was read), the old value and
+    the new one (and the notes). Called where the values are written, in their transaction."""
+    previous = (Version.objects.filter(submission_id=version.submission_id,
+                                       number__lt=version.number,
+                                       validation__in=[Version.Validation.VALID,
+                                                       Version.Validation.INVALID])
+                .order_by("-number").first())
+    before = ({v.element.code: v for v in previous.values.select_related("element")}
+              if previous else {})
+    after = {v.element.code: v for v in version.values.select_related("element")}
+    edited = {code: EditedValue(value=v.value, raw=v.raw, note=v.note)
+              for code, v in after.items()}
+    diff = _diff(before, edited)
+    # A value the new file no longer has: gone, its old value kept in the log.
+    diff += [{"code": code, "old": _text(old.value), "new": None, "old_note": old.note,
+              "new_note": ""} for code, old in before.items() if code not in after]
+    elements = {v.element.code: v.element for v in [*before.values(), *after.values()]}
+    submission = version.submission
+    log_action(
+        actor=actor or version.created_by, action="version.values", obj=version,
+        region_code=submission.region.code, cycle_year=submission.cycle.year,
+        data={"version": version.number, "previous": previous.number if previous else None,
+              "changes": _named(diff, elements)},
+    )
 
 
 def _text(value: Decimal | None) -> str | None:

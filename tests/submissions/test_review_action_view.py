@@ -25,7 +25,8 @@ def _return(client, submission, reason: str):
 def test_it_returns_with_a_reason_of_the_longest_length_allowed(reviewer_client, bj_submission):
     _in_state(bj_submission, S.AWAITING_REVIEW)
     reason = "请" * REASON_MAX_LENGTH
-    assert "已处理" in _return(reviewer_client, bj_submission, reason).content.decode()
+    assert "已退回 北京市 2017 年填报，理由已通知填报员" in (
+        _return(reviewer_client, bj_submission, reason).content.decode())
     bj_submission.refresh_from_db()
     assert bj_submission.state == S.RETURNED
     assert bj_submission.transitions.get().reason == reason
