@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('submissions', '0005_version_validation_attempts_p16'),
+        ('submissions', '0006_submission_pinned_versions_p15a'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
