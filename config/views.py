@@ -1,7 +1,12 @@
-"""The home page: each person to their work; the public to the published rankings."""
+"""The home page: each person to their work; the public to the published rankings. And the
+error pages Django does not draw with the site's frame by itself: the refused form (CSRF) and
+the server error."""
 
-from django.http import HttpRequest, HttpResponse
+import logging
+
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
@@ -32,3 +37,20 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico whatever the page says; the icon is a static file (its
     hashed name in production, hence a view, not a fixed path)."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted from a page that has expired (``CSRF_FAILURE_VIEW``): the site's page in
+    the person's language, not Django's English one; the reason goes to the log, not to them."""
+    logging.getLogger("django.security.csrf").info("CSRF refused: %s", reason)
+    return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: the site's page with its frame; when the frame itself cannot be drawn
+    (its menu reads the person's roles from the database), the same words without it."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # whatever broke the page may break the frame too
+        logging.getLogger(__name__).exception("the 500 page could not draw the site's frame")
+        return HttpResponseServerError(render_to_string("500_plain.html"))
