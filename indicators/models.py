@@ -60,7 +60,8 @@ class Region(BilingualNameMixin, models.Model):
         verbose_name_plural = _("地区")
 
     def __str__(self) -> str:
-        return self.short_name_zh
+        """In the page's language: the admin's lists and the staff's filters show it."""
+        return self.short_name
 
     @property
     def short_name(self) -> str:
