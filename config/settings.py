@@ -53,13 +53,13 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
-    "axes",
+    "config.apps.LoginLockoutsConfig",  # axes, django_otp's plugins: named in both languages
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc as local static files: no CDN
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "config.apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp
+    "config.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     "common",
     "indicators",
     "accounts",
