@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from accounts import roles
+from config import dashboard
 from indicators.models import Region
 from public.selectors import latest_published_year, published_announcements
 
@@ -19,17 +20,31 @@ from public.selectors import latest_published_year, published_announcements
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to where their work is; the public sees the published rankings."""
     user = request.user
-    if roles.is_officer(user):
+    if roles.is_officer(user):  # their submissions, each with its state and next step
         return redirect("submissions:officer_home")
-    if roles.is_staff_reader(user):
-        return redirect("submissions:queue")
-    if roles.is_security_administrator(user):
-        return redirect("admin:accounts_user_changelist")
+    if roles.is_staff_reader(user) or roles.is_security_administrator(user):
+        return _staff_home(request)
     return render(request, "home.html", {
         "latest_year": latest_published_year(),
         "regions": Region.objects.filter(ranked=True).order_by("order"),
         "announcements": list(published_announcements()[:5]),
     })
+
+
+def _staff_home(request: HttpRequest) -> HttpResponse:
+    """The staff's home: for each role held, what needs their action now (config/dashboard.py)."""
+    user = request.user
+    context: dict[str, object] = {}
+    if roles.is_decider(user):
+        context["review"] = dashboard.review_work()
+    if roles.is_overseer(user):
+        context["progress"] = dashboard.cycle_progress()
+        context["runs"] = dashboard.runs_to_publish()
+    if roles.is_auditor(user):
+        context["audit"] = dashboard.audit_work()
+    if roles.is_security_administrator(user):
+        context["security"] = dashboard.security_work()
+    return render(request, "staff_home.html", context)
 
 
 @require_GET
