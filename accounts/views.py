@@ -191,4 +191,4 @@ def lockout(request: HttpRequest, original_response: HttpResponse | None = None,
     return render(request, "accounts/lockout.html",
                   {"failure_limit": get_failure_limit(request, credentials),
                    "cooloff_minutes": minutes},
-                  status=settings.AXES_HTTP_RESPONSE_CODE)
+                  status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429))

@@ -88,10 +88,9 @@ def review_work() -> list[ReviewWork]:
                   n=Count("id"),
                   unexplained=Count("id", filter=Q(
                       current_version__unexplained_warning_count__gt=0))))
-    by_cycle = {c["cycle"]: c for c in counts}
-    return [ReviewWork(cycle, by_cycle.get(cycle.pk, {}).get("n", 0),
-                       by_cycle.get(cycle.pk, {}).get("unexplained", 0))
-            for cycle in open_cycles()]
+    by_cycle: dict[int, tuple[int, int]] = {c["cycle"]: (c["n"], c["unexplained"])
+                                            for c in counts}
+    return [ReviewWork(cycle, *by_cycle.get(cycle.pk, (0, 0))) for cycle in open_cycles()]
 
 
 def cycle_progress() -> list[CycleProgress]:
