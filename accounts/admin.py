@@ -9,8 +9,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,27 @@ from accounts.services import second_factor_reset
 from accounts.validators import TEMPORARY_ATTR
 from common.admin import NoDeleteAdmin
 from common.errors import ApplicationError
+
+
+def role_label(group: Group) -> str:
+    """A role group by its name in the page's language (审核员), not its code (reviewer)."""
+    return str(roles.ROLE_LABELS.get(group.name, group.name))
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return role_label(obj)
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("角色")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(name, str(label)) for name, label in roles.ROLE_LABELS.items()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
 
 
 class UserForm(UserChangeForm):
@@ -52,7 +75,7 @@ class UserAdmin(NoDeleteAdmin, BaseUserAdmin):
     form = UserForm
     change_password_form = TemporaryPasswordForm
     list_display = ("username", "full_name", "region", "is_active", "last_login")
-    list_filter = ("groups", "region", "is_active")
+    list_filter = (RoleFilter, "region", "is_active")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("full_name", "email", "region", "language")}),
@@ -62,6 +85,12 @@ class UserAdmin(NoDeleteAdmin, BaseUserAdmin):
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ("groups",)
     actions = ["reset_second_factor"]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any
+                                 ) -> Any:
+        if db_field.name == "groups":
+            kwargs["form_class"] = RoleChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:
@@ -80,3 +109,17 @@ class UserAdmin(NoDeleteAdmin, BaseUserAdmin):
             done += 1
         self.message_user(request, _("已重置 %(n)d 个账户的双因素认证；他们下次登录时重新绑定。")
                           % {"n": done}, messages.SUCCESS)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(BaseGroupAdmin):
+    """The role groups, listed by their names in the page's language."""
+
+    list_display = ("role",)
+
+    @admin.display(description=_("角色"), ordering="name")
+    def role(self, group: Group) -> str:
+        return role_label(group)

@@ -9,6 +9,8 @@ import binascii
 from typing import cast
 
 import segno
+from axes.helpers import get_cool_off, get_failure_limit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -201,3 +203,15 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
                           keep=request.session.session_key)
     logout(request)
     return redirect(f"{reverse('accounts:login')}?expired=logout_everywhere")
+
+
+def lockout(request: HttpRequest, original_response: HttpResponse | None = None,
+            credentials: dict[str, object] | None = None) -> HttpResponse:
+    """What a locked-out login gets (``AXES_LOCKOUT_CALLABLE``): the site's page in the
+    person's language, how long the lock lasts and whom to ask; 429, as axes answers."""
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    return render(request, "accounts/lockout.html",
+                  {"failure_limit": get_failure_limit(request, credentials),
+                   "cooloff_minutes": minutes},
+                  status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429))

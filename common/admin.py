@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 class NoDeleteAdmin(admin.ModelAdmin):
@@ -11,6 +12,12 @@ class NoDeleteAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any
+                                 ) -> Any:
+        """A select's empty choice in words, not Django's "---------"."""
+        kwargs.setdefault("empty_label", _("请选择"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)

@@ -53,13 +53,13 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
-    "axes",
+    "config.apps.LoginLockoutsConfig",  # axes, django_otp's plugins: named in both languages
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc as local static files: no CDN
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "config.apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp
+    "config.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     "common",
     "indicators",
     "accounts",
@@ -312,6 +312,10 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# A locked-out login gets the site's page in the person's language (accounts.views.lockout).
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
+# A form from an expired page gets the site's page, not Django's English one.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 # A session ends after SESSION_IDLE_TIMEOUT seconds without a request and SESSION_ABSOLUTE_TIMEOUT
 # seconds after its login, whatever happens (accounts/middleware.py); a staff account keeps at
@@ -372,9 +376,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"refusal_without_traceback": {"()": "common.log_filters.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # A 403 or 404 is one line, not a traceback (common/log_filters.py).
+    "loggers": {"axes": {"level": "WARNING"},
+                "django.request": {"filters": ["refusal_without_traceback"]}},
 }
 
 # --- The machine API (api/) ------------------------------------------------------------------

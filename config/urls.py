@@ -26,3 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
 ]
+
+# 403 and 404 are Django's own views with templates/403.html and 404.html (they render with the
+# request, so in the site's frame); the 500 page needs a view of its own that can do without it.
+handler500 = "config.views.server_error"

@@ -2,17 +2,40 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from common.admin import NoDeleteAdmin, ReadOnlyAdmin
+from common.i18n import localized
 from indicators.models import ModelVersion, NationalTarget, NationalTargetValue, Region
 from indicators.services import target_log_change
 
 
+def _in_chinese(text: str) -> SafeString:
+    """A Chinese name on a page of any language, marked as Chinese (screen readers, and the
+    English page's check that nothing else on it is)."""
+    return format_html('<span lang="zh-Hans">{}</span>', text)
+
+
 @admin.register(Region)
 class RegionAdmin(NoDeleteAdmin):
-    list_display = ("code", "name_zh", "short_name_zh", "name_en", "macro_region", "ranked")
+    list_display = ("code", "full_name_zh", "short_name_chinese", "english_name",
+                    "macro_region", "ranked")
     search_fields = ("code", "name_zh", "short_name_zh", "name_en")
     readonly_fields = ("code",)
+
+    @admin.display(description=_("全称"), ordering="name_zh")
+    def full_name_zh(self, region: Region) -> SafeString:
+        return _in_chinese(region.name_zh)
+
+    @admin.display(description=_("英文名称"), ordering="name_en")
+    def english_name(self, region: Region) -> SafeString:
+        return format_html('<span lang="en">{}</span>', region.name_en)
+
+    @admin.display(description=_("简称"), ordering="short_name_zh")
+    def short_name_chinese(self, region: Region) -> SafeString:
+        return _in_chinese(region.short_name_zh)
 
 
 @admin.register(ModelVersion)
@@ -47,7 +70,7 @@ def _text(value: Any) -> str:
 class NationalTargetAdmin(NoDeleteAdmin):
     """Each save is audited with every changed field and yearly value, before and after."""
 
-    list_display = ("code", "name_zh", "unit", "target", "target_year")
+    list_display = ("code", "localized_name", "target", "localized_unit", "target_year")
     fields = ("code", "group_zh", "group_en", "name_zh", "name_en", "unit", "unit_en", "target",
               "target_year", "provincial_formula", "provincial_scale", "order")
     inlines = [TargetValueInline]
@@ -66,3 +89,11 @@ class NationalTargetAdmin(NoDeleteAdmin):
                 year = row.cleaned_data.get("year") or row.initial.get("year")
                 changes += _changes(row, skip=("id", "target", "DELETE"), year=year)
         target_log_change(actor=request.user, target=form.instance, changes=changes)
+
+    @admin.display(description=_("名称"), ordering="order")
+    def localized_name(self, target: NationalTarget) -> str:
+        return localized(target, "name")
+
+    @admin.display(description=_("单位"))
+    def localized_unit(self, target: NationalTarget) -> str:
+        return localized(target, "unit")

@@ -60,7 +60,8 @@ class Region(BilingualNameMixin, models.Model):
         verbose_name_plural = _("地区")
 
     def __str__(self) -> str:
-        return self.short_name_zh
+        """In the page's language: the admin's lists and the staff's filters show it."""
+        return self.short_name
 
     @property
     def short_name(self) -> str:
@@ -87,7 +88,7 @@ class ModelVersion(models.Model):
     # of versions and the comparison that an administrator looks at first.
     derived_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="derivatives")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["-year", "code"]
@@ -282,26 +283,28 @@ class Tier(models.Model):
 class NationalTarget(BilingualNameMixin, models.Model):
     """One of the national 2020 targets (Table 1 of the report), kept as published."""
 
-    code = models.CharField(max_length=10, unique=True)
-    group_zh = models.CharField(max_length=40)
-    group_en = models.CharField(max_length=80)
-    name_zh = models.CharField(max_length=100)
-    name_en = models.CharField(max_length=200)
-    unit = models.CharField(max_length=20)
-    unit_en = models.CharField(max_length=40, blank=True)
+    code = models.CharField(_("代码"), max_length=10, unique=True)
+    group_zh = models.CharField(_("类别（中文）"), max_length=40)
+    group_en = models.CharField(_("类别（英文）"), max_length=80)
+    name_zh = models.CharField(_("名称（中文）"), max_length=100)
+    name_en = models.CharField(_("名称（英文）"), max_length=200)
+    unit = models.CharField(_("单位（中文）"), max_length=20)
+    unit_en = models.CharField(_("单位（英文）"), max_length=40, blank=True)
     target = models.CharField(_("目标值"), max_length=20, help_text=_("可带限定符，如 >38"))
-    target_year = models.PositiveSmallIntegerField(default=2020)
+    target_year = models.PositiveSmallIntegerField(_("目标年份"), default=2020)
     # A formula over the element codes of approved provincial data, with "SUM(...)" implied:
     # e.g. "E401 / P02 * 100" is computed as Σ E401 / Σ P02 × 100. Empty: not derivable.
-    provincial_formula = models.CharField(max_length=200, blank=True)
+    provincial_formula = models.CharField(_("省级汇总公式"), max_length=200, blank=True)
     provincial_scale = models.FloatField(
-        default=1.0, help_text=_("省级汇总值换算到本指标单位的系数")
+        _("换算系数"), default=1.0, help_text=_("省级汇总值换算到本指标单位的系数")
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("国家目标")
+        verbose_name_plural = _("国家目标")
 
     def __str__(self) -> str:
         return self.name_zh
@@ -309,13 +312,15 @@ class NationalTarget(BilingualNameMixin, models.Model):
 
 class NationalTargetValue(models.Model):
     target = models.ForeignKey(NationalTarget, on_delete=models.CASCADE, related_name="values")
-    year = models.PositiveSmallIntegerField()
-    value = models.CharField(max_length=20, help_text=_("可带限定符，如 >90"))
-    reported_growth = models.CharField(max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    value = models.CharField(_("数值"), max_length=20, help_text=_("可带限定符，如 >90"))
+    reported_growth = models.CharField(_("报告的增长"), max_length=20, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["target", "year"]
+        verbose_name = _("国家目标数值")
+        verbose_name_plural = _("国家目标数值")
         constraints = [
             models.UniqueConstraint(fields=["target", "year"], name="uniq_target_year")
         ]

@@ -60,7 +60,7 @@ def audit_context(run: ScoringRun, report: statistics.Report) -> dict[str, Any]:
     codes = [*indicator_codes, *dimension_codes, statistics.TOTAL]
     pearson = report["correlations"]["pearson"]
     spearman = report["correlations"]["spearman"]
-    units = {i.code: i.unit for i in version.indicators.all()}
+    units = {i.code: localized(i, "unit") for i in version.indicators.all()}
 
     indicator_rows = []
     for code in indicator_codes:

@@ -47,7 +47,8 @@ def test_staff_sign_in_with_a_second_factor(chromium, live_server, console, revi
         page.screenshot(path=str(tmp_path / f"enrol-{locale}-{size}.png"), full_page=True)
         codes = enrol_in_browser(page)
         assert len(codes) == 10
-        assert "/submissions/queue/" in page.url  # the reviewer's work, at last
+        # the reviewer's workbench, at last: what awaits their review
+        assert page.locator("#staff-dashboard #review-work").count() == 1
         # Sign out, and in again with a recovery code (the phone left at home).
         _open_menu(page)
         page.click("header form[action='/accounts/logout/'] button")
@@ -64,7 +65,7 @@ def test_staff_sign_in_with_a_second_factor(chromium, live_server, console, revi
         page.fill("#id_token", codes[0])
         page.click("#verify-button")
         page.wait_for_load_state()
-        assert "/submissions/queue/" in page.url
+        assert page.locator("#staff-dashboard").count() == 1
         # The password page, as a person would reach it: their name in the header.
         _open_menu(page)
         page.click("a.who")

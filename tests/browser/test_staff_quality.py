@@ -1,0 +1,83 @@
+"""The staff's pages in a real browser, as each staff role sees them, on a desktop (1366 px)
+and on a phone (390 px), in Chinese and in English — the checks of the public pages
+(``test_public_quality``: no sideways scrolling, no raw code on a Chinese page, no Chinese
+on an English page, axe-core without a serious or critical violation), reused here.
+
+The audit log's page (``/audit/``) is left out here: its entries become readable sentences
+that fit the screen in issue 15's work on it, and are checked there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from accounts import roles
+from scoring.models import ScoringRun
+from submissions.models import Submission
+from tests.browser.test_public_quality import LANGUAGES, WIDTHS, _check, _context, _login
+from tests.factories import UserFactory, make_officer
+from tests.public.conftest import publish_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def staff_world() -> Iterator[dict[str, Any]]:
+    cache.clear()
+    published = publish_world()
+    make_officer("110000", "staff-officer")
+    UserFactory(username="staff-reviewer", role_names=[roles.REVIEWER])
+    UserFactory(username="staff-auditor", role_names=[roles.AUDITOR])
+    UserFactory(username="staff-security", role_names=[roles.SECURITY_ADMINISTRATOR])
+    beijing = Submission.objects.get(cycle=published.cycle2017, region__code="110000")
+    yield {"world": published, "beijing": beijing}
+    cache.clear()
+
+
+def staff_pages(world: dict[str, Any]) -> dict[str, list[str]]:
+    """Each role's pages: its home first."""
+    beijing = world["beijing"].pk
+    run = ScoringRun.objects.filter(cycle=world["world"].cycle2017).latest("pk").pk
+    return {
+        "staff-officer": ["/", "/submissions/", f"/submissions/{beijing}/",
+                          f"/submissions/{beijing}/timeline/", "/accounts/security/"],
+        "staff-reviewer": ["/", "/submissions/queue/",
+                           "/submissions/queue/?cycle=&region=&state=approved&unexplained=",
+                           f"/submissions/{beijing}/", f"/submissions/{beijing}/timeline/",
+                           "/submissions/cycles/"],
+        "admin": ["/", "/scoring/", f"/scoring/runs/{run}/", "/national/", "/models/",
+                  "/notices/manage/", "/admin/", "/admin/submissions/cycle/",
+                  "/admin/indicators/region/"],
+        "staff-auditor": ["/", "/scoring/", "/submissions/queue/", "/national/"],
+        "staff-security": ["/", "/admin/", "/admin/accounts/user/", "/admin/auth/group/",
+                           "/admin/axes/accessattempt/"],
+    }
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_staff_page_reads_well_on_a_desktop_and_a_phone(
+        live_server: Any, staff_world: dict[str, Any], language: str, width: int):
+    from tests.browser.conftest import launched_chromium
+
+    problems: list[str] = []
+    errors: list[str] = []
+    with launched_chromium() as browser:
+        for username, paths in staff_pages(staff_world).items():
+            context = _context(browser, language, width)
+            try:
+                page = _login(context, live_server, username)
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                for path in paths:
+                    response = page.goto(f"{live_server.url}{path}")
+                    assert response.status == 200, (username, path, response.status)
+                    problems += _check(page, language, f"{path} as {username} "
+                                                       f"[{language} {width}px]")
+            finally:
+                context.close()
+    assert not problems, "\n".join(problems)
+    assert not errors, errors
