@@ -20,7 +20,7 @@ from indicators.selectors import model_export
 from national.selectors import targets_document
 from public import selectors as public_selectors
 from scoring.models import ScoringRun, UnitResult
-from scoring.selectors import ranking_rows, round_half_up
+from scoring.selectors import rank_changes_shown, ranking_rows, round_half_up, run_coverage
 from submissions import selectors as submission_selectors
 from submissions.models import Submission, ValidationIssue, Version
 
@@ -28,6 +28,9 @@ from submissions.models import Submission, ValidationIssue, Version
 
 
 def publication(run: ScoringRun) -> dict[str, Any]:
+    """A publication, with its coverage: a partial one (fewer than all ranked regions) is
+    never to be taken for a whole year (issue 15)."""
+    coverage = run_coverage(run)
     return {
         "year": run.cycle.year,
         "publication_number": run.publication_number,
@@ -36,6 +39,9 @@ def publication(run: ScoringRun) -> dict[str, Any]:
         "revision_of": run.revision_of.publication_number if run.revision_of else None,
         "note": run.note,
         "model_version": run.model_version.code,
+        "partial": coverage.partial,
+        "covered": coverage.covered,
+        "of": coverage.of,
     }
 
 
@@ -82,9 +88,12 @@ def ranking(run: ScoringRun) -> list[dict[str, Any]]:
         "region__code", "rank_p05", "rank_median", "rank_p95", "tier", "incomplete",
         "previous_rank")}
     labels = public_selectors.tier_labels(run)
+    # As on the pages: a previous rank only between two complete publications.
+    changes = rank_changes_shown(run)
     rows = []
     for row in ranking_rows(run):
         p05, median, p95, tier, incomplete, previous = extra[str(row["region_code"])]
+        previous = previous if changes else None
         rows.append({"year": run.cycle.year, **row, "rank_p05": p05, "rank_median": median,
                      "rank_p95": p95, "tier": tier, "tier_label": labels.get(tier, ""),
                      "incomplete": incomplete, "previous_rank": previous})
@@ -101,6 +110,7 @@ def region_results(run: ScoringRun, result: UnitResult) -> dict[str, Any]:
     labels = public_selectors.tier_labels(run)
     dimensions = list(run.model_version.dimensions.all())
     indicators = list(run.model_version.indicators.select_related("dimension"))
+    changes = rank_changes_shown(run)
     return {
         "year": run.cycle.year, "publication_number": run.publication_number,
         "region_code": result.region.code, "region_name": result.region.short_name,
@@ -108,7 +118,8 @@ def region_results(run: ScoringRun, result: UnitResult) -> dict[str, Any]:
         "tier": result.tier, "tier_label": labels.get(result.tier, ""),
         "incomplete": result.incomplete, "rank_p05": result.rank_p05,
         "rank_median": result.rank_median, "rank_p95": result.rank_p95,
-        "previous_rank": result.previous_rank, "rank_change": result.rank_change,
+        "previous_rank": result.previous_rank if changes else None,
+        "rank_change": result.rank_change if changes else None,
         "dimensions": [{
             "code": d.code, "name": d.name, "max_points": d.points,
             "points": _figure(result.dimensions.get(d.code, {}).get("points")),

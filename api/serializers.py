@@ -29,6 +29,10 @@ class PublicationSerializer(serializers.Serializer):
                                            help_text="the publication number it revises")
     note = serializers.CharField(allow_blank=True)
     model_version = serializers.CharField()
+    partial = serializers.BooleanField(
+        help_text="true when the publication covers fewer than all ranked regions")
+    covered = serializers.IntegerField(help_text="ranked regions the publication covers")
+    of = serializers.IntegerField(help_text="ranked regions in all (31)")
 
 
 class YearSerializer(serializers.Serializer):
@@ -57,7 +61,9 @@ class RankingRowSerializer(serializers.Serializer):
     tier = serializers.CharField(allow_blank=True)
     tier_label = serializers.CharField(allow_blank=True)
     incomplete = serializers.BooleanField()
-    previous_rank = serializers.IntegerField(allow_null=True)
+    previous_rank = serializers.IntegerField(
+        allow_null=True,
+        help_text="null unless this and the previous publication are both complete")
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = dict(super().to_representation(instance))
@@ -109,7 +115,9 @@ class RegionResultSerializer(serializers.Serializer):
     rank_p05 = serializers.FloatField(allow_null=True)
     rank_median = serializers.FloatField(allow_null=True)
     rank_p95 = serializers.FloatField(allow_null=True)
-    previous_rank = serializers.IntegerField(allow_null=True)
+    previous_rank = serializers.IntegerField(
+        allow_null=True,
+        help_text="null unless this and the previous publication are both complete")
     rank_change = serializers.IntegerField(allow_null=True)
     dimensions = DimensionResultSerializer(many=True)
     indicators = IndicatorResultSerializer(many=True)

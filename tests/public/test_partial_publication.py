@@ -170,3 +170,19 @@ def test_the_year_list_marks_the_partial_year(partial, client: Client):
     mark = '<span class="partial-mark">（部分发布）'
     assert f'href="/rankings/{PARTIAL_YEAR}/">{PARTIAL_YEAR}</a>{mark}' in years
     assert '2017</a><span class="partial-mark">' not in years
+
+
+def test_the_api_says_a_publication_is_partial_and_shows_no_rank_change(world, partial,
+                                                                        client: Client):
+    year = client.get(f"/api/v1/years/{PARTIAL_YEAR}/").json()
+    latest = year["publications"][0]
+    assert (latest["partial"], latest["covered"], latest["of"]) == (True, 2, 31)
+    ranking = client.get(f"/api/v1/years/{PARTIAL_YEAR}/ranking/").json()
+    assert ranking["publication"]["partial"] is True
+    assert [row["previous_rank"] for row in ranking["results"]] == [None, None]
+    region = client.get(f"/api/v1/years/{PARTIAL_YEAR}/regions/110000/").json()
+    assert (region["previous_rank"], region["rank_change"]) == (None, None)
+
+    complete = client.get("/api/v1/years/2017/regions/110000/").json()
+    assert complete["rank_change"] is not None  # between two complete years it stays
+    assert client.get("/api/v1/years/2017/").json()["publications"][0]["partial"] is False
