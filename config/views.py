@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET
 from accounts import roles
 from config import dashboard
 from indicators.models import Region
-from public.selectors import latest_published_year, published_announcements
+from public.selectors import latest_published_year, published_announcements, published_run
+from scoring.selectors import run_coverage
 
 
 @require_GET
@@ -24,8 +25,14 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("submissions:officer_home")
     if roles.is_staff_reader(user) or roles.is_security_administrator(user):
         return _staff_home(request)
+    latest_year = latest_published_year()
+    # The latest year is a partial one only while no year is complete: then the home page
+    # says so too, as every page of that year does.
+    run = published_run(latest_year) if latest_year else None
     return render(request, "home.html", {
-        "latest_year": latest_published_year(),
+        "latest_year": latest_year,
+        "run": run,
+        "coverage": run_coverage(run) if run else None,
         "regions": Region.objects.filter(ranked=True).order_by("order"),
         "announcements": list(published_announcements()[:5]),
     })
