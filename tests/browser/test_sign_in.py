@@ -56,10 +56,13 @@ def test_staff_sign_in_with_a_second_factor(chromium, live_server, console, revi
         _sign_in(page, live_server.url, "reviewer", PASSWORD)
         assert "/accounts/otp/verify/" in page.url and _fits(page)
         page.fill("#id_token", "wrong-code")
-        page.click("#verify-button")
+        # Each refusal is a new page: wait for it (counting at once can read the page before).
+        with page.expect_navigation():
+            page.click("#verify-button")
         assert page.locator("[role=alert]").count() == 1
         page.fill("#id_token", codes[0])
-        page.click("#verify-button")  # at once: refused, with how long to wait
+        with page.expect_navigation():
+            page.click("#verify-button")  # at once: refused, with how long to wait
         assert page.locator("[role=alert]").count() == 1
         page.wait_for_timeout(2_100)  # django-otp's wait after two wrong codes: 2 s
         page.fill("#id_token", codes[0])
