@@ -41,6 +41,10 @@ class CycleForm(forms.ModelForm):
         widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}),
                    "deadline": forms.DateInput(attrs={"type": "date"})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["model_version"].empty_label = _("请选择")  # not Django's "---------"
+
 
 class CycleStateForm(forms.Form):
     """The state an administrator moves a cycle to; whether the move is allowed is the

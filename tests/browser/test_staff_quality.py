@@ -56,6 +56,7 @@ def staff_pages(world: dict[str, Any]) -> dict[str, list[str]]:
                            f"/submissions/{beijing}/", f"/submissions/{beijing}/timeline/",
                            "/submissions/cycles/"],
         "admin": ["/", "/scoring/", f"/scoring/runs/{run}/", "/national/", "/models/",
+                  "/submissions/cycles/",
                   "/notices/manage/", "/admin/", "/admin/submissions/cycle/",
                   "/admin/indicators/region/"],
         "staff-auditor": ["/", "/scoring/", "/submissions/queue/", "/national/"],
