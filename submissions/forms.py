@@ -43,7 +43,9 @@ class CycleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["model_version"].empty_label = _("请选择")  # not Django's "---------"
+        versions = self.fields["model_version"]
+        assert isinstance(versions, forms.ModelChoiceField)
+        versions.empty_label = _("请选择")  # not Django's "---------"
 
 
 class CycleStateForm(forms.Form):
