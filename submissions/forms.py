@@ -42,6 +42,12 @@ class CycleForm(forms.ModelForm):
         widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}),
                    "deadline": forms.DateInput(attrs={"type": "date"})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        versions = self.fields["model_version"]
+        assert isinstance(versions, forms.ModelChoiceField)
+        versions.empty_label = _("请选择")  # not Django's "---------"
+
 
 class CycleStateForm(forms.Form):
     """The state an administrator moves a cycle to; whether the move is allowed is the

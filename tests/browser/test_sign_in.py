@@ -48,7 +48,7 @@ def test_staff_sign_in_with_a_second_factor(chromium, live_server, console, revi
         codes = enrol_in_browser(page)
         assert len(codes) == 10
         # the reviewer's workbench, at last: what awaits their review
-        assert page.locator("#staff-dashboard #review-work").count() == 1
+        page.wait_for_selector("#staff-dashboard #review-work")
         # Sign out, and in again with a recovery code (the phone left at home).
         _open_menu(page)
         page.click("header form[action='/accounts/logout/'] button")
@@ -67,12 +67,13 @@ def test_staff_sign_in_with_a_second_factor(chromium, live_server, console, revi
         page.wait_for_timeout(2_100)  # django-otp's wait after two wrong codes: 2 s
         page.fill("#id_token", codes[0])
         page.click("#verify-button")
-        page.wait_for_load_state()
-        assert page.locator("#staff-dashboard").count() == 1
+        page.wait_for_selector("#staff-dashboard")
         # The password page, as a person would reach it: their name in the header.
         _open_menu(page)
         page.click("a.who")
         page.click("a[href='/accounts/password/change/']")
+        page.wait_for_url("**/accounts/password/change/")
+        page.wait_for_load_state()
         assert _fits(page)
         page.fill("#id_old_password", PASSWORD)
         page.fill("#id_new_password1", "Review-2018-data")

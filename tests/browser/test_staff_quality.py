@@ -34,8 +34,14 @@ def staff_world() -> Iterator[dict[str, Any]]:
     UserFactory(username="staff-auditor", role_names=[roles.AUDITOR])
     UserFactory(username="staff-security", role_names=[roles.SECURITY_ADMINISTRATOR])
     beijing = Submission.objects.get(cycle=published.cycle2017, region__code="110000")
-    yield {"world": published, "beijing": beijing}
+    shanghai = Submission.objects.get(cycle=published.cycle2017, region__code="310000")
+    yield {"world": published, "beijing": beijing, "shanghai": shanghai}
     cache.clear()
+
+
+# The error pages a staff member meets: a role they lack, another region's object.
+ERROR_PAGES = {"staff-officer": [("/audit/", 403), ("/submissions/{shanghai}/", 404)],
+               "staff-reviewer": [("/admin/", 403), ("/no-such-page/", 404)]}
 
 
 def staff_pages(world: dict[str, Any]) -> dict[str, list[str]]:
@@ -50,6 +56,7 @@ def staff_pages(world: dict[str, Any]) -> dict[str, list[str]]:
                            f"/submissions/{beijing}/", f"/submissions/{beijing}/timeline/",
                            "/submissions/cycles/"],
         "admin": ["/", "/scoring/", f"/scoring/runs/{run}/", "/national/", "/models/",
+                  "/submissions/cycles/",
                   "/notices/manage/", "/admin/", "/admin/submissions/cycle/",
                   "/admin/indicators/region/"],
         "staff-auditor": ["/", "/scoring/", "/submissions/queue/", "/national/"],
@@ -72,11 +79,16 @@ def test_every_staff_page_reads_well_on_a_desktop_and_a_phone(
             try:
                 page = _login(context, live_server, username)
                 page.on("pageerror", lambda e: errors.append(str(e)))
-                for path in paths:
+                visits = [(path, 200) for path in paths] + [
+                    (path.format(shanghai=staff_world["shanghai"].pk), status)
+                    for path, status in ERROR_PAGES.get(username, [])]
+                for path, status in visits:
                     response = page.goto(f"{live_server.url}{path}")
-                    assert response.status == 200, (username, path, response.status)
+                    assert response.status == status, (username, path, response.status)
                     problems += _check(page, language, f"{path} as {username} "
                                                        f"[{language} {width}px]")
+                    if status != 200:  # the site's frame, and the way home
+                        assert page.locator("#error-page a#error-home[href='/']").count() == 1
             finally:
                 context.close()
     assert not problems, "\n".join(problems)

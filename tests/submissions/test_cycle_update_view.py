@@ -71,3 +71,8 @@ def test_it_refuses_a_malformed_deadline(admin_client_, bootstrapped):
     assert response.status_code == 400
     cycle.refresh_from_db()
     assert str(cycle.deadline) == "2018-03-31"
+
+
+def test_the_cycle_form_says_choose_not_dashes(admin_client_):
+    page = admin_client_.get("/submissions/cycles/").content.decode()
+    assert "---------" not in page and ">请选择</option>" in page
