@@ -42,17 +42,19 @@ def scaled_rows(codes: list[str], scale: Callable[[str], float]
 
 @pytest.fixture
 def load(tmp_path: Path) -> Callable[..., str]:
-    """``load(codes, year=2017, approve=True, rows=None)`` writes a bulk CSV and runs
-    ``import_values`` on it; returns the command's output."""
+    """``load(codes, year=2017, approve=True, rows=None, late="")`` writes a bulk CSV and runs
+    ``import_values`` on it; returns the command's output. A cycle already scored is no
+    longer open: ``late`` is the reason of a late load (``--late --reason``)."""
     counter = iter(range(1, 10_000))
 
     def _load(codes: list[str] | None = None, *, year: int = 2017, approve: bool = True,
-              rows: list[tuple[str, str, object, str]] | None = None) -> str:
+              rows: list[tuple[str, str, object, str]] | None = None, late: str = "") -> str:
         content = bulk_csv(rows if rows is not None else bulk_rows(codes or []))
         path = tmp_path / f"bulk-{year}-{next(counter)}.csv"
         path.write_bytes(content)
         out = io.StringIO()
         args = [str(path), "--cycle", str(year)] + (["--approve"] if approve else [])
+        args += ["--late", "--reason", late] if late else []
         call_command("import_values", *args, stdout=out)
         return out.getvalue()
 

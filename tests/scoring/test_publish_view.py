@@ -133,7 +133,7 @@ def test_a_revision_shows_what_differs_from_the_previous_publication(admin_clien
     load([c for c in all_codes if c != "110000"])
     first = score()
     assert _publish(admin_client_, first, allow_incomplete="on", note="北京未到").status_code == 302
-    load(["110000"])  # 北京 arrives: the second run covers every region
+    load(["110000"], late="北京数据补报")  # 北京 arrives: the second run covers every region
     second = score()
     html = _confirm_page(admin_client_, second)
     assert "修订版" in html

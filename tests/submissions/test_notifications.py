@@ -90,7 +90,8 @@ def test_it_mails_every_officer_when_a_cycle_opens_and_when_it_reopens(
     mail.outbox.clear()
     cycle_set_state(cycle=cycle, state=Cycle.State.CLOSED, actor=administrator)
     with django_capture_on_commit_callbacks(execute=True):
-        cycle_set_state(cycle=cycle, state=Cycle.State.OPEN, actor=administrator)
+        cycle_set_state(cycle=cycle, state=Cycle.State.OPEN, actor=administrator,
+                        reason="延长填报")
     assert len(mail.outbox) == 2
 
 

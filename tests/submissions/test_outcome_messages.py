@@ -47,7 +47,7 @@ def test_a_reviewers_decisions_say_what_happened_to_which_submission(
                                     {"reason": ""}, follow=True)
     assert "已审核通过 北京市 2017 年填报，已通知填报员" in _messages(response)
     response = admin_client_.post(reverse("submissions:reopen", args=[bj_submission.pk]),
-                                  {"reason": "人口数据更正"}, follow=True)
+                                  {"reason": "人口数据更正", "confirm": "1"}, follow=True)
     assert "已重新打开 北京市 2017 年填报" in _messages(response)
     assert "已处理" not in response.content.decode()
 
@@ -71,7 +71,7 @@ def test_cycle_changes_say_which_cycle_and_what_now(admin_client_, bootstrapped)
     cycle = CycleFactory()
     response = admin_client_.post(reverse("submissions:cycle_update", args=[cycle.pk]),
                                   {"deadline": "2018-04-15"}, follow=True)
-    assert f"{cycle.year} 年度填报周期的截止日期已改为 2018-04-15" in _messages(response)
+    assert f"已将 {cycle.year} 年度填报的截止日期改为 2018-04-15" in _messages(response)
 
 
 def test_a_returned_submission_shows_the_reason_at_the_top_of_both_pages(
