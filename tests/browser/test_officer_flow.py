@@ -93,7 +93,8 @@ def test_an_officer_uploads_corrects_and_submits(
     error = page.locator("tr[data-code=E102] .issue[data-rule=ABOVE_MAX]")
     expect(error).to_be_visible()
     expect(error).to_contain_text("150")
-    expect(page.locator("tr[data-code=P01] td.num").nth(1)).to_have_text("2,170.7")  # grouped, its own decimals
+    # grouped, with its own decimals
+    expect(page.locator("tr[data-code=P01] td.num").nth(1)).to_have_text("2,170.7")
     expect(page.locator("tr[data-code=P01] .issue")).to_have_count(0)
     expect(page.locator("#submit-button")).to_be_disabled()
 

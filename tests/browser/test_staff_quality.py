@@ -3,8 +3,8 @@ and on a phone (390 px), in Chinese and in English — the checks of the public 
 (``test_public_quality``: no sideways scrolling, no raw code on a Chinese page, no Chinese
 on an English page, axe-core without a serious or critical violation), reused here.
 
-The audit log's page (``/audit/``) is left out here: its entries become readable sentences
-that fit the screen in issue 15's work on it, and are checked there.
+The audit log's page (``/audit/``) is opened as the auditor: its entries are sentences with
+their old → new values, and the table fits the screen (on a phone it scrolls in its own box).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def staff_pages(world: dict[str, Any]) -> dict[str, list[str]]:
                   "/submissions/cycles/",
                   "/notices/manage/", "/admin/", "/admin/submissions/cycle/",
                   "/admin/indicators/region/"],
-        "staff-auditor": ["/", "/scoring/", "/submissions/queue/", "/national/"],
+        "staff-auditor": ["/", "/audit/", "/scoring/", "/submissions/queue/", "/national/"],
         "staff-security": ["/", "/admin/", "/admin/accounts/user/", "/admin/auth/group/",
                            "/admin/axes/accessattempt/"],
     }
