@@ -22,9 +22,12 @@ from typing import Any, TypeVar
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun, task_prerun
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
+from django.urls import reverse
 
 from config.celery import app as celery_app
+from submissions.models import Submission, Version
 
 T = TypeVar("T")
 
@@ -42,6 +45,27 @@ def wait_for(probe: Callable[[], T], *, timeout: float = WAIT_SECONDS, interval:
         if time.monotonic() > deadline:
             pytest.fail(f"waited {timeout:.0f} s for {what}")
         time.sleep(interval)
+
+
+FINAL = {Version.Validation.VALID, Version.Validation.INVALID, Version.Validation.REJECTED}
+
+
+def upload(client: Any, submission: Submission, content: bytes, name: str = "data.csv"
+           ) -> Version:
+    """An officer's upload through the page; the version it made."""
+    response = client.post(reverse("submissions:upload", args=[submission.pk]),
+                           {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 302
+    return Version.objects.filter(submission=submission).latest("number")
+
+
+def validated(version: Version) -> Version:
+    """The version once the worker has validated it (whatever the outcome)."""
+    def probe() -> Version | None:
+        version.refresh_from_db()
+        return version if version.validation in FINAL else None
+
+    return wait_for(probe, what=f"the validation of version {version.pk}")
 
 
 class WorkerGate:

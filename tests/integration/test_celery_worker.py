@@ -13,40 +13,23 @@ from pathlib import Path
 import pytest
 from celery.result import AsyncResult, EagerResult
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from config.celery import app as celery_app
 from submissions.models import Submission, Transition, ValidationIssue, Version
 from submissions.services.progress import progress_get
 from submissions.tasks import check_submission, notify_decision_task, validate_version
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import upload, validated, wait_for
 from tests.submissions.helpers import template_csv, valid_values
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-FINAL = {Version.Validation.VALID, Version.Validation.INVALID, Version.Validation.REJECTED}
-
-
-def _upload(client, submission: Submission, content: bytes, name: str = "data.csv") -> Version:
-    response = client.post(reverse("submissions:upload", args=[submission.pk]),
-                           {"file": SimpleUploadedFile(name, content)})
-    assert response.status_code == 302
-    return Version.objects.filter(submission=submission).latest("number")
-
-
-def _validated(version: Version) -> Version:
-    def probe() -> Version | None:
-        version.refresh_from_db()
-        return version if version.validation in FINAL else None
-
-    return wait_for(probe, what=f"the validation of version {version.pk}")
 
 
 def test_the_worker_validates_an_officers_upload(celery_worker_thread, bj_client,
                                                  bj_submission):
-    version = _upload(bj_client, bj_submission, template_csv(valid_values()))
-    _validated(version)
+    version = upload(bj_client, bj_submission, template_csv(valid_values()))
+    validated(version)
     assert version.validation == Version.Validation.VALID, list(
         version.issues.values_list("rule_code", "message_zh"))
     assert version.values.count() == 26
@@ -60,8 +43,8 @@ def test_the_worker_validates_an_officers_upload(celery_worker_thread, bj_client
 def test_the_worker_stores_the_error_of_an_invalid_upload(celery_worker_thread, bj_client,
                                                           bj_submission):
     values = {**valid_values(), "E102": "150"}
-    version = _upload(bj_client, bj_submission, template_csv(values))
-    _validated(version)
+    version = upload(bj_client, bj_submission, template_csv(values))
+    validated(version)
     assert version.validation == Version.Validation.INVALID
     assert version.error_count == 1
     issue = ValidationIssue.objects.get(version=version)
@@ -75,8 +58,8 @@ def test_the_worker_stores_the_error_of_an_invalid_upload(celery_worker_thread, 
 
 def test_the_worker_moves_a_submitted_submission_to_awaiting_review(
         celery_worker_thread, bj_client, bj_submission):
-    version = _upload(bj_client, bj_submission, template_csv(valid_values()))
-    assert _validated(version).validation == Version.Validation.VALID
+    version = upload(bj_client, bj_submission, template_csv(valid_values()))
+    assert validated(version).validation == Version.Validation.VALID
     response = bj_client.post(reverse("submissions:submit", args=[bj_submission.pk]))
     assert response.status_code == 302
 
@@ -103,8 +86,8 @@ def test_the_worker_consumes_the_configured_broker(celery_worker_thread, bj_clie
     assert celery_worker_thread.consumer.task_consumer.queues[0].name == (
         celery_app.conf.task_default_queue)
 
-    version = _upload(bj_client, bj_submission, template_csv(valid_values()))
-    _validated(version)
+    version = upload(bj_client, bj_submission, template_csv(valid_values()))
+    validated(version)
     # Queued by hand, the message goes through the broker to the worker thread; the task is
     # idempotent.
     result = validate_version.delay(version.pk)
@@ -124,8 +107,8 @@ def test_stale_messages_for_missing_rows_are_harmless(celery_worker_thread, bj_c
     validate_version.delay(missing)
     check_submission.delay(missing)
     notify_decision_task.delay(missing)
-    version = _upload(bj_client, bj_submission, template_csv(valid_values()))
-    assert _validated(version).validation == Version.Validation.VALID
+    version = upload(bj_client, bj_submission, template_csv(valid_values()))
+    assert validated(version).validation == Version.Validation.VALID
     assert celery_worker_thread.consumer.connection is not None  # still consuming
 
 

@@ -10,29 +10,13 @@ from django.urls import reverse
 from submissions.models import Submission, Version
 from submissions.services.review import submission_transition
 from submissions.workflow import Action, Actor
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import upload, validated, wait_for
 from tests.submissions.helpers import template_csv, valid_values
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 S = Submission.State
-FINAL = {Version.Validation.VALID, Version.Validation.INVALID, Version.Validation.REJECTED}
 WITH_ERROR = {**valid_values(), "E102": "150"}
-
-
-def _upload(client, submission: Submission, values) -> Version:
-    response = client.post(reverse("submissions:upload", args=[submission.pk]),
-                           {"file": SimpleUploadedFile("data.csv", template_csv(values))})
-    assert response.status_code == 302
-    return Version.objects.filter(submission=submission).latest("number")
-
-
-def _validated(version: Version) -> Version:
-    def probe() -> Version | None:
-        version.refresh_from_db()
-        return version if version.validation in FINAL else None
-
-    return wait_for(probe, what=f"the validation of version {version.pk}")
 
 
 def _submit(client, submission: Submission) -> str:
@@ -67,15 +51,15 @@ def _never_another_version(submission: Submission) -> None:
 
 def test_submit_while_the_new_upload_awaits_its_validation_is_refused(
         celery_worker_thread, worker_gate, bj_client, bj_submission, reviewer):
-    first = _validated(_upload(bj_client, bj_submission, valid_values()))
+    first = validated(upload(bj_client, bj_submission, template_csv(valid_values())))
     worker_gate.close()
     try:
-        second = _upload(bj_client, bj_submission, WITH_ERROR)
+        second = upload(bj_client, bj_submission, template_csv(WITH_ERROR))
         page = _submit(bj_client, bj_submission)  # within the second, before the validation
         assert f"第 {second.number} 版还在校验" in page
     finally:
         worker_gate.open()
-    assert _validated(second).validation == Version.Validation.INVALID
+    assert validated(second).validation == Version.Validation.INVALID
     bj_submission.refresh_from_db()
     assert bj_submission.state == S.DRAFT
     assert bj_submission.current_version_id == second.pk != first.pk
@@ -85,10 +69,10 @@ def test_submit_while_the_new_upload_awaits_its_validation_is_refused(
 
 def test_submit_after_the_new_uploads_validation_submits_exactly_it(
         celery_worker_thread, bj_client, bj_submission, reviewer):
-    _validated(_upload(bj_client, bj_submission, valid_values()))
-    second = _validated(_upload(bj_client, bj_submission, WITH_ERROR))
+    validated(upload(bj_client, bj_submission, template_csv(valid_values())))
+    second = validated(upload(bj_client, bj_submission, template_csv(WITH_ERROR)))
     assert "个错误" in _submit(bj_client, bj_submission)
-    third = _validated(_upload(bj_client, bj_submission, valid_values()))
+    third = validated(upload(bj_client, bj_submission, template_csv(valid_values())))
     _submit(bj_client, bj_submission)
     _settled(bj_submission)
     assert bj_submission.submitted_version_id == third.pk != second.pk
@@ -101,7 +85,7 @@ def test_submit_after_the_new_uploads_validation_submits_exactly_it(
 
 def test_an_upload_right_after_a_submit_never_replaces_the_submitted_version(
         celery_worker_thread, worker_gate, bj_client, bj_submission, reviewer):
-    first = _validated(_upload(bj_client, bj_submission, valid_values()))
+    first = validated(upload(bj_client, bj_submission, template_csv(valid_values())))
     worker_gate.close()  # the check of the submit waits in the worker
     try:
         _submit(bj_client, bj_submission)
