@@ -10,9 +10,10 @@ seconds.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from audit.services import log_actions
 from common.db import bulk_insert
 from common.errors import ApplicationError
 from common.i18n import in_both_languages
+from common.numbers import plain_decimal
 from indicators.models import ModelVersion, Region
 from indicators.selectors import normalise_region_key, region_index
 from readers import BULK_FIELDS, FileRejected, RawRow, read_table
@@ -37,6 +39,7 @@ from submissions.reader_messages import file_rejected_texts
 from submissions.selectors import (
     approved_values_by_region,
     current_values_by_region,
+    current_values_with_notes,
     previous_cycle,
     ruleset_for,
 )
@@ -208,6 +211,9 @@ def bulk_import(*, content: bytes, filename: str, year: int, actor: Any, approve
 class _Unit:
     version: Version
     cells: dict[str, rules.Cell] = field(default_factory=dict)
+    # What the new version replaces: the current version's (value, note) per code; empty
+    # when the submission had none (a first load: the file, by its SHA-256, is the record).
+    replaced: dict[str, tuple[Decimal | None, str]] = field(default_factory=dict)
 
 
 def _load(cycle: Cycle, grouped: dict[Region, list[RawRow]], sheet: str, result: BulkResult,
@@ -223,9 +229,12 @@ def _load(cycle: Cycle, grouped: dict[Region, list[RawRow]], sheet: str, result:
     element_ids = dict(cycle.model_version.elements.values_list("code", "pk"))
 
     submissions = _submissions_locked(cycle, list(grouped), approve=approve)
+    replaced = current_values_with_notes(cycle, in_file)  # under the submissions' locks
     record.cycle = cycle
     record.save()
     units = _versions_create(grouped, submissions, record, actor)
+    for region, unit in units.items():
+        unit.replaced = replaced.get(region.pk, {})
 
     with value_writer(element_ids) as writer:
         for region in list(grouped):
@@ -333,8 +342,10 @@ def _store_units(cycle: Cycle, units: dict[Region, _Unit], result: BulkResult, a
     issue_insert_many(rows=issue_rows)
     submissions = {unit.version.submission.region_id: unit.version.submission
                    for unit in units.values()}
+    names = {code: (zh, en) for code, zh, en in
+             cycle.model_version.elements.values_list("code", "name_zh", "name_en")}
     transitions, audit = _bulk_transitions(units, actor, approve, timezone.now(), cycle,
-                                           late_reason)
+                                           late_reason, names)
     _submissions_update(submissions, timezone.now())
     bulk_insert(transitions)
     log_actions(actor=actor, actions=audit)
@@ -366,7 +377,7 @@ def _submissions_update(submissions: dict[int, Submission], now: Any) -> None:
 
 
 def _bulk_transitions(units: dict[Region, _Unit], actor: Any, approve: bool, now: Any,
-                      cycle: Cycle, late_reason: str
+                      cycle: Cycle, late_reason: str, names: Mapping[str, tuple[str, str]]
                       ) -> tuple[list[Transition], list[AuditAction]]:
     transitions, audit = [], []
     for region, unit in units.items():
@@ -396,6 +407,30 @@ def _bulk_transitions(units: dict[Region, _Unit], actor: Any, approve: bool, now
             object_id=str(version.pk), region_code=region.code, cycle_year=cycle.year,
             data={"version": version.number, "values": len(unit.cells), "from": before,
                   "to": submission.state, "sha256": version.file.sha256 if version.file else "",
-                  **({"late": True, "late_reason": late_reason} if late_reason else {})},
+                  **({"late": True, "late_reason": late_reason} if late_reason else {}),
+                  **({"changes": _value_changes(unit.replaced, unit.cells, names)}
+                     if unit.replaced else {})},
         ))
     return transitions, audit
+
+
+def _value_changes(replaced: Mapping[str, tuple[Decimal | None, str]],
+                   cells: Mapping[str, rules.Cell], names: Mapping[str, tuple[str, str]]
+                   ) -> list[dict[str, Any]]:
+    """Per value the load changes, its old and new value and note (as an upload's
+    ``version.values`` entry has them), with the element's names for the audit page."""
+    changes = []
+    for code in sorted(replaced.keys() | cells.keys()):
+        old_value, old_note = replaced.get(code, (None, ""))
+        cell = cells.get(code)
+        new_value, new_note = (cell.value, cell.note) if cell else (None, "")
+        if old_value != new_value or old_note != new_note:
+            name_zh, name_en = names.get(code, ("", ""))
+            changes.append({"code": code, "old": _plain(old_value), "new": _plain(new_value),
+                            "old_note": old_note, "new_note": new_note,
+                            "name_zh": name_zh, "name_en": name_en})
+    return changes
+
+
+def _plain(value: Decimal | None) -> str | None:
+    return None if value is None else plain_decimal(value)

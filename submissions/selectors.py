@@ -6,6 +6,7 @@ nothing."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
@@ -119,6 +120,20 @@ def current_values_by_region(cycle: Cycle) -> dict[int, dict[str, float]]:
         if not codes:
             codes = element_codes(cycle)
         result[region_id][codes[element_id]] = float(value)  # type: ignore[arg-type]
+    return result
+
+
+def current_values_with_notes(cycle: Cycle, region_ids: Iterable[int]
+                              ) -> dict[int, dict[str, tuple[Decimal | None, str]]]:
+    """region id → code → (value, note) of the current versions of these regions' submissions
+    in the cycle: what a bulk load replaces, for the audit log's old → new."""
+    result: dict[int, dict[str, tuple[Decimal | None, str]]] = defaultdict(dict)
+    for region_id, code, value, note in Value.objects.filter(
+        version__submission__cycle=cycle, version__submission__region_id__in=list(region_ids),
+        version__submission__current_version=F("version_id"),
+    ).order_by().values_list("version__submission__region_id", "element__code", "value",
+                             "note"):
+        result[region_id][code] = (value, note)
     return result
 
 

@@ -289,3 +289,29 @@ def test_it_refuses_to_replace_a_submitted_version_unless_it_approves(bootstrapp
     submission.refresh_from_db()
     assert submission.state == Submission.State.APPROVED
     assert submission.approved_version_id == submission.current_version_id
+
+
+def test_a_load_over_earlier_values_records_each_change_old_and_new(bootstrapped, tmp_path):
+    """The audit log's old → new for a bulk load (issue 15, point 9), as for an upload: the
+    first load of a region has no earlier values (its file, by SHA-256, is the record)."""
+    rows = bulk_rows(["110000", "310000"])
+    call_command("import_values", str(_write(tmp_path, bulk_csv(rows), "a.csv")),
+                 "--cycle", "2017")
+    first = AuditEntry.objects.filter(action="version.bulk_import")
+    assert [entry.data.get("changes") for entry in first] == [None, None]
+
+    code = rows[0][1]
+    changed = [(region, element, "4321.5" if (region, element) == ("110000", code) else value,
+                "人口普查修订" if (region, element) == ("110000", code) else note)
+               for region, element, value, note in rows]
+    call_command("import_values", str(_write(tmp_path, bulk_csv(changed), "b.csv")),
+                 "--cycle", "2017")
+    second = {entry.region_code: entry.data
+              for entry in AuditEntry.objects.filter(action="version.bulk_import")
+              .order_by("-sequence")[:2]}
+    assert second["310000"]["changes"] == []  # the same values again: nothing changed
+    [change] = second["110000"]["changes"]
+    element = DataElement.objects.filter(code=code).first()
+    assert change == {"code": code, "old": str(Decimal(str(rows[0][2]))), "new": "4321.5",
+                      "old_note": rows[0][3], "new_note": "人口普查修订",
+                      "name_zh": element.name_zh, "name_en": element.name_en}
