@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun, task_prerun
+from celery.signals import after_task_publish, task_postrun, task_prerun
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.urls import reverse
@@ -116,6 +116,27 @@ def running_worker(gate: WorkerGate | None = None) -> Iterator[Any]:
             gate.pass_through()
 
     task_prerun.connect(hold, weak=False, dispatch_uid="tests.integration.gate")
+    # Messages published (by the test or by a task) and tasks finished: equal when idle.
+    counts = {"published": 0, "finished": 0}
+    counted = threading.Condition()
+
+    def published(**kwargs: Any) -> None:
+        with counted:
+            counts["published"] += 1
+
+    def finished(**kwargs: Any) -> None:
+        with counted:
+            counts["finished"] += 1
+            counted.notify_all()
+
+    def wait_idle(timeout: float = WAIT_SECONDS) -> None:
+        with counted:
+            if not counted.wait_for(lambda: counts["finished"] >= counts["published"],
+                                    timeout=timeout):
+                pytest.fail(f"the worker was still busy after {timeout:.0f} s: {counts}")
+
+    after_task_publish.connect(published, weak=False, dispatch_uid="tests.integration.sent")
+    task_postrun.connect(finished, weak=False, dispatch_uid="tests.integration.done")
     try:
         # Messages left over by an interrupted earlier run would be run against this run's
         # database (the ids start again at 1): start from an empty queue.
@@ -123,11 +144,14 @@ def running_worker(gate: WorkerGate | None = None) -> Iterator[Any]:
         with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False,
                           loglevel="WARNING", queues=[queue], shutdown_timeout=30) as worker:
             worker.tasks_run = ran
+            worker.wait_idle = wait_idle
             yield worker
     finally:
         if gate is not None:
             gate.open()
         task_prerun.disconnect(dispatch_uid="tests.integration.gate")
+        after_task_publish.disconnect(dispatch_uid="tests.integration.sent")
+        task_postrun.disconnect(dispatch_uid="tests.integration.done")
         task_postrun.disconnect(dispatch_uid="tests.integration.close_connections")
         conf.update(saved)
         root.setLevel(root_level)
@@ -147,3 +171,18 @@ def celery_worker_thread(worker_gate: WorkerGate) -> Iterator[Any]:
     they queue, so none is left running on rows that are gone."""
     with running_worker(worker_gate) as worker:
         yield worker
+
+
+@pytest.fixture(autouse=True)
+def _worker_idle_before_the_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A transactional test empties the database at its end (TRUNCATE on PostgreSQL). A task
+    still running then holds locks the TRUNCATE waits for while it waits for the TRUNCATE's:
+    a deadlock, the flush failed and the next test found the rows. Set up after the database
+    (so torn down before its flush), this waits until every task published has run."""
+    if "celery_worker_thread" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    worker = request.getfixturevalue("celery_worker_thread")
+    yield
+    worker.wait_idle()
