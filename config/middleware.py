@@ -36,8 +36,8 @@ class RequestBodyLimitMiddleware:
     plus a form's overhead) is refused by its ``Content-Length`` before anything reads it.
     Without this Django's multipart parser receives a 400 MB upload in full, to a temporary
     file, before the upload view can check its size; anonymous clients too. A path may have a
-    larger limit (``REQUEST_MAX_BYTES_BY_PATH``: prefix → bytes, for an administrators' bulk
-    upload page); the view still checks its own, finer limit. A body without a length is never
+    larger limit (``REQUEST_MAX_BYTES_BY_URL_NAME``: URL name → bytes, for an administrators'
+    bulk upload page); the view still checks its own, finer limit. A body without a length is never
     read by Django (it reads ``Content-Length`` bytes), so it needs no rule here; the proxy in
     front limits those (docs/operations.md)."""
 
@@ -68,8 +68,9 @@ class RequestBodyLimitMiddleware:
 
 
 def body_limit(path: str) -> int:
-    larger = [limit for prefix, limit in settings.REQUEST_MAX_BYTES_BY_PATH.items()
-              if path.startswith(prefix)]
+    # URLs by name, reversed here (settings cannot): the names' paths, matched exactly.
+    larger = [limit for name, limit in settings.REQUEST_MAX_BYTES_BY_URL_NAME.items()
+              if path == reverse(name)]
     return max([settings.REQUEST_MAX_BYTES, *larger])
 
 

@@ -243,7 +243,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # multipart boundaries, the CSRF token, a note). Paths that take more, by prefix (an
 # administrators' bulk upload page: BULK_MAX_BYTES + 1 MB).
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + 1024 * 1024, minimum=1024)
-REQUEST_MAX_BYTES_BY_PATH: dict[str, int] = {}
+# URL name → bytes: the administrators' bulk load page takes what import_values takes.
+REQUEST_MAX_BYTES_BY_URL_NAME: dict[str, int] = {
+    "submissions:bulk_import": BULK_MAX_BYTES + 1024 * 1024}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

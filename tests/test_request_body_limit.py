@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
-from config.middleware import BODY_TOO_LARGE
+from config.middleware import BODY_TOO_LARGE, body_limit
 from submissions.models import Version
 from tests.submissions.helpers import template_csv, valid_values
 
@@ -79,13 +79,14 @@ def test_an_upload_under_the_limit_goes_through(bj_client, bj_submission,
     assert Version.objects.count() == 1
 
 
-@override_settings(REQUEST_MAX_BYTES_BY_PATH={"/submissions/bulk/": 300 * 1024 * 1024})
-def test_a_path_may_have_a_larger_limit(bootstrapped):
+def test_the_bulk_load_page_has_the_bulk_limit(bootstrapped, settings):
     client = Client(raise_request_exception=False)
-    larger = client.generic("POST", "/submissions/bulk/", b"x",
-                            CONTENT_LENGTH=str(200 * 1024 * 1024))
-    assert larger.status_code != 413  # let through to the view (here: no such page)
-    assert post_huge(client, "/submissions/bulk/").status_code == 413
+    url = reverse("submissions:bulk_import")
+    assert body_limit(url) == settings.BULK_MAX_BYTES + 1024 * 1024 > settings.REQUEST_MAX_BYTES
+    larger = client.generic("POST", url, b"x", CONTENT_LENGTH=str(settings.BULK_MAX_BYTES))
+    assert larger.status_code != 413  # let through to the view (which asks for a login)
+    assert post_huge(client, url).status_code == 413
+    assert body_limit(url + "x") == settings.REQUEST_MAX_BYTES  # the page itself, no prefix
 
 
 def test_the_message_names_the_size_and_the_limit():

@@ -29,6 +29,7 @@ SUBMIT_REJECTED_FILE = _("当前版本的文件无法读取，请重新上传")
 SUBMIT_VALIDATION_PENDING = _("第 {number} 版还在校验，校验结束后才能提交")
 WARNINGS_UNEXPLAINED = "WARNINGS_UNEXPLAINED"
 SUBMIT_UNEXPLAINED = _("还有 {count} 个警告没有说明：请在各数值的备注中说明后再提交")
+APPROVE_NOT_SUBMITTED = _("当前版本（第 {number} 版）不是提交审核的版本，不能通过")
 APPROVE_NOT_VALID = _("当前版本（第 {number} 版）未通过校验，不能通过")
 APPROVE_UNEXPLAINED = _("还有 {count} 个警告没有填报单位的说明，不能通过")
 COMMENT_EMPTY = _("评论不能为空")
@@ -108,6 +109,10 @@ def submission_transition(
     submission = submission_lock(submission_id=submission_id)
     if action == Action.APPROVE:
         current = submission.current_version
+        if (submission.submitted_version_id is not None
+                and submission.current_version_id != submission.submitted_version_id):
+            raise ApplicationError("APPROVE_NOT_SUBMITTED", APPROVE_NOT_SUBMITTED,
+                                   params={"number": current.number if current else "—"})
         if current is not None and current.validation != Version.Validation.VALID:
             raise ApplicationError("APPROVE_NOT_VALID", APPROVE_NOT_VALID,
                                    params={"number": current.number})

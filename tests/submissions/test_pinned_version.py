@@ -105,3 +105,19 @@ def test_reopening_unpins_and_a_new_approval_pins_the_new_version(
                           actor=reviewer, actor_role=Actor.REVIEWER)
     bj_submission.refresh_from_db()
     assert bj_submission.approved_version_id == second.pk != first.pk
+
+
+def test_approval_is_refused_when_the_current_version_is_not_the_submitted_one(
+        bj_submission, officer_bj, reviewer, django_capture_on_commit_callbacks):
+    _upload(bj_submission, officer_bj, valid_values(), django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_submit(submission_id=bj_submission.pk, actor=officer_bj)
+    other = Version.objects.create(submission=bj_submission, number=9, source="edit",
+                                   created_by=officer_bj, validation="valid")
+    Submission.objects.filter(pk=bj_submission.pk).update(current_version=other)  # forced
+    with pytest.raises(ApplicationError) as caught:
+        submission_transition(submission_id=bj_submission.pk, action=Action.APPROVE,
+                              actor=reviewer, actor_role=Actor.REVIEWER)
+    assert caught.value.code == "APPROVE_NOT_SUBMITTED"
+    bj_submission.refresh_from_db()
+    assert bj_submission.state == S.AWAITING_REVIEW and bj_submission.approved_version is None
