@@ -28,7 +28,6 @@ from audit.services import log_actions
 from common.db import bulk_insert
 from common.errors import ApplicationError
 from common.i18n import in_both_languages
-from common.numbers import plain_decimal
 from indicators.models import ModelVersion, Region
 from indicators.selectors import normalise_region_key, region_index
 from readers import BULK_FIELDS, FileRejected, RawRow, read_table
@@ -46,6 +45,7 @@ from submissions.selectors import (
 from submissions.services.cycles import cycle_create, cycle_ensure_open
 from submissions.services.files import file_record, file_write
 from submissions.services.validation import issue_insert_many
+from submissions.services.versions import value_text, with_element_names
 from submissions.value_writer import value_writer
 from submissions.workflow import Action, Actor, next_state
 
@@ -342,10 +342,10 @@ def _store_units(cycle: Cycle, units: dict[Region, _Unit], result: BulkResult, a
     issue_insert_many(rows=issue_rows)
     submissions = {unit.version.submission.region_id: unit.version.submission
                    for unit in units.values()}
-    names = {code: (zh, en) for code, zh, en in
-             cycle.model_version.elements.values_list("code", "name_zh", "name_en")}
+    elements = {e.code: e for e in cycle.model_version.elements.only("code", "name_zh",
+                                                                       "name_en")}
     transitions, audit = _bulk_transitions(units, actor, approve, timezone.now(), cycle,
-                                           late_reason, names)
+                                           late_reason, elements)
     _submissions_update(submissions, timezone.now())
     bulk_insert(transitions)
     log_actions(actor=actor, actions=audit)
@@ -377,7 +377,7 @@ def _submissions_update(submissions: dict[int, Submission], now: Any) -> None:
 
 
 def _bulk_transitions(units: dict[Region, _Unit], actor: Any, approve: bool, now: Any,
-                      cycle: Cycle, late_reason: str, names: Mapping[str, tuple[str, str]]
+                      cycle: Cycle, late_reason: str, elements: Mapping[str, Any]
                       ) -> tuple[list[Transition], list[AuditAction]]:
     transitions, audit = [], []
     for region, unit in units.items():
@@ -408,14 +408,14 @@ def _bulk_transitions(units: dict[Region, _Unit], actor: Any, approve: bool, now
             data={"version": version.number, "values": len(unit.cells), "from": before,
                   "to": submission.state, "sha256": version.file.sha256 if version.file else "",
                   **({"late": True, "late_reason": late_reason} if late_reason else {}),
-                  **({"changes": _value_changes(unit.replaced, unit.cells, names)}
+                  **({"changes": _value_changes(unit.replaced, unit.cells, elements)}
                      if unit.replaced else {})},
         ))
     return transitions, audit
 
 
 def _value_changes(replaced: Mapping[str, tuple[Decimal | None, str]],
-                   cells: Mapping[str, rules.Cell], names: Mapping[str, tuple[str, str]]
+                   cells: Mapping[str, rules.Cell], elements: Mapping[str, Any]
                    ) -> list[dict[str, Any]]:
     """Per value the load changes, its old and new value and note (as an upload's
     ``version.values`` entry has them), with the element's names for the audit page."""
@@ -425,12 +425,7 @@ def _value_changes(replaced: Mapping[str, tuple[Decimal | None, str]],
         cell = cells.get(code)
         new_value, new_note = (cell.value, cell.note) if cell else (None, "")
         if old_value != new_value or old_note != new_note:
-            name_zh, name_en = names.get(code, ("", ""))
-            changes.append({"code": code, "old": _plain(old_value), "new": _plain(new_value),
-                            "old_note": old_note, "new_note": new_note,
-                            "name_zh": name_zh, "name_en": name_en})
-    return changes
-
-
-def _plain(value: Decimal | None) -> str | None:
-    return None if value is None else plain_decimal(value)
+            changes.append({"code": code, "old": value_text(old_value),
+                            "new": value_text(new_value), "old_note": old_note,
+                            "new_note": new_note})
+    return with_element_names(changes, elements)

@@ -124,7 +124,7 @@ def version_create_from_edit(
             actor=actor, action="version.edit", obj=version, region_code=locked.region.code,
             cycle_year=locked.cycle.year,
             data={"version": version.number, "previous": current.number if current else None,
-                  "changes": _named(diff, elements)},
+                  "changes": with_element_names(diff, elements)},
         )
         _validation_queue(version)
     return version
@@ -137,12 +137,12 @@ def _diff(before: Mapping[str, Value], values: Mapping[str, EditedValue]) -> lis
         old = before.get(code)
         old_value, old_note = (old.value, old.note) if old else (None, "")
         if old_value != new.value or old_note != new.note:
-            diff.append({"code": code, "old": _text(old_value), "new": _text(new.value),
+            diff.append({"code": code, "old": value_text(old_value), "new": value_text(new.value),
                          "old_note": old_note, "new_note": new.note})
     return diff
 
 
-def _named(diff: list[Any], elements: Mapping[str, Any]) -> list[Any]:
+def with_element_names(diff: list[Any], elements: Mapping[str, Any]) -> list[Any]:
     """The diff with each element's names, for the audit log's readable entries."""
     return [{**change, "name_zh": getattr(elements.get(change["code"]), "name_zh", ""),
              "name_en": getattr(elements.get(change["code"]), "name_en", "")}
@@ -165,7 +165,7 @@ def version_log_values(*, version: Version, actor: Any = None) -> None:
               for code, v in after.items()}
     diff = _diff(before, edited)
     # A value the new file no longer has: gone, its old value kept in the log.
-    diff += [{"code": code, "old": _text(old.value), "new": None, "old_note": old.note,
+    diff += [{"code": code, "old": value_text(old.value), "new": None, "old_note": old.note,
               "new_note": ""} for code, old in before.items() if code not in after]
     elements = {v.element.code: v.element for v in [*before.values(), *after.values()]}
     submission = version.submission
@@ -173,11 +173,11 @@ def version_log_values(*, version: Version, actor: Any = None) -> None:
         actor=actor or version.created_by, action="version.values", obj=version,
         region_code=submission.region.code, cycle_year=submission.cycle.year,
         data={"version": version.number, "previous": previous.number if previous else None,
-              "changes": _named(diff, elements)},
+              "changes": with_element_names(diff, elements)},
     )
 
 
-def _text(value: Decimal | None) -> str | None:
+def value_text(value: Decimal | None) -> str | None:
     return None if value is None else plain_decimal(value)
 
 
